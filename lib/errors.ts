@@ -1,0 +1,130 @@
+/**
+ * What went wrong, as a stable machine-readable string.
+ *
+ * - `config`: the module options are invalid (fix the configuration).
+ * - `credentials-rejected`: Zum Rails refused the username/password (HTTP 401/403 on login).
+ * - `rate-limited`: Zum Rails answered 429; the client waits for `Retry-After`.
+ * - `unavailable`: 5xx, timeout, connection reset/refused or DNS failure.
+ * - `bad-response`: the answer was not a usable Zum Rails envelope (HTML, non-JSON, empty,
+ *   `isError: true`, no `result.Token`).
+ * - `token-unavailable`: no valid token could be obtained within the bounded wait.
+ * - `shut-down`: the module is shutting down and hands out no more tokens.
+ */
+export type ZumRailsAuthErrorCode =
+  | 'config'
+  | 'credentials-rejected'
+  | 'rate-limited'
+  | 'unavailable'
+  | 'bad-response'
+  | 'token-unavailable'
+  | 'shut-down';
+
+/**
+ * Base class of every error this library throws. Messages and serialised forms never contain
+ * the password or a token: the original transport error (which carries the request body and
+ * headers) is never attached.
+ */
+export abstract class ZumRailsAuthError extends Error {
+  /** Stable error kind; switch on this rather than on the message. */
+  abstract readonly code: ZumRailsAuthErrorCode;
+  /** HTTP status that Zum Rails (or a proxy in front of it) answered, when there was one. */
+  readonly status?: number;
+
+  protected constructor(message: string, status?: number) {
+    super(message);
+    this.name = new.target.name;
+    if (status !== undefined) this.status = status;
+  }
+
+  /** A secret-free plain object, so `JSON.stringify(error)` is useful in logs. */
+  toJSON(): Record<string, unknown> {
+    return { name: this.name, code: this.code, message: this.message, status: this.status };
+  }
+}
+
+/** The module options are invalid. `field` names the option to fix. */
+export class ZumRailsConfigError extends ZumRailsAuthError {
+  readonly code = 'config' as const;
+  constructor(
+    /** The option at fault, e.g. `username` or `refreshLeadTimeMs`. */
+    readonly field: string,
+    problem: string,
+  ) {
+    super(`Invalid ZumRailsAuthModule option "${field}": ${problem}`);
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), field: this.field };
+  }
+}
+
+/** Zum Rails rejected the API credentials (HTTP 401 or 403 on `POST /api/authorize`). */
+export class ZumRailsCredentialsRejectedError extends ZumRailsAuthError {
+  readonly code = 'credentials-rejected' as const;
+  constructor(status: number, detail?: string) {
+    super(
+      `Zum Rails rejected the API credentials (HTTP ${status})${detail ? `: ${detail}` : ''}. ` +
+        'Check the username and password from the Zum Rails portal (Settings > Webhook & API settings) ' +
+        'and that they belong to this environment.',
+      status,
+    );
+  }
+}
+
+/** Zum Rails answered 429: the quota is reached and the caller's IP may be blocked for minutes. */
+export class ZumRailsRateLimitedError extends ZumRailsAuthError {
+  readonly code = 'rate-limited' as const;
+  constructor(
+    /** How long Zum Rails asked us to wait (from `Retry-After`, or the documented 5-minute block). */
+    readonly retryAfterMs: number,
+  ) {
+    super(
+      `Zum Rails rate limit reached (HTTP 429); retrying in ${Math.ceil(retryAfterMs / 1000)} s`,
+      429,
+    );
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), retryAfterMs: this.retryAfterMs };
+  }
+}
+
+/** Zum Rails could not be reached or answered 5xx (timeout, reset, refused, DNS, gateway). */
+export class ZumRailsUnavailableError extends ZumRailsAuthError {
+  readonly code = 'unavailable' as const;
+  constructor(detail: string, status?: number) {
+    super(`Zum Rails is unavailable: ${detail}`, status);
+  }
+}
+
+/** Zum Rails (or a proxy) answered something that is not a usable envelope. */
+export class ZumRailsBadResponseError extends ZumRailsAuthError {
+  readonly code = 'bad-response' as const;
+  constructor(detail: string, status?: number) {
+    super(`Unexpected response from Zum Rails: ${detail}`, status);
+  }
+}
+
+/** No valid token could be obtained within `tokenWaitTimeoutMs`. `reason` is the last failure. */
+export class ZumRailsTokenUnavailableError extends ZumRailsAuthError {
+  readonly code = 'token-unavailable' as const;
+  constructor(
+    /** Kind of the last failure, when one is known. */
+    readonly reason?: ZumRailsAuthErrorCode,
+    detail = 'no valid Zum Rails token could be obtained in time',
+  ) {
+    super(reason ? `${detail} (last failure: ${reason})` : detail);
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), reason: this.reason };
+  }
+}
+
+/** The module is shutting down; no token is handed out any more. */
+export class ZumRailsShutDownError extends ZumRailsAuthError {
+  readonly code = 'shut-down' as const;
+  constructor() {
+    super('ZumRailsAuthModule is shutting down; no token is available');
+  }
+}

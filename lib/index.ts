@@ -1,0 +1,29 @@
+export { ZumRailsAuthModule } from './zumrails-auth.module.js';
+export type { ZUMRAILS_AUTH_ASYNC_OPTIONS_TYPE as ZumRailsAuthAsyncOptions } from './zumrails-auth.definition.js';
+export type {
+  ZumRailsAuthOptions,
+  ZumRailsEnvironment,
+  ZumRailsRetryOptions,
+  ZumRailsStartupMode,
+} from './options/zumrails-auth-options.interface.js';
+export { ZUMRAILS_ENVIRONMENTS } from './options/defaults.js';
+export { TokenService } from './token/token.service.js';
+export type { ZumRailsSession } from './token/token.js';
+export type {
+  ZumRailsTokenEvent,
+  ZumRailsTokenEventType,
+  ZumRailsFailureSummary,
+} from './token/token-events.js';
+export type { ZumRailsTokenState, ZumRailsTokenStatus } from './token/token-status.js';
+export type { Clock } from './clock.js';
+export {
+  ZumRailsAuthError,
+  ZumRailsBadResponseError,
+  ZumRailsConfigError,
+  ZumRailsCredentialsRejectedError,
+  ZumRailsRateLimitedError,
+  ZumRailsShutDownError,
+  ZumRailsTokenUnavailableError,
+  ZumRailsUnavailableError,
+} from './errors.js';
+export type { ZumRailsAuthErrorCode } from './errors.js';

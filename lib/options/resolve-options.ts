@@ -1,0 +1,218 @@
+import { ZumRailsConfigError } from '../errors.js';
+import { DEFAULT_OPTIONS, ZUMRAILS_ENVIRONMENTS } from './defaults.js';
+import type {
+  ResolvedZumRailsAuthOptions,
+  ZumRailsAuthOptions,
+  ZumRailsStartupMode,
+} from './zumrails-auth-options.interface.js';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const STARTUP_MODES: readonly ZumRailsStartupMode[] = ['background', 'blocking', 'lazy'];
+
+/**
+ * Validates user options and applies defaults, once. Throws `ZumRailsConfigError` naming the
+ * field and the fix. The password is checked for presence only and never echoed.
+ */
+export function resolveOptions(
+  options: ZumRailsAuthOptions | undefined,
+): ResolvedZumRailsAuthOptions {
+  if (!options || typeof options !== 'object') {
+    throw new ZumRailsConfigError(
+      'options',
+      'ZumRailsAuthModule needs { baseUrl | environment, username, password }',
+    );
+  }
+  const retry = options.retry ?? {};
+  const resolved: ResolvedZumRailsAuthOptions = {
+    baseUrl: resolveBaseUrl(options),
+    username: requireText(
+      'username',
+      options.username,
+      'set it to the API username from the Zum Rails portal',
+    ),
+    password: requireText(
+      'password',
+      options.password,
+      'set it to the API password from the Zum Rails portal',
+    ),
+    refreshLeadTimeMs: duration(
+      'refreshLeadTimeMs',
+      options.refreshLeadTimeMs,
+      DEFAULT_OPTIONS.refreshLeadTimeMs,
+      0,
+      DAY,
+    ),
+    fallbackTokenTtlMs: duration(
+      'fallbackTokenTtlMs',
+      options.fallbackTokenTtlMs,
+      DEFAULT_OPTIONS.fallbackTokenTtlMs,
+      1_000,
+      7 * DAY,
+    ),
+    requestTimeoutMs: duration(
+      'requestTimeoutMs',
+      options.requestTimeoutMs,
+      DEFAULT_OPTIONS.requestTimeoutMs,
+      1,
+      5 * 60_000,
+    ),
+    tokenWaitTimeoutMs: duration(
+      'tokenWaitTimeoutMs',
+      options.tokenWaitTimeoutMs,
+      DEFAULT_OPTIONS.tokenWaitTimeoutMs,
+      1,
+      10 * 60_000,
+    ),
+    retry: {
+      initialDelayMs: duration(
+        'retry.initialDelayMs',
+        retry.initialDelayMs,
+        DEFAULT_OPTIONS.retry.initialDelayMs,
+        1,
+        HOUR,
+      ),
+      maxDelayMs: duration(
+        'retry.maxDelayMs',
+        retry.maxDelayMs,
+        DEFAULT_OPTIONS.retry.maxDelayMs,
+        1,
+        HOUR,
+      ),
+    },
+    credentialsRejectedCooldownMs: duration(
+      'credentialsRejectedCooldownMs',
+      options.credentialsRejectedCooldownMs,
+      DEFAULT_OPTIONS.credentialsRejectedCooldownMs,
+      0,
+      DAY,
+    ),
+    renewalJitterMs: duration(
+      'renewalJitterMs',
+      options.renewalJitterMs,
+      DEFAULT_OPTIONS.renewalJitterMs,
+      0,
+      HOUR,
+    ),
+    revokeOnShutdown: flag(
+      'revokeOnShutdown',
+      options.revokeOnShutdown,
+      DEFAULT_OPTIONS.revokeOnShutdown,
+    ),
+    revokeTimeoutMs: duration(
+      'revokeTimeoutMs',
+      options.revokeTimeoutMs,
+      DEFAULT_OPTIONS.revokeTimeoutMs,
+      1,
+      60_000,
+    ),
+    startup: startupMode(options.startup),
+  };
+  if (resolved.retry.maxDelayMs < resolved.retry.initialDelayMs) {
+    throw new ZumRailsConfigError('retry.maxDelayMs', 'must be at least retry.initialDelayMs');
+  }
+  return resolved;
+}
+
+function resolveBaseUrl(options: ZumRailsAuthOptions): string {
+  const { baseUrl, environment } = options;
+  if (baseUrl !== undefined && environment !== undefined) {
+    throw new ZumRailsConfigError('baseUrl', 'give either baseUrl or environment, not both');
+  }
+  if (environment !== undefined) {
+    if (!Object.hasOwn(ZUMRAILS_ENVIRONMENTS, environment)) {
+      throw new ZumRailsConfigError(
+        'environment',
+        `must be 'sandbox' or 'production', got ${JSON.stringify(environment)}`,
+      );
+    }
+    return ZUMRAILS_ENVIRONMENTS[environment];
+  }
+  if (baseUrl === undefined || baseUrl === '') {
+    throw new ZumRailsConfigError(
+      'baseUrl',
+      "missing: set environment ('sandbox' | 'production') or baseUrl",
+    );
+  }
+  return validateUrl(baseUrl);
+}
+
+function validateUrl(value: unknown): string {
+  let url: URL;
+  try {
+    url = new URL(String(value));
+  } catch {
+    throw new ZumRailsConfigError(
+      'baseUrl',
+      'is not a valid absolute URL (e.g. https://api-sandbox.zumrails.com)',
+    );
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new ZumRailsConfigError('baseUrl', `must use https, got ${url.protocol}`);
+  }
+  if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
+    throw new ZumRailsConfigError(
+      'baseUrl',
+      'must use https: plain http would send the password in clear (http is allowed for loopback hosts only)',
+    );
+  }
+  if (url.username || url.password) {
+    throw new ZumRailsConfigError(
+      'baseUrl',
+      'must not contain credentials; use the username and password options',
+    );
+  }
+  if (url.search || url.hash) {
+    throw new ZumRailsConfigError('baseUrl', 'must not contain a query string or fragment');
+  }
+  return url.origin + url.pathname.replace(/\/+$/, '');
+}
+
+function isLoopback(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
+}
+
+function requireText(field: string, value: unknown, fix: string): string {
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new ZumRailsConfigError(field, `is missing or empty: ${fix}`);
+  }
+  return value;
+}
+
+function duration(
+  field: string,
+  value: unknown,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new ZumRailsConfigError(
+      field,
+      `must be a finite number of milliseconds, got ${typeof value === 'string' ? 'a string (convert it with Number())' : String(value)}`,
+    );
+  }
+  if (value < min || value > max) {
+    throw new ZumRailsConfigError(field, `must be between ${min} and ${max} ms, got ${value}`);
+  }
+  return value;
+}
+
+function flag(field: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean')
+    throw new ZumRailsConfigError(field, `must be true or false, got ${String(value)}`);
+  return value;
+}
+
+function startupMode(value: unknown): ZumRailsStartupMode {
+  if (value === undefined) return DEFAULT_OPTIONS.startup;
+  if (!STARTUP_MODES.includes(value as ZumRailsStartupMode)) {
+    throw new ZumRailsConfigError(
+      'startup',
+      `must be one of ${STARTUP_MODES.join(', ')}, got ${JSON.stringify(value)}`,
+    );
+  }
+  return value as ZumRailsStartupMode;
+}

@@ -1,0 +1,79 @@
+import type { Clock } from '../clock.js';
+
+/** The two Zum Rails environments; they share nothing, credentials included. */
+export type ZumRailsEnvironment = 'sandbox' | 'production';
+
+/**
+ * When the first token is obtained.
+ * - `background` (default): login starts at application bootstrap without delaying it;
+ *   failures are logged and retried.
+ * - `blocking`: bootstrap waits for the first token and the app fails to start when it
+ *   cannot get one (for example rejected credentials).
+ * - `lazy`: nothing happens until the first `getToken()`.
+ */
+export type ZumRailsStartupMode = 'background' | 'blocking' | 'lazy';
+
+/** Exponential backoff with full jitter for failed renewals. */
+export interface ZumRailsRetryOptions {
+  /** Backoff cap for the first retry, in ms. Default 1000. */
+  initialDelayMs?: number;
+  /** Largest backoff between two attempts, in ms. Default 60000. */
+  maxDelayMs?: number;
+}
+
+/** Options of `ZumRailsAuthModule.forRoot()` / the factory of `forRootAsync()`. */
+export interface ZumRailsAuthOptions {
+  /**
+   * API base URL, e.g. `https://api-sandbox.zumrails.com`. Give this or `environment`, not both.
+   * `http://` is accepted only for loopback hosts (tests, local fakes).
+   */
+  baseUrl?: string;
+  /** Picks the vendor's base URL for `sandbox` or `production`. Give this or `baseUrl`. */
+  environment?: ZumRailsEnvironment;
+  /** API username from the Zum Rails portal (Settings > Webhook & API settings). Required. */
+  username: string;
+  /** API password. Required; never logged or included in errors. */
+  password: string;
+  /** Renew this long before expiry (capped at half the token lifetime). Default 300000 (5 min). */
+  refreshLeadTimeMs?: number;
+  /** Token lifetime assumed when the token carries no readable `exp`/`iat`. Default 3300000 (55 min). */
+  fallbackTokenTtlMs?: number;
+  /** Timeout of every HTTP call to Zum Rails, login included. Default 10000. */
+  requestTimeoutMs?: number;
+  /** Longest a caller waits for a token when none is valid, in ms. Default 15000. */
+  tokenWaitTimeoutMs?: number;
+  /** Backoff of failed renewals. Defaults: 1 s initial, 60 s max, full jitter. */
+  retry?: ZumRailsRetryOptions;
+  /**
+   * After Zum Rails rejects the credentials, wait this long before the next login attempt;
+   * callers get the rejection immediately meanwhile. Default 60000.
+   */
+  credentialsRejectedCooldownMs?: number;
+  /** Spread renewals of many replicas over up to this many ms (capped at 10% of lifetime). Default 30000. */
+  renewalJitterMs?: number;
+  /** Cancel the token (`PATCH /api/authorize/canceltoken`) on application shutdown. Default true. */
+  revokeOnShutdown?: boolean;
+  /** Upper bound of the cancel call at shutdown, in ms. Default 2000. */
+  revokeTimeoutMs?: number;
+  /** When the first token is obtained. Default `background`. */
+  startup?: ZumRailsStartupMode;
+  /** Time source; for tests only. Default: the system clock. */
+  clock?: Clock;
+}
+
+/** Options after validation and defaults: every field is set. */
+export interface ResolvedZumRailsAuthOptions {
+  readonly baseUrl: string;
+  readonly username: string;
+  readonly password: string;
+  readonly refreshLeadTimeMs: number;
+  readonly fallbackTokenTtlMs: number;
+  readonly requestTimeoutMs: number;
+  readonly tokenWaitTimeoutMs: number;
+  readonly retry: Required<ZumRailsRetryOptions>;
+  readonly credentialsRejectedCooldownMs: number;
+  readonly renewalJitterMs: number;
+  readonly revokeOnShutdown: boolean;
+  readonly revokeTimeoutMs: number;
+  readonly startup: ZumRailsStartupMode;
+}

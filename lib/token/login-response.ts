@@ -1,0 +1,112 @@
+import {
+  ZumRailsBadResponseError,
+  ZumRailsCredentialsRejectedError,
+  ZumRailsRateLimitedError,
+  ZumRailsUnavailableError,
+  type ZumRailsAuthError,
+} from '../errors.js';
+import type { ZumRailsSession } from './token.js';
+import {
+  describeEnvelopeError,
+  parseEnvelope,
+  type AuthorizeResultWire,
+  type ZumRailsEnvelope,
+} from './zumrails-envelope.js';
+
+/** Zum Rails blocks an IP for 5 minutes after a quota breach; wait that long without Retry-After. */
+export const DEFAULT_RATE_LIMIT_WAIT_MS = 5 * 60_000;
+
+/** A raw HTTP answer, as the transport saw it. */
+export interface RawResponse {
+  status: number;
+  body: string;
+  headers: { get(name: string): string | undefined };
+}
+
+/** A successful login: the token and what the login said about the API user. */
+export interface LoginResult {
+  token: string;
+  session: Omit<ZumRailsSession, 'issuedAt' | 'expiresAt'>;
+}
+
+/**
+ * Maps an answer of `POST /api/authorize` to a login or a typed error, checking `isError`
+ * first, then `statusCode`, then `result.Token`, as the vendor advises.
+ */
+export function readLoginResponse(response: RawResponse, now: number): LoginResult {
+  const envelope = parseEnvelope(response.body);
+  const failure = envelopeFailure(response, envelope, now);
+  if (failure) throw failure;
+  const result = (envelope?.result ?? undefined) as AuthorizeResultWire | undefined;
+  if (!result || typeof result.Token !== 'string' || result.Token.trim() === '') {
+    throw new ZumRailsBadResponseError(
+      'login succeeded but result.Token is missing',
+      response.status,
+    );
+  }
+  return {
+    token: result.Token,
+    session: {
+      role: text(result.Role),
+      customerId: text(result.CustomerId),
+      companyName: text(result.CompanyName),
+      customerType: text(result.CustomerType),
+      username: text(result.Username),
+    },
+  };
+}
+
+/** The typed error an answer stands for, or undefined when it is a success envelope. */
+export function envelopeFailure(
+  response: RawResponse,
+  envelope: ZumRailsEnvelope | undefined,
+  now: number,
+): ZumRailsAuthError | undefined {
+  const status = effectiveStatus(response.status, envelope);
+  const detail = envelope ? describeEnvelopeError(envelope) : undefined;
+  if (status === 401 || status === 403) return new ZumRailsCredentialsRejectedError(status, detail);
+  if (status === 429)
+    return new ZumRailsRateLimitedError(retryAfterMs(response.headers.get('retry-after'), now));
+  if (status >= 500 || status === 408) {
+    return new ZumRailsUnavailableError(
+      `HTTP ${status}${detail ? ` (${detail})` : ''}`,
+      response.status,
+    );
+  }
+  if (!envelope) return new ZumRailsBadResponseError(describeBody(response), response.status);
+  if (envelope.isError === true || status >= 400) {
+    return new ZumRailsBadResponseError(
+      `isError with statusCode ${status}${detail ? `: ${detail}` : ''}`,
+      response.status,
+    );
+  }
+  return undefined;
+}
+
+/** HTTP status when it is an error; otherwise the envelope's own statusCode when it reports one. */
+function effectiveStatus(httpStatus: number, envelope: ZumRailsEnvelope | undefined): number {
+  if (httpStatus >= 400 || !envelope) return httpStatus;
+  const code = Number(envelope.statusCode);
+  return envelope.isError === true && Number.isInteger(code) && code >= 400 ? code : httpStatus;
+}
+
+function describeBody(response: RawResponse): string {
+  const type = response.headers.get('content-type') ?? 'no content type';
+  if (response.body.trim() === '') return `empty body (HTTP ${response.status})`;
+  if (type.includes('html'))
+    return `HTML instead of JSON (HTTP ${response.status}), probably from a proxy`;
+  return `body is not a JSON envelope (HTTP ${response.status}, ${type})`;
+}
+
+/** `Retry-After` as seconds or an HTTP date; the vendor's 5-minute block when absent. */
+export function retryAfterMs(header: string | undefined, now: number): number {
+  if (!header) return DEFAULT_RATE_LIMIT_WAIT_MS;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? DEFAULT_RATE_LIMIT_WAIT_MS : Math.max(0, date - now);
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}

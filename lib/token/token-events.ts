@@ -1,0 +1,38 @@
+import type { ZumRailsAuthErrorCode } from '../errors.js';
+
+/** A secret-free summary of a failure, as events and status report it. */
+export interface ZumRailsFailureSummary {
+  code: ZumRailsAuthErrorCode;
+  message: string;
+  status?: number;
+  /** When it happened, epoch ms. */
+  at: number;
+}
+
+/** Emitted on `TokenService.events$`. Tokens appear only as an 8-hex-char fingerprint. */
+export type ZumRailsTokenEvent =
+  | { type: 'acquired'; at: number; expiresAt: number; fingerprint: string }
+  | {
+      type: 'renewed';
+      at: number;
+      expiresAt: number;
+      fingerprint: string;
+      previousFingerprint: string;
+    }
+  | {
+      type: 'renewal-failed';
+      at: number;
+      error: ZumRailsFailureSummary;
+      /** Consecutive failed attempts, this one included. */
+      attempt: number;
+      /** Delay before the next attempt. */
+      nextRetryInMs: number;
+      /** Whether callers are still being served a valid token. */
+      tokenStillValid: boolean;
+    }
+  | { type: 'credentials-rejected'; at: number; status: number | undefined; nextRetryInMs: number }
+  | { type: 'expired'; at: number; fingerprint: string }
+  | { type: 'cancelled'; at: number; fingerprint: string; revoked: boolean };
+
+/** The `type` of a `ZumRailsTokenEvent`. */
+export type ZumRailsTokenEventType = ZumRailsTokenEvent['type'];

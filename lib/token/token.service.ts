@@ -1,0 +1,317 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  Optional,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { Subject, type Observable } from 'rxjs';
+import type { Clock } from '../clock.js';
+import {
+  ZumRailsAuthError,
+  ZumRailsShutDownError,
+  ZumRailsTokenUnavailableError,
+  ZumRailsUnavailableError,
+} from '../errors.js';
+import type { ResolvedZumRailsAuthOptions } from '../options/zumrails-auth-options.interface.js';
+import { deferred, withDeadline, type Deferred } from '../util/deferred.js';
+import { LOG_CONTEXT, RESOLVED_OPTIONS, ZUMRAILS_CLOCK } from '../zumrails-auth.constants.js';
+import { AuthorizeClient } from './authorize.client.js';
+import { failureDelayMs } from './failure-delay.js';
+import { renewalDelayMs } from './renewal-plan.js';
+import { RenewalTimer } from './renewal-timer.js';
+import { issueToken, type IssuedToken, type ZumRailsSession } from './token.js';
+import type { ZumRailsFailureSummary, ZumRailsTokenEvent } from './token-events.js';
+import { logTokenEvent } from './token-event.log.js';
+import { deriveState } from './token-state.js';
+import type { ZumRailsTokenStatus } from './token-status.js';
+
+/**
+ * Holds the Zum Rails bearer token: one login shared by all concurrent callers, renewed
+ * before expiry on a timer, old token served through renewal outages, no login storms.
+ */
+@Injectable()
+export class TokenService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly emitter = new Subject<ZumRailsTokenEvent>();
+  /** Lifecycle events (acquired, renewed, renewal-failed, credentials-rejected, expired, cancelled). No secrets. */
+  readonly events$: Observable<ZumRailsTokenEvent> = this.emitter.asObservable();
+  private readonly timer: RenewalTimer;
+  private current?: IssuedToken;
+  private inflight?: Promise<IssuedToken>;
+  private nextScheduledAttempt?: Deferred<IssuedToken>;
+  private nextAttemptAt = 0;
+  private lastError?: ZumRailsAuthError;
+  private lastFailure?: ZumRailsFailureSummary;
+  private consecutiveFailures = 0;
+  private lastRenewalAt?: number;
+  private lastAttemptAt?: number;
+  private expired = false;
+  private stopped = false;
+
+  constructor(
+    @Inject(RESOLVED_OPTIONS) private readonly options: ResolvedZumRailsAuthOptions,
+    @Inject(ZUMRAILS_CLOCK) private readonly clock: Clock,
+    private readonly client: AuthorizeClient,
+    @Optional() @Inject(SchedulerRegistry) registry?: SchedulerRegistry,
+  ) {
+    // Never import ScheduleModule.forRoot() a second time: that runs the app's crons twice.
+    this.timer = new RenewalTimer(registry ?? new SchedulerRegistry());
+    const logger = new Logger(LOG_CONTEXT);
+    this.events$.subscribe((event) => logTokenEvent(logger, event));
+  }
+
+  /**
+   * The current bearer token. Cached while valid; otherwise every concurrent caller awaits
+   * the same login.
+   * @throws ZumRailsAuthError subclass of the failed login, or `ZumRailsTokenUnavailableError`
+   *   after `tokenWaitTimeoutMs`.
+   */
+  async getToken(): Promise<string> {
+    const token = this.current;
+    if (token !== undefined && this.clock.now() < token.usableUntil) return token.value;
+    return (await this.acquire()).value;
+  }
+
+  /**
+   * Forces a new login now (single-flight with any login in progress).
+   * @throws ZumRailsAuthError subclass when the login fails or credentials are cooling down.
+   */
+  async refresh(): Promise<string> {
+    this.assertRunning();
+    const cooling = this.coolingDownError(this.clock.now());
+    if (!this.inflight && cooling) throw cooling;
+    return (await this.withWaitLimit(this.startLogin())).value;
+  }
+
+  /**
+   * Forgets `token` if it is still the current one (the API answered 401 to it), so the next
+   * `getToken()` logs in again. Returns whether it was current.
+   */
+  invalidate(token: string): boolean {
+    if (this.current?.value !== token) return false;
+    this.current = undefined;
+    return true;
+  }
+
+  /**
+   * Cancels the current token at Zum Rails (`PATCH /api/authorize/canceltoken`). The token is
+   * forgotten locally even when the call fails; the next `getToken()` logs in again.
+   * @throws ZumRailsAuthError subclass when the cancel call fails.
+   */
+  async cancelToken(): Promise<void> {
+    const token = this.current;
+    this.current = undefined;
+    this.timer.clear();
+    if (!token) return;
+    await this.revoke(token, this.options.requestTimeoutMs);
+  }
+
+  /** What the login said about the API user, plus issuedAt/expiresAt. Never the token. */
+  getSession(): ZumRailsSession | undefined {
+    const token = this.current;
+    return token && this.clock.now() < token.expiresAt ? { ...token.session } : undefined;
+  }
+
+  /** A snapshot of the lifecycle for health checks and diagnostics. Never the token. */
+  getStatus(): ZumRailsTokenStatus {
+    const now = this.clock.now();
+    const token = this.current && now < this.current.usableUntil ? this.current : undefined;
+    return {
+      state: deriveState({
+        stopped: this.stopped,
+        hasValidToken: token !== undefined,
+        loginInFlight: this.inflight !== undefined,
+        lastErrorCode: this.lastError?.code,
+        expired: this.expired,
+      }),
+      hasValidToken: token !== undefined,
+      expiresAt: token?.expiresAt,
+      fingerprint: token?.fingerprint,
+      lastRenewalAt: this.lastRenewalAt,
+      lastError: this.lastFailure,
+      consecutiveFailures: this.consecutiveFailures,
+      nextAttemptAt: this.nextAttemptAt > now ? this.nextAttemptAt : undefined,
+      lastAttemptAt: this.lastAttemptAt,
+    };
+  }
+
+  /** @internal Starts the first login according to the `startup` option. */
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.options.startup === 'blocking') await this.getToken();
+    else if (this.options.startup === 'background' && !this.current)
+      void this.startLogin().catch(() => undefined);
+  }
+
+  /** @internal Stops the timer, settles in-flight work, cancels the token (bounded), never throws. */
+  async onApplicationShutdown(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.timer.clear();
+    this.nextScheduledAttempt?.reject(new ZumRailsShutDownError());
+    this.nextScheduledAttempt = undefined;
+    const budget = this.options.revokeTimeoutMs;
+    if (this.inflight)
+      await withDeadline(this.inflight, budget, () => new Error('timeout')).catch(() => undefined);
+    const token = this.current;
+    this.current = undefined;
+    if (token && this.options.revokeOnShutdown)
+      await this.revoke(token, budget).catch(() => undefined);
+    this.emitter.complete();
+  }
+
+  private async acquire(): Promise<IssuedToken> {
+    this.assertRunning();
+    const now = this.clock.now();
+    this.noteExpiry(now);
+    return this.withWaitLimit(this.inflight ?? this.nextAttempt(now));
+  }
+
+  /** Starts a login now, or joins the next scheduled one while backing off. */
+  private nextAttempt(now: number): Promise<IssuedToken> {
+    if (now >= this.nextAttemptAt) return this.startLogin();
+    const cooling = this.coolingDownError(now);
+    if (cooling) return Promise.reject(cooling);
+    if (this.nextAttemptAt - now >= this.options.tokenWaitTimeoutMs) {
+      return Promise.reject(this.lastError ?? new ZumRailsTokenUnavailableError());
+    }
+    this.nextScheduledAttempt ??= deferred<IssuedToken>();
+    return this.nextScheduledAttempt.promise;
+  }
+
+  private withWaitLimit(attempt: Promise<IssuedToken>): Promise<IssuedToken> {
+    const limit = this.options.tokenWaitTimeoutMs;
+    return withDeadline(
+      attempt,
+      limit,
+      () =>
+        new ZumRailsTokenUnavailableError(
+          this.lastError?.code ?? 'unavailable',
+          `no Zum Rails token within ${limit} ms`,
+        ),
+    );
+  }
+
+  /** Single flight: one login at a time, shared by every caller and the timer. */
+  private startLogin(): Promise<IssuedToken> {
+    if (!this.inflight) {
+      const flight = this.login().finally(() => {
+        this.inflight = undefined;
+      });
+      flight.catch(() => undefined); // failures are reported through events, status and callers
+      this.inflight = flight;
+      this.nextScheduledAttempt?.resolve(flight);
+      this.nextScheduledAttempt = undefined;
+    }
+    return this.inflight;
+  }
+
+  private async login(): Promise<IssuedToken> {
+    this.lastAttemptAt = this.clock.now();
+    try {
+      const result = await this.client.login();
+      const token = issueToken(
+        result.token,
+        result.session,
+        this.clock.now(),
+        this.options.fallbackTokenTtlMs,
+      );
+      this.onLoginSuccess(token);
+      return token;
+    } catch (error) {
+      const failure =
+        error instanceof ZumRailsAuthError
+          ? error
+          : new ZumRailsUnavailableError('unexpected login failure');
+      this.onLoginFailure(failure);
+      throw failure;
+    }
+  }
+
+  private onLoginSuccess(token: IssuedToken): void {
+    const previous = this.current;
+    this.current = token;
+    this.expired = false;
+    this.consecutiveFailures = 0;
+    this.lastError = this.lastFailure = undefined;
+    this.nextAttemptAt = 0;
+    this.lastRenewalAt = token.issuedAt;
+    const base = { at: token.issuedAt, expiresAt: token.expiresAt, fingerprint: token.fingerprint };
+    this.emitter.next(
+      previous
+        ? { type: 'renewed', ...base, previousFingerprint: previous.fingerprint }
+        : { type: 'acquired', ...base },
+    );
+    this.schedule(renewalDelayMs(token, this.clock.now(), this.options, Math.random()));
+  }
+
+  private onLoginFailure(error: ZumRailsAuthError): void {
+    const now = this.clock.now();
+    this.consecutiveFailures += 1;
+    this.lastError = error;
+    this.lastFailure = { code: error.code, message: error.message, status: error.status, at: now };
+    const delay = failureDelayMs(error, this.consecutiveFailures, this.options, Math.random());
+    this.nextAttemptAt = now + delay;
+    if (error.code === 'credentials-rejected') {
+      this.emitter.next({
+        type: 'credentials-rejected',
+        at: now,
+        status: error.status,
+        nextRetryInMs: delay,
+      });
+    }
+    const tokenStillValid = this.current !== undefined && now < this.current.usableUntil;
+    this.emitter.next({
+      type: 'renewal-failed',
+      at: now,
+      error: this.lastFailure,
+      attempt: this.consecutiveFailures,
+      nextRetryInMs: delay,
+      tokenStillValid,
+    });
+    this.schedule(delay);
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    this.timer.schedule(delayMs, () => {
+      this.noteExpiry(this.clock.now());
+      void this.startLogin().catch(() => undefined);
+    });
+  }
+
+  private async revoke(token: IssuedToken, timeoutMs: number): Promise<void> {
+    let revoked = false;
+    try {
+      await this.client.cancel(token.value, timeoutMs);
+      revoked = true;
+    } finally {
+      this.emitter.next({
+        type: 'cancelled',
+        at: this.clock.now(),
+        fingerprint: token.fingerprint,
+        revoked,
+      });
+    }
+  }
+
+  /** Drops a token that is past its usable time, once, so it is never handed out. */
+  private noteExpiry(now: number): void {
+    const token = this.current;
+    if (!token || now < token.usableUntil) return;
+    this.current = undefined;
+    this.expired = true;
+    this.emitter.next({ type: 'expired', at: now, fingerprint: token.fingerprint });
+  }
+
+  private coolingDownError(now: number): ZumRailsAuthError | undefined {
+    const error = this.lastError;
+    const cooling = error?.code === 'credentials-rejected' || error?.code === 'rate-limited';
+    return cooling && now < this.nextAttemptAt ? error : undefined;
+  }
+
+  private assertRunning(): void {
+    if (this.stopped) throw new ZumRailsShutDownError();
+  }
+}

@@ -1,0 +1,27 @@
+import { Module } from '@nestjs/common';
+import { AuthorizeClient } from './token/authorize.client.js';
+import { TokenService } from './token/token.service.js';
+import { ZumRailsAuthConfigurableModule } from './zumrails-auth.definition.js';
+import { clockProvider, resolvedOptionsProvider } from './zumrails-auth.providers.js';
+
+/**
+ * Authenticated access to the Zum Rails API.
+ *
+ * ```ts
+ * ZumRailsAuthModule.forRootAsync({
+ *   imports: [ConfigModule],
+ *   inject: [ConfigService],
+ *   useFactory: (config: ConfigService) => ({
+ *     environment: 'sandbox',
+ *     username: config.getOrThrow('ZUMRAILS_USERNAME'),
+ *     password: config.getOrThrow('ZUMRAILS_PASSWORD'),
+ *   }),
+ * })
+ * ```
+ * @throws ZumRailsConfigError at module init when the options are invalid.
+ */
+@Module({
+  providers: [resolvedOptionsProvider, clockProvider, AuthorizeClient, TokenService],
+  exports: [TokenService],
+})
+export class ZumRailsAuthModule extends ZumRailsAuthConfigurableModule {}
