@@ -1,0 +1,9 @@
+/** `nestjs-zumrails-auth/testing`: a real HTTP fake of the Zum Rails API for tests. */
+export { FakeZumRails } from './fake-zumrails.js';
+export type {
+  FakeZumRailsClock,
+  FakeZumRailsCounters,
+  FakeZumRailsOptions,
+  RecordedRequest,
+  ZumRailsFault,
+} from './types.js';

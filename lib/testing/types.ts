@@ -1,0 +1,86 @@
+/** A source of the current time in epoch milliseconds; the same shape as the library's `Clock`. */
+export interface FakeZumRailsClock {
+  /** Current time in epoch milliseconds. */
+  now(): number;
+}
+
+/** Options for {@link FakeZumRails.start}. Every field is optional. */
+export interface FakeZumRailsOptions {
+  /** Accepted API username. Default `'fake-api-user'`. */
+  username?: string;
+  /** Accepted API password. Default `'fake-api-password'`. */
+  password?: string;
+  /** Lifetime of issued JWTs in whole seconds, integer >= 1. Default `3600`, like the real API. */
+  tokenTtlSeconds?: number;
+  /** Interface to listen on. Default `'127.0.0.1'`. */
+  host?: string;
+  /** Port to listen on. Default `0` (an ephemeral port; read it back from `url`). */
+  port?: number;
+  /** Size of the ring buffer behind `requests`, integer >= 0. Default `1000`. */
+  maxRecordedRequests?: number;
+  /**
+   * Clock used for token issue/expiry and `receivedAt`. Default `Date.now`. Share a controllable
+   * clock with the code under test to expire tokens without sleeping.
+   */
+  clock?: FakeZumRailsClock;
+}
+
+/**
+ * A failure the fake answers with instead of the normal response. Queue it with
+ * `failLogin`, `failApi` or `failCancel`.
+ */
+export type ZumRailsFault =
+  /** Any status. `body`: JSON if not a string, raw text if a string; default the error envelope. */
+  | { kind: 'status'; status: number; body?: unknown; headers?: Record<string, string> }
+  /** HTTP 429 with a `Retry-After` header (default 1 s) and the quota error envelope. */
+  | { kind: 'rate-limited'; retryAfterSeconds?: number }
+  /** HTTP 200 whose envelope says `statusCode: 400, isError: true`. */
+  | { kind: 'is-error-200'; message?: string }
+  /** An istio-envoy style `text/html` page; default status 502. */
+  | { kind: 'html'; status?: number }
+  /** No body at all; default status 200. */
+  | { kind: 'empty'; status?: number }
+  /** Login only: the success envelope whose `result` has no `Token`. */
+  | { kind: 'missing-token' }
+  /** Answer normally (credentials and bearer still checked) after `ms` milliseconds. */
+  | { kind: 'delay'; ms: number }
+  /** Never answer; the socket stays open until `stop()`. */
+  | { kind: 'hang' }
+  /** Destroy the socket with a TCP RST and no response (`ECONNRESET` on the client). */
+  | { kind: 'reset' };
+
+/** One request as the fake received it. */
+export interface RecordedRequest {
+  /** HTTP method, upper case. */
+  method: string;
+  /** URL path without the query string, as sent (case preserved). */
+  path: string;
+  /** Raw request target, query string included. */
+  url: string;
+  /** Request headers, names lower-cased by Node. */
+  headers: Record<string, string | string[] | undefined>;
+  /** Parsed JSON body; the raw text if it was not valid JSON; `undefined` if empty. */
+  body: unknown;
+  /** When the request arrived, epoch ms on the fake's clock (default `Date.now()`). */
+  receivedAt: number;
+}
+
+/** What the fake has seen since start or the last `reset()`. */
+export interface FakeZumRailsCounters {
+  /** Logins that issued a token. */
+  logins: number;
+  /** Login requests answered without a token (fault, `fail:` username, bad body, bad credentials). */
+  failedLogins: number;
+  /** Successful `PATCH /api/authorize/canceltoken` calls. */
+  cancels: number;
+  /** Cancel requests that did not cancel a token (fault or bad bearer). */
+  failedCancels: number;
+  /** Every request to a protected `/api/...` endpoint, faulted and unauthorized ones included. */
+  apiCalls: number;
+  /** Protected calls answered 401 because of the bearer (missing, unknown, expired, revoked). */
+  apiUnauthorized: number;
+  /** Protected calls that carried an expired token. */
+  expiredTokenCalls: number;
+  /** Protected calls that carried a revoked or cancelled token. */
+  revokedTokenCalls: number;
+}
