@@ -1,5 +1,8 @@
 export { ZumRailsAuthModule } from './zumrails-auth.module.js';
-export type { ZUMRAILS_AUTH_ASYNC_OPTIONS_TYPE as ZumRailsAuthAsyncOptions } from './zumrails-auth.definition.js';
+export type {
+  ZUMRAILS_AUTH_ASYNC_OPTIONS_TYPE as ZumRailsAuthAsyncOptions,
+  ZumRailsAuthOptionsFactory,
+} from './zumrails-auth.definition.js';
 export type {
   ZumRailsAuthOptions,
   ZumRailsEnvironment,

@@ -9,8 +9,14 @@ export const {
   ASYNC_OPTIONS_TYPE: ZUMRAILS_AUTH_ASYNC_OPTIONS_TYPE,
 } = new ConfigurableModuleBuilder<ZumRailsAuthOptions>()
   .setClassMethodName('forRoot')
+  .setFactoryMethodName('createZumRailsAuthOptions')
   .setExtras({ isGlobal: false }, (definition, extras) => ({
     ...definition,
     global: extras.isGlobal,
   }))
   .build();
+
+/** Implement this to supply options through `forRootAsync({ useClass })` or `useExisting`. */
+export interface ZumRailsAuthOptionsFactory {
+  createZumRailsAuthOptions(): ZumRailsAuthOptions | Promise<ZumRailsAuthOptions>;
+}

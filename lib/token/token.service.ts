@@ -196,9 +196,22 @@ export class TokenService implements OnApplicationBootstrap, OnApplicationShutdo
   /** Single flight: one login at a time, shared by every caller and the timer. */
   private startLogin(): Promise<IssuedToken> {
     if (!this.inflight) {
-      const flight = this.login().finally(() => {
-        this.inflight = undefined;
-      });
+      const flight = this.login().then(
+        (token) => {
+          this.inflight = undefined;
+          this.onLoginSuccess(token);
+          return token;
+        },
+        (error: unknown) => {
+          this.inflight = undefined;
+          const failure =
+            error instanceof ZumRailsAuthError
+              ? error
+              : new ZumRailsUnavailableError('unexpected login failure');
+          this.onLoginFailure(failure);
+          throw failure;
+        },
+      );
       flight.catch(() => undefined); // failures are reported through events, status and callers
       this.inflight = flight;
       this.nextScheduledAttempt?.resolve(flight);
@@ -209,24 +222,13 @@ export class TokenService implements OnApplicationBootstrap, OnApplicationShutdo
 
   private async login(): Promise<IssuedToken> {
     this.lastAttemptAt = this.clock.now();
-    try {
-      const result = await this.client.login();
-      const token = issueToken(
-        result.token,
-        result.session,
-        this.clock.now(),
-        this.options.fallbackTokenTtlMs,
-      );
-      this.onLoginSuccess(token);
-      return token;
-    } catch (error) {
-      const failure =
-        error instanceof ZumRailsAuthError
-          ? error
-          : new ZumRailsUnavailableError('unexpected login failure');
-      this.onLoginFailure(failure);
-      throw failure;
-    }
+    const result = await this.client.login();
+    return issueToken(
+      result.token,
+      result.session,
+      this.clock.now(),
+      this.options.fallbackTokenTtlMs,
+    );
   }
 
   private onLoginSuccess(token: IssuedToken): void {

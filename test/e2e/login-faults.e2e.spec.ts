@@ -1,0 +1,160 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import {
+  ZumRailsBadResponseError,
+  ZumRailsCredentialsRejectedError,
+  ZumRailsRateLimitedError,
+  ZumRailsTokenUnavailableError,
+  ZumRailsUnavailableError,
+} from '../../lib/index.js';
+import { FakeZumRails, type ZumRailsFault } from '../../lib/testing/index.js';
+import { startAuthApp, type AuthApp } from '../support/auth-app.js';
+
+describe('TokenService: login failures map to typed errors', () => {
+  let fake: FakeZumRails;
+  let subject: AuthApp | undefined;
+
+  beforeEach(async () => {
+    fake = await FakeZumRails.start();
+  });
+  afterEach(async () => {
+    await subject?.app.close();
+    subject = undefined;
+    await fake.stop();
+  });
+
+  it.each<[string, ZumRailsFault, new (...args: never[]) => Error, string]>([
+    [
+      '401',
+      { kind: 'status', status: 401 },
+      ZumRailsCredentialsRejectedError,
+      'credentials-rejected',
+    ],
+    [
+      '403',
+      { kind: 'status', status: 403 },
+      ZumRailsCredentialsRejectedError,
+      'credentials-rejected',
+    ],
+    [
+      '429 with Retry-After',
+      { kind: 'rate-limited', retryAfterSeconds: 7 },
+      ZumRailsRateLimitedError,
+      'rate-limited',
+    ],
+    ['500', { kind: 'status', status: 500 }, ZumRailsUnavailableError, 'unavailable'],
+    ['503', { kind: 'status', status: 503 }, ZumRailsUnavailableError, 'unavailable'],
+    ['a connection reset', { kind: 'reset' }, ZumRailsUnavailableError, 'unavailable'],
+    [
+      'an HTML page with 200',
+      { kind: 'html', status: 200 },
+      ZumRailsBadResponseError,
+      'bad-response',
+    ],
+    [
+      'an HTML gateway page',
+      { kind: 'html', status: 502 },
+      ZumRailsUnavailableError,
+      'unavailable',
+    ],
+    ['an empty body', { kind: 'empty' }, ZumRailsBadResponseError, 'bad-response'],
+    [
+      'non-JSON text',
+      { kind: 'status', status: 200, body: 'hello' },
+      ZumRailsBadResponseError,
+      'bad-response',
+    ],
+    ['isError with HTTP 200', { kind: 'is-error-200' }, ZumRailsBadResponseError, 'bad-response'],
+    [
+      'a success without Token',
+      { kind: 'missing-token' },
+      ZumRailsBadResponseError,
+      'bad-response',
+    ],
+    ['a 400 envelope', { kind: 'status', status: 400 }, ZumRailsBadResponseError, 'bad-response'],
+  ])('maps %s', async (_name, fault, type, code) => {
+    subject = await startAuthApp(fake);
+    fake.failLogin(fault);
+    const error = await subject.tokens.getToken().then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(type);
+    expect(error).toMatchObject({ code });
+    expect(subject.tokens.getStatus().lastError?.code).toBe(code);
+  });
+
+  it('honours Retry-After on 429', async () => {
+    subject = await startAuthApp(fake);
+    fake.failLogin({ kind: 'rate-limited', retryAfterSeconds: 7 });
+    await expect(subject.tokens.getToken()).rejects.toMatchObject({ retryAfterMs: 7_000 });
+    const status = subject.tokens.getStatus();
+    expect(status.nextAttemptAt! - Date.now()).toBeGreaterThan(6_000);
+    // Callers during the wait fail fast, without another login.
+    await expect(subject.tokens.getToken()).rejects.toBeInstanceOf(ZumRailsRateLimitedError);
+    expect(fake.counters.failedLogins).toBe(1);
+  });
+
+  it('times out a hung login with requestTimeoutMs', async () => {
+    subject = await startAuthApp(fake, { requestTimeoutMs: 300 });
+    fake.failLogin({ kind: 'hang' });
+    const started = Date.now();
+    await expect(subject.tokens.getToken()).rejects.toThrow(/timeout/);
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it('releases waiting callers after tokenWaitTimeoutMs with a clear error', async () => {
+    subject = await startAuthApp(fake, { requestTimeoutMs: 5_000, tokenWaitTimeoutMs: 300 });
+    fake.failLogin({ kind: 'hang' });
+    const results = await Promise.allSettled(
+      Array.from({ length: 5 }, () => subject!.tokens.getToken()),
+    );
+    for (const result of results) {
+      expect(result.status).toBe('rejected');
+      expect((result as PromiseRejectedResult).reason).toBeInstanceOf(
+        ZumRailsTokenUnavailableError,
+      );
+      expect(String((result as PromiseRejectedResult).reason.message)).toMatch(
+        /no Zum Rails token within 300 ms/,
+      );
+    }
+    expect(fake.counters.failedLogins + fake.counters.logins).toBe(1);
+  });
+
+  it('reaches a DNS-less or closed port as unavailable', async () => {
+    const closed = await FakeZumRails.start();
+    const url = closed.url;
+    await closed.stop();
+    subject = await startAuthApp(fake, { baseUrl: url });
+    await expect(subject.tokens.getToken()).rejects.toMatchObject({
+      code: 'unavailable',
+      message: expect.stringMatching(/ECONNREFUSED/),
+    });
+  });
+
+  it('joins a retry scheduled within the wait budget after a transient failure', async () => {
+    subject = await startAuthApp(fake, { retry: { initialDelayMs: 200, maxDelayMs: 200 } });
+    fake.failLogin({ kind: 'status', status: 503 });
+    await expect(subject.tokens.getToken()).rejects.toBeInstanceOf(ZumRailsUnavailableError);
+    // The next caller waits for the scheduled retry instead of failing or logging in itself.
+    const token = await subject.tokens.getToken();
+    expect(fake.isTokenValid(token)).toBe(true);
+    expect(fake.counters.logins).toBe(1);
+    expect(fake.counters.failedLogins).toBe(1);
+  });
+
+  it('does not storm the login endpoint with rejected credentials (≤ 3 logins in 10 s at 100 calls/s)', async () => {
+    let now = Date.now();
+    const clock = { now: () => now };
+    subject = await startAuthApp(fake, { password: 'wrong-password', clock });
+    const errors = new Set<string>();
+    // 1,000 calls spread over 10 s of the injected clock: 100 calls/s.
+    for (let call = 0; call < 1_000; call++) {
+      await subject.tokens.getToken().catch((error: Error) => errors.add(error.constructor.name));
+      now += 10;
+    }
+    expect(fake.counters.failedLogins).toBeLessThanOrEqual(3);
+    expect(fake.counters.failedLogins).toBeGreaterThanOrEqual(1);
+    expect([...errors]).toEqual(['ZumRailsCredentialsRejectedError']);
+    expect(subject.tokens.getStatus().state).toBe('credentials-rejected');
+  });
+});

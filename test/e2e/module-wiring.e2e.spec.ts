@@ -1,0 +1,173 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { Injectable, Module, type INestApplicationContext } from '@nestjs/common';
+import { ConfigModule, ConfigService } from '@nestjs/config';
+import { Interval, ScheduleModule, SchedulerRegistry } from '@nestjs/schedule';
+import { Test } from '@nestjs/testing';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  TokenService,
+  ZumRailsAuthModule,
+  ZumRailsConfigError,
+  ZumRailsCredentialsRejectedError,
+  type ZumRailsAuthOptions,
+  type ZumRailsAuthOptionsFactory,
+} from '../../lib/index.js';
+import { FakeZumRails } from '../../lib/testing/index.js';
+import { fakeOptions, startAuthApp } from '../support/auth-app.js';
+import { LogCapture } from '../support/log-capture.js';
+
+let fake: FakeZumRails;
+let app: INestApplicationContext | undefined;
+
+beforeEach(async () => {
+  fake = await FakeZumRails.start();
+});
+afterEach(async () => {
+  await app?.close();
+  app = undefined;
+  await fake.stop();
+});
+
+async function boot(
+  imports: NonNullable<Parameters<typeof Test.createTestingModule>[0]['imports']>,
+) {
+  const moduleRef = await Test.createTestingModule({ imports })
+    .setLogger(new LogCapture())
+    .compile();
+  app = await moduleRef.init();
+  return app;
+}
+
+describe('ZumRailsAuthModule wiring', () => {
+  it('forRootAsync reads options from ConfigModule', async () => {
+    const env = {
+      ZUMRAILS_BASE_URL: fake.url,
+      ZUMRAILS_USERNAME: fake.username,
+      ZUMRAILS_PASSWORD: fake.password,
+    };
+    await boot([
+      ZumRailsAuthModule.forRootAsync({
+        imports: [ConfigModule.forRoot({ ignoreEnvFile: true, load: [() => env] })],
+        inject: [ConfigService],
+        useFactory: (config: ConfigService) => ({
+          baseUrl: config.getOrThrow<string>('ZUMRAILS_BASE_URL'),
+          username: config.getOrThrow<string>('ZUMRAILS_USERNAME'),
+          password: config.getOrThrow<string>('ZUMRAILS_PASSWORD'),
+          startup: 'lazy',
+        }),
+      }),
+    ]);
+    expect(fake.isTokenValid(await app!.get(TokenService).getToken())).toBe(true);
+  });
+
+  it('forRootAsync accepts useClass', async () => {
+    const url = fake.url;
+    const { username, password } = fake;
+    @Injectable()
+    class OptionsFactory implements ZumRailsAuthOptionsFactory {
+      createZumRailsAuthOptions(): ZumRailsAuthOptions {
+        return { baseUrl: url, username, password, startup: 'lazy' };
+      }
+    }
+    await boot([ZumRailsAuthModule.forRootAsync({ useClass: OptionsFactory })]);
+    expect(fake.isTokenValid(await app!.get(TokenService).getToken())).toBe(true);
+  });
+
+  it('isGlobal makes TokenService injectable in every module', async () => {
+    @Injectable()
+    class Consumer {
+      constructor(readonly tokens: TokenService) {}
+    }
+    @Module({ providers: [Consumer] })
+    class FeatureModule {}
+    await boot([
+      ZumRailsAuthModule.forRootAsync({ isGlobal: true, useFactory: () => fakeOptions(fake) }),
+      FeatureModule,
+    ]);
+    expect(app!.get(Consumer).tokens).toBeInstanceOf(TokenService);
+  });
+
+  it('fails at init with a ZumRailsConfigError naming the field, never the password', async () => {
+    const bad = Test.createTestingModule({
+      imports: [
+        ZumRailsAuthModule.forRoot({
+          ...fakeOptions(fake),
+          username: '',
+          password: 'hunter2-secret',
+        }),
+      ],
+    })
+      .setLogger(new LogCapture())
+      .compile();
+    const error = await bad.then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(ZumRailsConfigError);
+    expect((error as ZumRailsConfigError).field).toBe('username');
+    expect(JSON.stringify(error) + String(error)).not.toContain('hunter2-secret');
+  });
+
+  it('blocking startup fails the app start on rejected credentials', async () => {
+    const logs = new LogCapture();
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        ZumRailsAuthModule.forRoot(fakeOptions(fake, { startup: 'blocking', password: 'wrong' })),
+      ],
+    })
+      .setLogger(logs)
+      .compile();
+    await expect(moduleRef.init()).rejects.toBeInstanceOf(ZumRailsCredentialsRejectedError);
+    await moduleRef.close();
+  });
+
+  it('blocking startup holds bootstrap until the first token', async () => {
+    fake.failLogin({ kind: 'delay', ms: 200 });
+    await boot([ZumRailsAuthModule.forRoot(fakeOptions(fake, { startup: 'blocking' }))]);
+    expect(app!.get(TokenService).getStatus().state).toBe('valid');
+  });
+});
+
+describe('ZumRailsAuthModule and @nestjs/schedule', () => {
+  @Injectable()
+  class Ticker {
+    ticks = 0;
+    @Interval(100)
+    tick(): void {
+      this.ticks += 1;
+    }
+  }
+
+  @Module({ providers: [Ticker] })
+  class TickerModule {}
+
+  it("uses the app's SchedulerRegistry and never runs the app's jobs twice", async () => {
+    await boot([
+      ScheduleModule.forRoot(),
+      ZumRailsAuthModule.forRoot(fakeOptions(fake)),
+      TickerModule,
+    ]);
+    await app!.get(TokenService).getToken();
+    const registry = app!.get(SchedulerRegistry);
+    const renewal = registry
+      .getTimeouts()
+      .filter((name) => name.startsWith('zumrails-auth:renewal'));
+    expect(renewal).toHaveLength(1);
+    expect((registry.getTimeout(renewal[0]!) as NodeJS.Timeout).hasRef()).toBe(false);
+    const ticker = app!.get(Ticker);
+    ticker.ticks = 0;
+    await sleep(550);
+    expect(ticker.ticks).toBeGreaterThanOrEqual(4);
+    expect(ticker.ticks).toBeLessThanOrEqual(6);
+  });
+
+  it('works without ScheduleModule and keeps one renewal timer, replaced not stacked', async () => {
+    const { app: started, tokens } = await startAuthApp(fake);
+    app = started;
+    await tokens.getToken();
+    await tokens.refresh();
+    await tokens.refresh();
+    expect(tokens.getStatus().state).toBe('valid');
+    expect(fake.counters.logins).toBe(3);
+  });
+});

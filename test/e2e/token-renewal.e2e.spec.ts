@@ -1,0 +1,72 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { FakeZumRails } from '../../lib/testing/index.js';
+import { startAuthApp, type AuthApp } from '../support/auth-app.js';
+
+describe('TokenService: renewal with short real tokens', () => {
+  let fake: FakeZumRails | undefined;
+  let subject: AuthApp | undefined;
+
+  afterEach(async () => {
+    await subject?.app.close();
+    subject = undefined;
+    await fake?.stop();
+  });
+
+  it('renews before expiry and never hands out an expired token', async () => {
+    fake = await FakeZumRails.start({ tokenTtlSeconds: 3 });
+    subject = await startAuthApp(fake, { startup: 'background' });
+    const handedOut = new Set<string>();
+    const deadline = Date.now() + 7_000;
+    let calls = 0;
+    while (Date.now() < deadline) {
+      const token = await subject.tokens.getToken();
+      // The server is the judge: the token must still be valid there when we hand it out.
+      expect(fake.isTokenValid(token)).toBe(true);
+      handedOut.add(token);
+      calls += 1;
+      await sleep(20);
+    }
+    expect(calls).toBeGreaterThan(100);
+    // 7 s of 3 s tokens renewed at ~1.2–1.5 s: 4–6 logins, and every one by the timer.
+    expect(fake.counters.logins).toBeGreaterThanOrEqual(4);
+    expect(fake.counters.logins).toBeLessThanOrEqual(7);
+    expect(handedOut.size).toBe(fake.counters.logins);
+    expect(subject.tokens.getStatus().state).toBe('valid');
+  });
+
+  it('keeps serving the old token through a renewal outage, then recovers', async () => {
+    fake = await FakeZumRails.start({ tokenTtlSeconds: 3 });
+    subject = await startAuthApp(fake, { retry: { initialDelayMs: 200, maxDelayMs: 400 } });
+    const original = await subject.tokens.getToken();
+    fake.failLogin({ kind: 'status', status: 503 }, Number.POSITIVE_INFINITY);
+    await sleep(2_300); // renewal (at ~1.5 s) and several retries fail
+    expect(await subject.tokens.getToken()).toBe(original);
+    const status = subject.tokens.getStatus();
+    expect(status.state === 'degraded' || status.state === 'renewing').toBe(true);
+    expect(status.consecutiveFailures).toBeGreaterThanOrEqual(1);
+    expect(status.lastError?.code).toBe('unavailable');
+    fake.clearFaults();
+    await sleep(600);
+    const renewed = await subject.tokens.getToken();
+    expect(renewed).not.toBe(original);
+    expect(fake.isTokenValid(renewed)).toBe(true);
+    expect(subject.tokens.getStatus().consecutiveFailures).toBe(0);
+  });
+
+  it('stops handing out a token at its expiry when renewal keeps failing', async () => {
+    fake = await FakeZumRails.start({ tokenTtlSeconds: 2 });
+    subject = await startAuthApp(fake, {
+      retry: { initialDelayMs: 5_000, maxDelayMs: 5_000 },
+      tokenWaitTimeoutMs: 200,
+    });
+    const original = await subject.tokens.getToken();
+    fake.failLogin({ kind: 'status', status: 503 }, Number.POSITIVE_INFINITY);
+    await sleep(2_000);
+    expect(fake.isTokenValid(original)).toBe(false);
+    await expect(subject.tokens.getToken()).rejects.toMatchObject({
+      name: expect.stringMatching(/^ZumRails/),
+    });
+    expect(subject.tokens.getStatus().hasValidToken).toBe(false);
+  });
+});
