@@ -11,6 +11,10 @@ export type {
 } from './options/zumrails-auth-options.interface.js';
 export { ZUMRAILS_ENVIRONMENTS } from './options/defaults.js';
 export { TokenService } from './token/token.service.js';
+export { ZumRailsHttpService } from './http/zumrails-http.service.js';
+export { attachZumRailsAuth } from './http/attach-zumrails-auth.js';
+export type { ZumRailsTokenSource } from './http/attach-zumrails-auth.js';
+export { ZumRailsHttpError } from './http/zumrails-http.error.js';
 export type { ZumRailsSession } from './token/token.js';
 export type {
   ZumRailsTokenEvent,

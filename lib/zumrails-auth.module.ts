@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { zumRailsHttpServiceProvider } from './http/zumrails-http.providers.js';
+import { ZumRailsHttpService } from './http/zumrails-http.service.js';
 import { AuthorizeClient } from './token/authorize.client.js';
 import { TokenService } from './token/token.service.js';
 import { ZumRailsAuthConfigurableModule } from './zumrails-auth.definition.js';
@@ -21,7 +23,13 @@ import { clockProvider, resolvedOptionsProvider } from './zumrails-auth.provider
  * @throws ZumRailsConfigError at module init when the options are invalid.
  */
 @Module({
-  providers: [resolvedOptionsProvider, clockProvider, AuthorizeClient, TokenService],
-  exports: [TokenService],
+  providers: [
+    resolvedOptionsProvider,
+    clockProvider,
+    AuthorizeClient,
+    TokenService,
+    zumRailsHttpServiceProvider,
+  ],
+  exports: [TokenService, ZumRailsHttpService],
 })
 export class ZumRailsAuthModule extends ZumRailsAuthConfigurableModule {}

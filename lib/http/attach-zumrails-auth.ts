@@ -1,0 +1,115 @@
+import { randomUUID } from 'node:crypto';
+import {
+  isAxiosError,
+  type AxiosError,
+  type AxiosInstance,
+  type AxiosResponse,
+  type InternalAxiosRequestConfig,
+} from 'axios';
+import type { TokenService } from '../token/token.service.js';
+import { ZumRailsHttpError } from './zumrails-http.error.js';
+
+declare module 'axios' {
+  interface AxiosRequestConfig {
+    /**
+     * `false` sends this request without Zum Rails auth handling: no bearer token, no
+     * `idempotency-key`, no retry after a 401. Errors are still scrubbed. Default `true`.
+     */
+    zumRailsAuth?: boolean;
+  }
+}
+
+/** What `attachZumRailsAuth` needs from a token source; `TokenService` provides it. */
+export type ZumRailsTokenSource = Pick<TokenService, 'getToken' | 'invalidate'>;
+
+/** Config key marking the one retry after a 401 (a string key: axios' merge drops symbols). */
+const RETRIED = 'zumRailsAuthRetried';
+const BEARER = 'Bearer ';
+const IDEMPOTENCY_KEY = 'idempotency-key';
+
+type Config = InternalAxiosRequestConfig & { [RETRIED]?: true };
+
+/**
+ * Adds the Zum Rails interceptor pair to an axios instance the app owns (never use it on the
+ * global `axios` default instance):
+ * - every request gets `Authorization: Bearer <token>` from `tokens.getToken()` (cached while
+ *   valid, one login for all concurrent callers);
+ * - a POST without an `idempotency-key` header gets a random UUID, so a retried payment is
+ *   never executed twice;
+ * - a 401 invalidates the token that request carried (if still current), awaits a fresh one and
+ *   retries the request once with the same `idempotency-key`; a second 401 goes to the caller;
+ * - every `AxiosError` is replaced by a secret-free {@link ZumRailsHttpError}; errors of
+ *   `getToken()` (`ZumRailsAuthError` subclasses) reach the caller unchanged.
+ *
+ * `zumRailsAuth: false` in a request config skips all of this for that request, except the
+ * error scrubbing. Request bodies that are streams are not retried (they cannot be replayed).
+ *
+ * @param instance the app's axios instance; its base URL should be the Zum Rails API.
+ * @param tokens usually the injected `TokenService`.
+ * @returns a function that removes both interceptors (idempotent).
+ */
+export function attachZumRailsAuth(
+  instance: AxiosInstance,
+  tokens: ZumRailsTokenSource,
+): () => void {
+  let lastToken = '';
+  let lastHeader = '';
+
+  const onRequest = async (config: Config): Promise<Config> => {
+    if (config.zumRailsAuth === false) return config;
+    const token = await tokens.getToken();
+    if (token !== lastToken) {
+      lastToken = token;
+      lastHeader = BEARER + token;
+    }
+    const headers = config.headers;
+    headers.set('Authorization', lastHeader);
+    if (config.method === 'post' && !headers.has(IDEMPOTENCY_KEY)) {
+      headers.set(IDEMPOTENCY_KEY, randomUUID());
+    }
+    return config;
+  };
+
+  const onError = async (error: unknown): Promise<AxiosResponse> => {
+    if (!isAxiosError(error) || error instanceof ZumRailsHttpError) throw error;
+    const config = error.config as Config | undefined;
+    const token = config && carriedToken(config);
+    if (config && token !== undefined && shouldRetry(error, config)) {
+      tokens.invalidate(token);
+      await tokens.getToken();
+      return instance.request({ ...config, [RETRIED]: true } as Config);
+    }
+    throw new ZumRailsHttpError(error, token);
+  };
+
+  const requestId = instance.interceptors.request.use(onRequest);
+  const responseId = instance.interceptors.response.use(undefined, onError);
+  let attached = true;
+  return () => {
+    if (!attached) return;
+    attached = false;
+    instance.interceptors.request.eject(requestId);
+    instance.interceptors.response.eject(responseId);
+  };
+}
+
+function shouldRetry(error: AxiosError, config: Config): boolean {
+  return (
+    error.response?.status === 401 &&
+    config.zumRailsAuth !== false &&
+    config[RETRIED] !== true &&
+    !isStream(config.data)
+  );
+}
+
+/** The token in this request's `Authorization: Bearer` header, if any. */
+function carriedToken(config: Config): string | undefined {
+  const value = config.headers?.get('Authorization');
+  return typeof value === 'string' && value.startsWith(BEARER)
+    ? value.slice(BEARER.length)
+    : undefined;
+}
+
+function isStream(data: unknown): boolean {
+  return typeof (data as { pipe?: unknown } | null | undefined)?.pipe === 'function';
+}

@@ -1,0 +1,28 @@
+import type { Provider } from '@nestjs/common';
+import axios, { type AxiosInstance } from 'axios';
+import type { ResolvedZumRailsAuthOptions } from '../options/zumrails-auth-options.interface.js';
+import { TokenService } from '../token/token.service.js';
+import { RESOLVED_OPTIONS } from '../zumrails-auth.constants.js';
+import { attachZumRailsAuth, type ZumRailsTokenSource } from './attach-zumrails-auth.js';
+import { ZumRailsHttpService } from './zumrails-http.service.js';
+
+/** A new axios instance for API calls, never the global one nor the app's `HttpService` one. */
+export function createZumRailsAxios(
+  options: ResolvedZumRailsAuthOptions,
+  tokens: ZumRailsTokenSource,
+): AxiosInstance {
+  const instance = axios.create({
+    baseURL: options.baseUrl,
+    timeout: options.requestTimeoutMs,
+    headers: { 'Content-Type': 'application/json' },
+  });
+  attachZumRailsAuth(instance, tokens);
+  return instance;
+}
+
+export const zumRailsHttpServiceProvider: Provider = {
+  provide: ZumRailsHttpService,
+  useFactory: (options: ResolvedZumRailsAuthOptions, tokens: TokenService) =>
+    new ZumRailsHttpService(createZumRailsAxios(options, tokens)),
+  inject: [RESOLVED_OPTIONS, TokenService],
+};

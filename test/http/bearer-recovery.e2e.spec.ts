@@ -1,0 +1,130 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { firstValueFrom } from 'rxjs';
+import { ZumRailsHttpError } from '../../lib/index.js';
+import { FakeZumRails } from '../../lib/testing/index.js';
+import {
+  apiRequests,
+  bearerOf,
+  rejectionOf,
+  startHttpApp,
+  until,
+  type HttpApp,
+} from './http-app.js';
+
+let fake: FakeZumRails;
+let subject: HttpApp | undefined;
+
+beforeEach(async () => {
+  fake = await FakeZumRails.start();
+});
+
+afterEach(async () => {
+  await subject?.app.close();
+  subject = undefined;
+  await fake.stop();
+});
+
+async function start(overrides = {}): Promise<HttpApp> {
+  subject = await startHttpApp(fake, overrides);
+  return subject;
+}
+
+/** One call so a token exists; returns it. */
+async function warmUp({ http }: HttpApp): Promise<string> {
+  await firstValueFrom(http.get('/api/wallet'));
+  const token = fake.issuedTokens().at(-1);
+  if (token === undefined) throw new Error('no token issued');
+  return token;
+}
+
+describe('ZumRailsHttpService bearer', () => {
+  it('sends the current token as Authorization: Bearer on a dedicated instance', async () => {
+    const { http } = await start();
+    const response = await firstValueFrom(http.get('/api/wallet'));
+    expect(response.status).toBe(200);
+    expect(fake.counters.logins).toBe(1);
+    expect(bearerOf(fake.lastRequest('/api/wallet'))).toBe(fake.issuedTokens()[0]);
+    expect(fake.lastRequest('/api/wallet')?.headers['content-type']).toMatch(/application\/json/);
+    expect(http.axiosRef.defaults.baseURL).toBe(fake.url);
+    expect(http.axiosRef.defaults.timeout).toBe(10_000);
+  });
+
+  it('logs in once for many sequential calls (the token is cached)', async () => {
+    const { http } = await start();
+    for (let i = 0; i < 5; i++) await firstValueFrom(http.get('/api/wallet'));
+    expect(fake.counters.logins).toBe(1);
+  });
+
+  it('sends the renewed token after a scheduled renewal', async () => {
+    await fake.stop();
+    fake = await FakeZumRails.start({ tokenTtlSeconds: 3 });
+    const { http } = await start();
+    const first = await warmUp(subject as HttpApp);
+    await until(() => fake.counters.logins === 2);
+    await firstValueFrom(http.get('/api/wallet'));
+    const second = bearerOf(fake.lastRequest('/api/wallet'));
+    expect(second).not.toBe(first);
+    expect(second).toBe(fake.issuedTokens().at(-1));
+  });
+
+  it('sends no Authorization and does not log in with zumRailsAuth: false', async () => {
+    const { http } = await start();
+    const error = await rejectionOf(
+      firstValueFrom(http.get('/api/wallet', { zumRailsAuth: false })),
+    );
+    expect((error as ZumRailsHttpError).status).toBe(401);
+    expect(fake.lastRequest('/api/wallet')?.headers.authorization).toBeUndefined();
+    expect(fake.counters).toMatchObject({ logins: 0, apiCalls: 1 });
+  });
+});
+
+describe('ZumRailsHttpService 401 recovery', () => {
+  it('recovers from a revoked token with exactly one extra login and one retry', async () => {
+    const app = await start();
+    const revoked = await warmUp(app);
+    fake.revokeToken(revoked);
+    fake.reset();
+    const response = await firstValueFrom(app.http.get('/api/wallet'));
+    expect(response.status).toBe(200);
+    expect(fake.counters).toMatchObject({ logins: 1, apiCalls: 2, revokedTokenCalls: 1 });
+    const [rejected, retried] = apiRequests(fake);
+    expect(bearerOf(rejected)).toBe(revoked);
+    expect(bearerOf(retried)).toBe(fake.issuedTokens().at(-1));
+  });
+
+  it('gives a persistent 401 to the caller after exactly one retry', async () => {
+    const { http } = await start();
+    fake.failApi({ kind: 'status', status: 401 }, Infinity);
+    const error = await rejectionOf(firstValueFrom(http.get('/api/wallet')));
+    expect(error).toBeInstanceOf(ZumRailsHttpError);
+    expect((error as ZumRailsHttpError).response?.status).toBe(401);
+    expect(fake.counters.apiCalls).toBe(2);
+    expect(fake.counters.logins).toBe(2);
+  });
+
+  it('does not retry other failures', async () => {
+    const { http } = await start();
+    fake.failApi({ kind: 'status', status: 403 });
+    const error = await rejectionOf(firstValueFrom(http.get('/api/wallet')));
+    expect((error as ZumRailsHttpError).status).toBe(403);
+    expect(fake.counters).toMatchObject({ apiCalls: 1, logins: 1 });
+  });
+
+  it('logs in exactly once when 50 concurrent calls hit 401 with the same revoked token', async () => {
+    const app = await start();
+    const revoked = await warmUp(app);
+    fake.revokeToken(revoked);
+    fake.reset();
+    const calls = Array.from({ length: 50 }, () => firstValueFrom(app.http.get('/api/wallet')));
+    const responses = await Promise.all(calls);
+    expect(responses.every((response) => response.status === 200)).toBe(true);
+    expect(fake.counters).toMatchObject({ logins: 1, apiCalls: 100, revokedTokenCalls: 50 });
+  });
+
+  it('works through the promise API of axiosRef too', async () => {
+    const app = await start();
+    fake.revokeToken(await warmUp(app));
+    const response = await app.http.axiosRef.get('/api/wallet');
+    expect(response.status).toBe(200);
+  });
+});

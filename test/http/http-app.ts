@@ -1,0 +1,79 @@
+import type { INestApplicationContext, LoggerService, ModuleMetadata } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import {
+  TokenService,
+  ZumRailsAuthModule,
+  ZumRailsHttpService,
+  type ZumRailsAuthOptions,
+} from '../../lib/index.js';
+import type { FakeZumRails, RecordedRequest } from '../../lib/testing/index.js';
+
+export interface HttpApp {
+  app: INestApplicationContext;
+  http: ZumRailsHttpService;
+  tokens: TokenService;
+}
+
+const silent: LoggerService = { log() {}, error() {}, warn() {}, debug() {}, verbose() {} };
+
+/** Boots ZumRailsAuthModule.forRoot() against `fake`: lazy startup, no revoke on shutdown. */
+export async function startHttpApp(
+  fake: FakeZumRails,
+  overrides: Partial<ZumRailsAuthOptions> = {},
+  imports: ModuleMetadata['imports'] = [],
+): Promise<HttpApp> {
+  const moduleRef = await Test.createTestingModule({
+    imports: [
+      ZumRailsAuthModule.forRoot({
+        baseUrl: fake.url,
+        username: fake.username,
+        password: fake.password,
+        revokeOnShutdown: false,
+        startup: 'lazy',
+        ...overrides,
+      }),
+      ...imports,
+    ],
+  })
+    .setLogger(silent)
+    .compile();
+  const app = await moduleRef.init();
+  return { app, http: app.get(ZumRailsHttpService), tokens: app.get(TokenService) };
+}
+
+/** The bearer token a recorded request carried, if any. */
+export function bearerOf(request: RecordedRequest | undefined): string | undefined {
+  const header = request?.headers.authorization;
+  return typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7) : undefined;
+}
+
+/** Recorded requests to protected API paths (not login or canceltoken). */
+export function apiRequests(fake: FakeZumRails): RecordedRequest[] {
+  return fake.requests.filter(
+    (request) => !request.path.toLowerCase().startsWith('/api/authorize'),
+  );
+}
+
+/** Every secret the fake knows: each issued token and the password. */
+export function secretsOf(fake: FakeZumRails): string[] {
+  return [...fake.issuedTokens(), fake.password];
+}
+
+/** Polls `condition` every 10 ms; throws after `timeoutMs`. */
+export async function until(condition: () => boolean, timeoutMs = 3_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** The rejection of `promise`; fails when it resolves. */
+export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a rejection, got a value');
+}
