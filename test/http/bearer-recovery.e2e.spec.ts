@@ -1,15 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { firstValueFrom } from 'rxjs';
+import { filter, firstValueFrom } from 'rxjs';
 import { ZumRailsHttpError } from '../../lib/index.js';
 import { FakeZumRails } from '../../lib/testing/index.js';
-import {
-  apiRequests,
-  bearerOf,
-  rejectionOf,
-  startHttpApp,
-  until,
-  type HttpApp,
-} from './http-app.js';
+import { apiRequests, bearerOf, rejectionOf, startHttpApp, type HttpApp } from './http-app.js';
 
 let fake: FakeZumRails;
 let subject: HttpApp | undefined;
@@ -58,10 +51,12 @@ describe('ZumRailsHttpService bearer', () => {
   it('sends the renewed token after a scheduled renewal', async () => {
     await fake.stop();
     fake = await FakeZumRails.start({ tokenTtlSeconds: 3 });
-    const { http } = await start();
-    const first = await warmUp(subject as HttpApp);
-    await until(() => fake.counters.logins === 2);
-    await firstValueFrom(http.get('/api/wallet'));
+    const app = await start();
+    const renewed = firstValueFrom(app.tokens.events$.pipe(filter((e) => e.type === 'renewed')));
+    const first = await warmUp(app);
+    await renewed;
+    expect(fake.counters.logins).toBe(2);
+    await firstValueFrom(app.http.get('/api/wallet'));
     const second = bearerOf(fake.lastRequest('/api/wallet'));
     expect(second).not.toBe(first);
     expect(second).toBe(fake.issuedTokens().at(-1));

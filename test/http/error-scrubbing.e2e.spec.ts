@@ -1,0 +1,162 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import axios, { isAxiosError, isCancel } from 'axios';
+import { inspect } from 'node:util';
+import { firstValueFrom } from 'rxjs';
+import {
+  ZumRailsAuthError,
+  ZumRailsCredentialsRejectedError,
+  ZumRailsHttpError,
+} from '../../lib/index.js';
+import { FakeZumRails, type ZumRailsFault } from '../../lib/testing/index.js';
+import { rejectionOf, secretsOf, startHttpApp, type HttpApp } from './http-app.js';
+
+let fake: FakeZumRails;
+let subject: HttpApp;
+
+beforeEach(async () => {
+  fake = await FakeZumRails.start();
+  subject = await startHttpApp(fake);
+});
+
+afterEach(async () => {
+  await subject.app.close();
+  await fake.stop();
+});
+
+/** Every way a caller or a logger may render an error. */
+function renderings(error: unknown): Record<string, string> {
+  const err = error as Error;
+  return {
+    json: JSON.stringify(err),
+    inspect: inspect(err, { depth: 10, showHidden: false }),
+    inspectHidden: inspect(err, { depth: 10, showHidden: true }),
+    message: err.message,
+    stack: String(err.stack),
+    string: String(err),
+  };
+}
+
+function expectNoSecret(error: unknown): void {
+  const secrets = secretsOf(fake);
+  expect(secrets).toContain(fake.password);
+  for (const [shape, text] of Object.entries(renderings(error))) {
+    for (const secret of secrets) {
+      if (text.includes(secret)) throw new Error(`${shape} of the error contains a secret`);
+    }
+  }
+}
+
+/** A token exists before the failing call, so both a bearer and a password are in play. */
+async function failingCall(fault: ZumRailsFault, timeout?: number): Promise<ZumRailsHttpError> {
+  await firstValueFrom(subject.http.get('/api/wallet'));
+  fake.failApi(fault, Infinity);
+  const error = await rejectionOf(
+    firstValueFrom(subject.http.post('/api/transaction', { Amount: 1 }, { timeout })),
+  );
+  expect(error).toBeInstanceOf(ZumRailsHttpError);
+  return error as ZumRailsHttpError;
+}
+
+describe('errors leaving ZumRailsHttpService', () => {
+  it.each<[string, ZumRailsFault, number | undefined]>([
+    ['a persistent 401', { kind: 'status', status: 401 }, undefined],
+    ['a 500', { kind: 'status', status: 500 }, undefined],
+    ['an HTML 502 from the proxy', { kind: 'html', status: 502 }, undefined],
+    ['a timeout', { kind: 'hang' }, 200],
+    ['a connection reset', { kind: 'reset' }, undefined],
+  ])('carry no bearer token and no password for %s', async (_name, fault, timeout) => {
+    const error = await failingCall(fault, timeout);
+    expectNoSecret(error);
+    expect(error.request).toBeUndefined();
+    expect(error.cause).toBeUndefined();
+    expect(error.config?.headers.has('Authorization')).toBe(false);
+    expect(error.response?.config.headers.has('Authorization') ?? false).toBe(false);
+    expect(error.config?.data).toBeUndefined();
+  });
+
+  it('keep status, method, URL and the Zum Rails envelope of a 401 (string exceptionMessage)', async () => {
+    const error = await failingCall({ kind: 'status', status: 401 });
+    expect(isAxiosError(error)).toBe(true);
+    expect(error).toMatchObject({
+      name: 'ZumRailsHttpError',
+      status: 401,
+      code: 'ERR_BAD_REQUEST',
+      method: 'POST',
+      url: `${fake.url}/api/transaction`,
+      zumRailsMessage: 'Unauthorized: your API key is wrong or your token has expired',
+      exceptionMessage: 'Unauthorized: your API key is wrong or your token has expired',
+    });
+    expect(error.response?.status).toBe(401);
+    expect(error.response?.data).toMatchObject({ statusCode: 401, isError: true });
+    expect(error.config?.headers.get('idempotency-key')).toEqual(expect.any(String));
+    expect(JSON.parse(JSON.stringify(error))).toMatchObject({ status: 401, method: 'POST' });
+  });
+
+  it('keep an object exceptionMessage of a 500 and its title as zumRailsMessage', async () => {
+    const error = await failingCall({ kind: 'status', status: 500 });
+    expect(error.status).toBe(500);
+    expect(error.zumRailsMessage).toBe('Internal Server Error');
+    expect(error.exceptionMessage).toMatchObject({ title: 'Internal Server Error', status: 500 });
+    expect(JSON.parse(JSON.stringify(error)).exceptionMessage).toMatchObject({ status: 500 });
+  });
+
+  it('report a timeout with its axios code and no response', async () => {
+    const error = await failingCall({ kind: 'hang' }, 200);
+    expect(error.code).toBe('ECONNABORTED');
+    expect(error.response).toBeUndefined();
+    expect(error.message).toMatch(/timeout/);
+  });
+
+  it('report a reset connection with its network code', async () => {
+    const error = await failingCall({ kind: 'reset' });
+    expect(error.code).toBe('ECONNRESET');
+    expect(error.response).toBeUndefined();
+  });
+
+  it('stay recognisable as cancellations for axios.isCancel', async () => {
+    await firstValueFrom(subject.http.get('/api/wallet'));
+    fake.failApi({ kind: 'hang' });
+    const controller = new AbortController();
+    const pending = subject.http.axiosRef.get('/api/wallet', { signal: controller.signal });
+    setTimeout(() => controller.abort(), 20);
+    const error = await rejectionOf(pending);
+    expect(error).toBeInstanceOf(ZumRailsHttpError);
+    expect(isCancel(error)).toBe(true);
+    expectNoSecret(error);
+  });
+
+  it('pass a failed login through unchanged as a ZumRailsAuthError', async () => {
+    fake.failLogin({ kind: 'status', status: 401 });
+    const error = await rejectionOf(firstValueFrom(subject.http.get('/api/wallet')));
+    expect(error).toBeInstanceOf(ZumRailsCredentialsRejectedError);
+    expect(error).toBeInstanceOf(ZumRailsAuthError);
+    expect(fake.counters.apiCalls).toBe(0);
+    expectNoSecret(error);
+  });
+
+  it('are also scrubbed for requests that opt out of auth', async () => {
+    await firstValueFrom(subject.http.get('/api/wallet'));
+    const token = fake.issuedTokens()[0] as string;
+    const error = await rejectionOf(
+      subject.http.axiosRef.get('/api/nope', {
+        zumRailsAuth: false,
+        headers: { Authorization: `Bearer ${token}` },
+        timeout: 200,
+        baseURL: 'http://127.0.0.1:1',
+      }),
+    );
+    expect(error).toBeInstanceOf(ZumRailsHttpError);
+    expectNoSecret(error);
+  });
+
+  it('would have leaked without scrubbing (the check itself works)', async () => {
+    await firstValueFrom(subject.http.get('/api/wallet'));
+    const token = fake.issuedTokens()[0] as string;
+    const raw = await rejectionOf(
+      axios.get(`${fake.url}/api/wallet`, {
+        headers: { Authorization: `Bearer ${token}-revoked` },
+      }),
+    );
+    expect(inspect(raw, { depth: 10 })).toContain(token);
+  });
+});
