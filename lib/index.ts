@@ -34,3 +34,5 @@ export {
   ZumRailsUnavailableError,
 } from './errors.js';
 export type { ZumRailsAuthErrorCode } from './errors.js';
+export { ZumRailsHealthIndicator } from './health/zumrails-health.indicator.js';
+export type { ZumRailsHealthDetails, ZumRailsHealthResult } from './health/zumrails-health.types.js';

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { zumRailsHttpServiceProvider } from './http/zumrails-http.providers.js';
 import { ZumRailsHttpService } from './http/zumrails-http.service.js';
+import { ZumRailsHealthIndicator } from './health/zumrails-health.indicator.js';
 import { AuthorizeClient } from './token/authorize.client.js';
 import { TokenService } from './token/token.service.js';
 import { ZumRailsAuthConfigurableModule } from './zumrails-auth.definition.js';
@@ -29,7 +30,8 @@ import { clockProvider, resolvedOptionsProvider } from './zumrails-auth.provider
     AuthorizeClient,
     TokenService,
     zumRailsHttpServiceProvider,
+    ZumRailsHealthIndicator,
   ],
-  exports: [TokenService, ZumRailsHttpService],
+  exports: [TokenService, ZumRailsHttpService, ZumRailsHealthIndicator],
 })
 export class ZumRailsAuthModule extends ZumRailsAuthConfigurableModule {}

@@ -1,0 +1,24 @@
+import type { ZumRailsAuthErrorCode } from '../errors.js';
+import type { ZumRailsTokenState } from '../token/token-status.js';
+
+/** Details reported next to `status`; no secret, JSON-friendly. */
+export interface ZumRailsHealthDetails {
+  /** Lifecycle state of the token (see `ZumRailsTokenState`). */
+  state: ZumRailsTokenState;
+  /** Seconds until the current token expires; null without one. */
+  expiresInSeconds: number | null;
+  /** ISO time of the last successful login; null before the first. */
+  lastRenewalAt: string | null;
+  /** Failed logins since the last success. */
+  consecutiveFailures: number;
+  /** Kind of the last failure; null after a success. */
+  lastErrorKind: ZumRailsAuthErrorCode | null;
+  /** A valid token is held but renewing it is failing: act before it expires. */
+  renewalTrouble: boolean;
+}
+
+/** The shape `@nestjs/terminus` expects from an indicator: `{ [key]: { status, ...details } }`. */
+export type ZumRailsHealthResult<Key extends string = 'zumrails'> = Record<
+  Key,
+  { status: 'up' | 'down' } & ZumRailsHealthDetails
+>;

@@ -1,0 +1,28 @@
+import { Module } from '@nestjs/common';
+import { ConfigModule, ConfigService } from '@nestjs/config';
+import { ScheduleModule } from '@nestjs/schedule';
+import { TerminusModule } from '@nestjs/terminus';
+import { ZumRailsAuthModule } from 'nestjs-zumrails-auth';
+import { validateEnv, type SampleEnv } from './config/env.validation.js';
+import { zumRailsOptionsFrom } from './config/zumrails.config.js';
+import { HealthController } from './health/health.controller.js';
+import { SessionController } from './session/session.controller.js';
+import { WalletsModule } from './wallets/wallets.module.js';
+
+@Module({
+  imports: [
+    ConfigModule.forRoot({ envFilePath: ['sample-app/.env', '.env'], validate: validateEnv }),
+    // Imported once, by the app; the library uses this registry and never imports it again.
+    ScheduleModule.forRoot(),
+    ZumRailsAuthModule.forRootAsync({
+      isGlobal: true,
+      imports: [ConfigModule],
+      inject: [ConfigService],
+      useFactory: (config: ConfigService<SampleEnv, true>) => zumRailsOptionsFrom(config),
+    }),
+    TerminusModule,
+    WalletsModule,
+  ],
+  controllers: [SessionController, HealthController],
+})
+export class AppModule {}

@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { setTimeout as sleep } from 'node:timers/promises';
+import request from 'supertest';
+import { FakeZumRails } from '../../lib/testing/index.js';
+import { LogCapture } from '../support/log-capture.js';
+
+describe('sample app', () => {
+  let fake: FakeZumRails;
+  let app: INestApplication;
+
+  beforeAll(async () => {
+    fake = await FakeZumRails.start({ tokenTtlSeconds: 2 });
+    Object.assign(process.env, {
+      ZUMRAILS_ENVIRONMENT: '',
+      ZUMRAILS_BASE_URL: fake.url,
+      ZUMRAILS_USERNAME: fake.username,
+      ZUMRAILS_PASSWORD: fake.password,
+    });
+    // The app module validates the environment when it is imported, as in production.
+    const { AppModule } = await import('../../sample-app/app.module.js');
+    const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
+      .setLogger(new LogCapture())
+      .compile();
+    app = moduleRef.createNestApplication({ logger: false });
+    await app.init();
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await fake?.stop();
+  });
+
+  it('GET /wallets returns the wallets through a bearer the fake accepted', async () => {
+    const response = await request(app.getHttpServer()).get('/wallets').expect(200);
+    expect(response.body).toEqual([
+      expect.objectContaining({ Type: 'Operational', Currency: 'CAD' }),
+      expect.objectContaining({ Type: 'Operational', Currency: 'CAD' }),
+    ]);
+    const call = fake.lastRequest('/api/wallet');
+    const bearer = String(call?.headers.authorization).replace(/^Bearer /, '');
+    expect(fake.issuedTokens()).toContain(bearer);
+    expect(fake.counters.apiUnauthorized).toBe(0);
+  });
+
+  it('GET /session shows who we are, never the token', async () => {
+    const response = await request(app.getHttpServer()).get('/session').expect(200);
+    expect(response.body).toMatchObject({ role: 'API', username: fake.username, state: 'valid' });
+    for (const token of fake.issuedTokens()) expect(response.text).not.toContain(token);
+  });
+
+  it('GET /health is up with a valid token', async () => {
+    const response = await request(app.getHttpServer()).get('/health').expect(200);
+    expect(response.body).toMatchObject({
+      status: 'ok',
+      info: { zumrails: { status: 'up', state: 'valid' } },
+    });
+  });
+
+  it('GET /health is 503 down when the login fails and the token has expired', async () => {
+    fake.failLogin({ kind: 'status', status: 503 }, Number.POSITIVE_INFINITY);
+    await sleep(2_100); // the 2-s token expires; its renewals fail
+    const response = await request(app.getHttpServer()).get('/health').expect(503);
+    expect(response.body).toMatchObject({
+      status: 'error',
+      error: { zumrails: { status: 'down', lastErrorKind: 'unavailable' } },
+    });
+    for (const token of fake.issuedTokens()) expect(response.text).not.toContain(token);
+    fake.clearFaults();
+  });
+});
