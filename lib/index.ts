@@ -13,7 +13,10 @@ export { ZUMRAILS_ENVIRONMENTS } from './options/defaults.js';
 export { TokenService } from './token/token.service.js';
 export { ZumRailsHttpService } from './http/zumrails-http.service.js';
 export { attachZumRailsAuth } from './http/attach-zumrails-auth.js';
-export type { ZumRailsTokenSource } from './http/attach-zumrails-auth.js';
+export type {
+  AttachZumRailsAuthOptions,
+  ZumRailsTokenSource,
+} from './http/attach-zumrails-auth.js';
 export { ZumRailsHttpError } from './http/zumrails-http.error.js';
 export type { ZumRailsSession } from './token/token.js';
 export type {
@@ -35,4 +38,7 @@ export {
 } from './errors.js';
 export type { ZumRailsAuthErrorCode } from './errors.js';
 export { ZumRailsHealthIndicator } from './health/zumrails-health.indicator.js';
-export type { ZumRailsHealthDetails, ZumRailsHealthResult } from './health/zumrails-health.types.js';
+export type {
+  ZumRailsHealthDetails,
+  ZumRailsHealthResult,
+} from './health/zumrails-health.types.js';

@@ -6,7 +6,9 @@ import {
   type AxiosResponse,
   type InternalAxiosRequestConfig,
 } from 'axios';
+import { systemClock, type Clock } from '../clock.js';
 import type { TokenService } from '../token/token.service.js';
+import { UnauthorizedCooldown } from './unauthorized-cooldown.js';
 import { ZumRailsHttpError } from './zumrails-http.error.js';
 
 declare module 'axios' {
@@ -21,6 +23,12 @@ declare module 'axios' {
 
 /** What `attachZumRailsAuth` needs from a token source; `TokenService` provides it. */
 export type ZumRailsTokenSource = Pick<TokenService, 'getToken' | 'invalidate'>;
+
+/** Optional settings of `attachZumRailsAuth`. */
+export interface AttachZumRailsAuthOptions {
+  /** Time source of the 401 cool-down. Default: the system clock. */
+  clock?: Clock;
+}
 
 /** Config key marking the one retry after a 401 (a string key: axios' merge drops symbols). */
 const RETRIED = 'zumRailsAuthRetried';
@@ -37,7 +45,10 @@ type Config = InternalAxiosRequestConfig & { [RETRIED]?: true };
  * - a POST without an `idempotency-key` header gets a random UUID, so a retried payment is
  *   never executed twice;
  * - a 401 invalidates the token that request carried (if still current), awaits a fresh one and
- *   retries the request once with the same `idempotency-key`; a second 401 goes to the caller;
+ *   retries the request once with the same `idempotency-key`; a second 401 goes to the caller.
+ *   When that retry with a fresh token is refused too, the 401 is not about the token: further
+ *   401s for that token go to the caller without a new login for 10 s, so an endpoint that
+ *   always answers 401 costs at most one login per 10 s, not one per call;
  * - every `AxiosError` is replaced by a secret-free {@link ZumRailsHttpError}; errors of
  *   `getToken()` (`ZumRailsAuthError` subclasses) reach the caller unchanged.
  *
@@ -46,12 +57,15 @@ type Config = InternalAxiosRequestConfig & { [RETRIED]?: true };
  *
  * @param instance the app's axios instance; its base URL should be the Zum Rails API.
  * @param tokens usually the injected `TokenService`.
+ * @param options `clock` for tests.
  * @returns a function that removes both interceptors (idempotent).
  */
 export function attachZumRailsAuth(
   instance: AxiosInstance,
   tokens: ZumRailsTokenSource,
+  options: AttachZumRailsAuthOptions = {},
 ): () => void {
+  const cooldown = new UnauthorizedCooldown(options.clock ?? systemClock);
   let lastToken = '';
   let lastHeader = '';
 
@@ -74,10 +88,13 @@ export function attachZumRailsAuth(
     if (!isAxiosError(error) || error instanceof ZumRailsHttpError) throw error;
     const config = error.config as Config | undefined;
     const token = config && carriedToken(config);
-    if (config && token !== undefined && shouldRetry(error, config)) {
-      tokens.invalidate(token);
-      await tokens.getToken();
-      return instance.request({ ...config, [RETRIED]: true } as Config);
+    if (config && token !== undefined && isRecoverable(error, config)) {
+      if (config[RETRIED] === true) cooldown.refused(token);
+      else if (cooldown.allowsRecovery(token)) {
+        tokens.invalidate(token);
+        await tokens.getToken();
+        return instance.request({ ...config, [RETRIED]: true } as Config);
+      }
     }
     throw new ZumRailsHttpError(error, token);
   };
@@ -93,13 +110,9 @@ export function attachZumRailsAuth(
   };
 }
 
-function shouldRetry(error: AxiosError, config: Config): boolean {
-  return (
-    error.response?.status === 401 &&
-    config.zumRailsAuth !== false &&
-    config[RETRIED] !== true &&
-    !isStream(config.data)
-  );
+/** A 401 on a request that used our bearer and whose body can be sent again. */
+function isRecoverable(error: AxiosError, config: Config): boolean {
+  return error.response?.status === 401 && config.zumRailsAuth !== false && !isStream(config.data);
 }
 
 /** The token in this request's `Authorization: Bearer` header, if any. */

@@ -1,8 +1,9 @@
 import type { Provider } from '@nestjs/common';
 import axios, { type AxiosInstance } from 'axios';
+import type { Clock } from '../clock.js';
 import type { ResolvedZumRailsAuthOptions } from '../options/zumrails-auth-options.interface.js';
 import { TokenService } from '../token/token.service.js';
-import { RESOLVED_OPTIONS } from '../zumrails-auth.constants.js';
+import { RESOLVED_OPTIONS, ZUMRAILS_CLOCK } from '../zumrails-auth.constants.js';
 import { attachZumRailsAuth, type ZumRailsTokenSource } from './attach-zumrails-auth.js';
 import { ZumRailsHttpService } from './zumrails-http.service.js';
 
@@ -10,19 +11,20 @@ import { ZumRailsHttpService } from './zumrails-http.service.js';
 export function createZumRailsAxios(
   options: ResolvedZumRailsAuthOptions,
   tokens: ZumRailsTokenSource,
+  clock: Clock,
 ): AxiosInstance {
   const instance = axios.create({
     baseURL: options.baseUrl,
     timeout: options.requestTimeoutMs,
     headers: { 'Content-Type': 'application/json' },
   });
-  attachZumRailsAuth(instance, tokens);
+  attachZumRailsAuth(instance, tokens, { clock });
   return instance;
 }
 
 export const zumRailsHttpServiceProvider: Provider = {
   provide: ZumRailsHttpService,
-  useFactory: (options: ResolvedZumRailsAuthOptions, tokens: TokenService) =>
-    new ZumRailsHttpService(createZumRailsAxios(options, tokens)),
-  inject: [RESOLVED_OPTIONS, TokenService],
+  useFactory: (options: ResolvedZumRailsAuthOptions, tokens: TokenService, clock: Clock) =>
+    new ZumRailsHttpService(createZumRailsAxios(options, tokens, clock)),
+  inject: [RESOLVED_OPTIONS, TokenService, ZUMRAILS_CLOCK],
 };

@@ -97,6 +97,34 @@ describe('ZumRailsHttpService 401 recovery', () => {
     expect(fake.counters.logins).toBe(2);
   });
 
+  it('recovers again when the fresh token is revoked right after a recovery', async () => {
+    const app = await start();
+    fake.revokeToken(await warmUp(app));
+    await firstValueFrom(app.http.get('/api/wallet'));
+    fake.revokeToken(fake.issuedTokens().at(-1) as string);
+    fake.reset();
+    const response = await firstValueFrom(app.http.get('/api/wallet'));
+    expect(response.status).toBe(200);
+    expect(fake.counters).toMatchObject({ logins: 1, apiCalls: 2 });
+  });
+
+  it('costs at most one login per 10 s cool-down when an endpoint always answers 401', async () => {
+    let now = Date.now();
+    const { http } = await start({ clock: { now: () => now } });
+    fake.failApi({ kind: 'status', status: 401 }, Infinity);
+    await rejectionOf(firstValueFrom(http.get('/api/wallet')));
+    expect(fake.counters).toMatchObject({ logins: 2, apiCalls: 2 });
+    for (let i = 0; i < 5; i++) {
+      now += 1_000;
+      const error = await rejectionOf(firstValueFrom(http.get('/api/wallet')));
+      expect((error as ZumRailsHttpError).status).toBe(401);
+    }
+    expect(fake.counters).toMatchObject({ logins: 2, apiCalls: 7 });
+    now += 5_000;
+    await rejectionOf(firstValueFrom(http.get('/api/wallet')));
+    expect(fake.counters).toMatchObject({ logins: 3, apiCalls: 9 });
+  });
+
   it('does not retry other failures', async () => {
     const { http } = await start();
     fake.failApi({ kind: 'status', status: 403 });
