@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import {
   ZumRailsBadResponseError,
   ZumRailsCredentialsRejectedError,
@@ -7,20 +7,10 @@ import {
   ZumRailsUnavailableError,
 } from '../../lib/index.js';
 import { FakeZumRails, type ZumRailsFault } from '../../lib/testing/index.js';
-import { startAuthApp, type AuthApp } from '../support/auth-app.js';
+import { useFakeZumRails } from '../support/fake-fixture.js';
 
 describe('TokenService: login failures map to typed errors', () => {
-  let fake: FakeZumRails;
-  let subject: AuthApp | undefined;
-
-  beforeEach(async () => {
-    fake = await FakeZumRails.start();
-  });
-  afterEach(async () => {
-    await subject?.app.close();
-    subject = undefined;
-    await fake.stop();
-  });
+  const fixture = useFakeZumRails({});
 
   it.each<[string, ZumRailsFault, new (...args: never[]) => Error, string]>([
     [
@@ -72,8 +62,8 @@ describe('TokenService: login failures map to typed errors', () => {
     ],
     ['a 400 envelope', { kind: 'status', status: 400 }, ZumRailsBadResponseError, 'bad-response'],
   ])('maps %s', async (_name, fault, type, code) => {
-    subject = await startAuthApp(fake);
-    fake.failLogin(fault);
+    const subject = await fixture.start();
+    fixture.fake.failLogin(fault);
     const error = await subject.tokens.getToken().then(
       () => undefined,
       (caught: unknown) => caught,
@@ -84,29 +74,29 @@ describe('TokenService: login failures map to typed errors', () => {
   });
 
   it('honours Retry-After on 429', async () => {
-    subject = await startAuthApp(fake);
-    fake.failLogin({ kind: 'rate-limited', retryAfterSeconds: 7 });
+    const subject = await fixture.start();
+    fixture.fake.failLogin({ kind: 'rate-limited', retryAfterSeconds: 7 });
     await expect(subject.tokens.getToken()).rejects.toMatchObject({ retryAfterMs: 7_000 });
     const status = subject.tokens.getStatus();
     expect(status.nextAttemptAt! - Date.now()).toBeGreaterThan(6_000);
     // Callers during the wait fail fast, without another login.
     await expect(subject.tokens.getToken()).rejects.toBeInstanceOf(ZumRailsRateLimitedError);
-    expect(fake.counters.failedLogins).toBe(1);
+    expect(fixture.fake.counters.failedLogins).toBe(1);
   });
 
   it('times out a hung login with requestTimeoutMs', async () => {
-    subject = await startAuthApp(fake, { requestTimeoutMs: 300 });
-    fake.failLogin({ kind: 'hang' });
+    const subject = await fixture.start({ requestTimeoutMs: 300 });
+    fixture.fake.failLogin({ kind: 'hang' });
     const started = Date.now();
     await expect(subject.tokens.getToken()).rejects.toThrow(/timeout/);
     expect(Date.now() - started).toBeLessThan(2_000);
   });
 
   it('releases waiting callers after tokenWaitTimeoutMs with a clear error', async () => {
-    subject = await startAuthApp(fake, { requestTimeoutMs: 5_000, tokenWaitTimeoutMs: 300 });
-    fake.failLogin({ kind: 'hang' });
+    const subject = await fixture.start({ requestTimeoutMs: 5_000, tokenWaitTimeoutMs: 300 });
+    fixture.fake.failLogin({ kind: 'hang' });
     const results = await Promise.allSettled(
-      Array.from({ length: 5 }, () => subject!.tokens.getToken()),
+      Array.from({ length: 5 }, () => subject.tokens.getToken()),
     );
     for (const result of results) {
       expect(result.status).toBe('rejected');
@@ -117,14 +107,14 @@ describe('TokenService: login failures map to typed errors', () => {
         /no Zum Rails token within 300 ms/,
       );
     }
-    expect(fake.counters.failedLogins + fake.counters.logins).toBe(1);
+    expect(fixture.fake.counters.failedLogins + fixture.fake.counters.logins).toBe(1);
   });
 
   it('reaches a DNS-less or closed port as unavailable', async () => {
     const closed = await FakeZumRails.start();
     const url = closed.url;
     await closed.stop();
-    subject = await startAuthApp(fake, { baseUrl: url });
+    const subject = await fixture.start({ baseUrl: url });
     await expect(subject.tokens.getToken()).rejects.toMatchObject({
       code: 'unavailable',
       message: expect.stringMatching(/ECONNREFUSED/),
@@ -132,28 +122,28 @@ describe('TokenService: login failures map to typed errors', () => {
   });
 
   it('joins a retry scheduled within the wait budget after a transient failure', async () => {
-    subject = await startAuthApp(fake, { retry: { initialDelayMs: 200, maxDelayMs: 200 } });
-    fake.failLogin({ kind: 'status', status: 503 });
+    const subject = await fixture.start({ retry: { initialDelayMs: 200, maxDelayMs: 200 } });
+    fixture.fake.failLogin({ kind: 'status', status: 503 });
     await expect(subject.tokens.getToken()).rejects.toBeInstanceOf(ZumRailsUnavailableError);
     // The next caller waits for the scheduled retry instead of failing or logging in itself.
     const token = await subject.tokens.getToken();
-    expect(fake.isTokenValid(token)).toBe(true);
-    expect(fake.counters.logins).toBe(1);
-    expect(fake.counters.failedLogins).toBe(1);
+    expect(fixture.fake.isTokenValid(token)).toBe(true);
+    expect(fixture.fake.counters.logins).toBe(1);
+    expect(fixture.fake.counters.failedLogins).toBe(1);
   });
 
   it('does not storm the login endpoint with rejected credentials (≤ 3 logins in 10 s at 100 calls/s)', async () => {
     let now = Date.now();
     const clock = { now: () => now };
-    subject = await startAuthApp(fake, { password: 'wrong-password', clock });
+    const subject = await fixture.start({ password: 'wrong-password', clock });
     const errors = new Set<string>();
     // 1,000 calls spread over 10 s of the injected clock: 100 calls/s.
     for (let call = 0; call < 1_000; call++) {
       await subject.tokens.getToken().catch((error: Error) => errors.add(error.constructor.name));
       now += 10;
     }
-    expect(fake.counters.failedLogins).toBeLessThanOrEqual(3);
-    expect(fake.counters.failedLogins).toBeGreaterThanOrEqual(1);
+    expect(fixture.fake.counters.failedLogins).toBeLessThanOrEqual(3);
+    expect(fixture.fake.counters.failedLogins).toBeGreaterThanOrEqual(1);
     expect([...errors]).toEqual(['ZumRailsCredentialsRejectedError']);
     expect(subject.tokens.getStatus().state).toBe('credentials-rejected');
   });

@@ -1,8 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { inspect } from 'node:util';
 import { firstValueFrom, toArray } from 'rxjs';
-import { FakeZumRails, type ZumRailsFault } from '../../lib/testing/index.js';
-import { startAuthApp, type AuthApp } from '../support/auth-app.js';
+import { type ZumRailsFault } from '../../lib/testing/index.js';
+import { useFakeZumRails } from '../support/fake-fixture.js';
 
 const PASSWORD = 'S3cret-Pa55word-never-shown';
 
@@ -19,17 +19,7 @@ function renderings(error: unknown): string[] {
 }
 
 describe('secrets never leak', () => {
-  let fake: FakeZumRails;
-  let subject: AuthApp | undefined;
-
-  beforeEach(async () => {
-    fake = await FakeZumRails.start({ password: PASSWORD, tokenTtlSeconds: 3 });
-  });
-  afterEach(async () => {
-    await subject?.app.close();
-    subject = undefined;
-    await fake.stop();
-  });
+  const fixture = useFakeZumRails({ password: PASSWORD, tokenTtlSeconds: 3 });
 
   it.each<[string, ZumRailsFault | undefined, string | undefined]>([
     ['wrong password', undefined, `${PASSWORD}-wrong`],
@@ -39,8 +29,8 @@ describe('secrets never leak', () => {
     ['html', { kind: 'html', status: 200 }, undefined],
     ['missing token', { kind: 'missing-token' }, undefined],
   ])('in errors from a login that fails with %s', async (_name, fault, password) => {
-    subject = await startAuthApp(fake, { password: password ?? PASSWORD, requestTimeoutMs: 300 });
-    if (fault) fake.failLogin(fault);
+    const subject = await fixture.start({ password: password ?? PASSWORD, requestTimeoutMs: 300 });
+    if (fault) fixture.fake.failLogin(fault);
     const error = await subject.tokens.getToken().then(
       () => undefined,
       (caught: unknown) => caught,
@@ -52,48 +42,46 @@ describe('secrets never leak', () => {
   });
 
   it('in logs, events, status and session over a whole lifecycle', async () => {
-    subject = await startAuthApp(fake, {
+    const subject = await fixture.start({
       startup: 'background',
       retry: { initialDelayMs: 100, maxDelayMs: 100 },
     });
     const events = firstValueFrom(subject.tokens.events$.pipe(toArray()));
     await subject.tokens.getToken();
-    fake.failLogin({ kind: 'status', status: 503 }, 2);
+    fixture.fake.failLogin({ kind: 'status', status: 503 }, 2);
     await subject.tokens.refresh().catch(() => undefined);
     await subject.tokens.refresh().catch(() => undefined);
     await subject.tokens.refresh();
     const status = JSON.stringify(subject.tokens.getStatus());
     const session = JSON.stringify(subject.tokens.getSession());
-    fake.failLogin({ kind: 'status', status: 401 });
+    fixture.fake.failLogin({ kind: 'status', status: 401 });
     await subject.tokens.refresh().catch(() => undefined);
     await subject.tokens.cancelToken();
     await subject.app.close();
-    subject = undefined;
     const everything = [JSON.stringify(await events), status, session].join('\n');
-    expect(fake.issuedTokens().length).toBeGreaterThanOrEqual(2);
-    for (const secret of [PASSWORD, ...fake.issuedTokens()]) {
+    expect(fixture.fake.issuedTokens().length).toBeGreaterThanOrEqual(2);
+    for (const secret of [PASSWORD, ...fixture.fake.issuedTokens()]) {
       expect(everything).not.toContain(secret);
     }
   });
 
   it('in every log line', async () => {
-    subject = await startAuthApp(fake, {
+    const subject = await fixture.start({
       startup: 'background',
       retry: { initialDelayMs: 100, maxDelayMs: 100 },
     });
     await subject.tokens.getToken();
-    fake.failLogin({ kind: 'status', status: 500 });
+    fixture.fake.failLogin({ kind: 'status', status: 500 });
     await subject.tokens.refresh().catch(() => undefined);
     await subject.tokens.refresh();
-    fake.failLogin({ kind: 'status', status: 403 });
+    fixture.fake.failLogin({ kind: 'status', status: 403 });
     await subject.tokens.refresh().catch(() => undefined);
     const { logs } = subject;
     await subject.app.close();
-    subject = undefined;
     expect(logs.lines.length).toBeGreaterThanOrEqual(4);
     expect(logs.text()).toMatch(/Token acquired \(fp [0-9a-f]{8}\)/);
     expect(logs.text()).toMatch(/rejected the API credentials/);
-    for (const secret of [PASSWORD, ...fake.issuedTokens()])
+    for (const secret of [PASSWORD, ...fixture.fake.issuedTokens()])
       expect(logs.text()).not.toContain(secret);
   });
 });

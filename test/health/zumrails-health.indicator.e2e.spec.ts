@@ -1,23 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { ZumRailsHealthIndicator } from '../../lib/index.js';
-import { FakeZumRails } from '../../lib/testing/index.js';
-import { startAuthApp, type AuthApp } from '../support/auth-app.js';
+import { useFakeZumRails } from '../support/fake-fixture.js';
 
 describe('ZumRailsHealthIndicator', () => {
-  let fake: FakeZumRails;
-  let subject: AuthApp | undefined;
-
-  beforeEach(async () => {
-    fake = await FakeZumRails.start();
-  });
-  afterEach(async () => {
-    await subject?.app.close();
-    subject = undefined;
-    await fake.stop();
-  });
+  const fixture = useFakeZumRails({});
 
   it('is up with details while a valid token is held, under the default key', async () => {
-    subject = await startAuthApp(fake);
+    const subject = await fixture.start();
     const token = await subject.tokens.getToken();
     const result = await subject.app.get(ZumRailsHealthIndicator).isHealthy();
     expect(result).toEqual({
@@ -36,16 +25,16 @@ describe('ZumRailsHealthIndicator', () => {
   });
 
   it('uses the key it is given', async () => {
-    subject = await startAuthApp(fake);
+    const subject = await fixture.start();
     await subject.tokens.getToken();
     const result = await subject.app.get(ZumRailsHealthIndicator).isHealthy('payments');
     expect(Object.keys(result)).toEqual(['payments']);
   });
 
   it('marks renewal trouble while the old token is still valid', async () => {
-    subject = await startAuthApp(fake);
+    const subject = await fixture.start();
     await subject.tokens.getToken();
-    fake.failLogin({ kind: 'status', status: 503 });
+    fixture.fake.failLogin({ kind: 'status', status: 503 });
     await subject.tokens.refresh().catch(() => undefined);
     const result = await subject.app.get(ZumRailsHealthIndicator).isHealthy();
     expect(result.zumrails).toMatchObject({
@@ -57,27 +46,27 @@ describe('ZumRailsHealthIndicator', () => {
   });
 
   it('gets the first token itself when none was tried yet', async () => {
-    subject = await startAuthApp(fake, { startup: 'lazy' });
+    const subject = await fixture.start({ startup: 'lazy' });
     const result = await subject.app.get(ZumRailsHealthIndicator).isHealthy();
     expect(result.zumrails.status).toBe('up');
-    expect(fake.counters.logins).toBe(1);
+    expect(fixture.fake.counters.logins).toBe(1);
   });
 
   it('is down without a token, and does not log in on every probe', async () => {
-    subject = await startAuthApp(fake, { retry: { initialDelayMs: 50, maxDelayMs: 50 } });
-    fake.failLogin({ kind: 'status', status: 503 }, Number.POSITIVE_INFINITY);
+    const subject = await fixture.start({ retry: { initialDelayMs: 50, maxDelayMs: 50 } });
+    fixture.fake.failLogin({ kind: 'status', status: 503 }, Number.POSITIVE_INFINITY);
     const indicator = subject.app.get(ZumRailsHealthIndicator);
     for (let probe = 0; probe < 10; probe++) {
       const result = await indicator.isHealthy();
       expect(result.zumrails).toMatchObject({ status: 'down', lastErrorKind: 'unavailable' });
     }
     // One probe attempt; the rest come from the library's own backoff schedule, not the probes.
-    const attempts = fake.counters.failedLogins;
+    const attempts = fixture.fake.counters.failedLogins;
     expect(attempts).toBeLessThanOrEqual(3);
   });
 
   it('is down with credentials-rejected state after a rejection', async () => {
-    subject = await startAuthApp(fake, { password: 'wrong' });
+    const subject = await fixture.start({ password: 'wrong' });
     const result = await subject.app.get(ZumRailsHealthIndicator).isHealthy();
     expect(result.zumrails).toMatchObject({
       status: 'down',

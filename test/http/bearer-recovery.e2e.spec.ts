@@ -1,31 +1,20 @@
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { filter, firstValueFrom } from 'rxjs';
 import { ZumRailsHttpError } from '../../lib/index.js';
-import { FakeZumRails } from '../../lib/testing/index.js';
-import { apiRequests, bearerOf, rejectionOf, startHttpApp, type HttpApp } from './http-app.js';
+import { apiRequests, bearerOf, rejectionOf } from '../support/zumrails-assertions.js';
+import { useFakeZumRails } from '../support/fake-fixture.js';
+import type { AuthApp } from '../support/auth-app.js';
 
-let fake: FakeZumRails;
-let subject: HttpApp | undefined;
+const fixture = useFakeZumRails({}, { revokeOnShutdown: false });
 
-beforeEach(async () => {
-  fake = await FakeZumRails.start();
-});
-
-afterEach(async () => {
-  await subject?.app.close();
-  subject = undefined;
-  await fake.stop();
-});
-
-async function start(overrides = {}): Promise<HttpApp> {
-  subject = await startHttpApp(fake, overrides);
-  return subject;
+function start(overrides = {}): Promise<AuthApp> {
+  return fixture.start(overrides);
 }
 
 /** One call so a token exists; returns it. */
-async function warmUp({ http }: HttpApp): Promise<string> {
+async function warmUp({ http }: AuthApp): Promise<string> {
   await firstValueFrom(http.get('/api/wallet'));
-  const token = fake.issuedTokens().at(-1);
+  const token = fixture.fake.issuedTokens().at(-1);
   if (token === undefined) throw new Error('no token issued');
   return token;
 }
@@ -35,31 +24,32 @@ describe('ZumRailsHttpService bearer', () => {
     const { http } = await start();
     const response = await firstValueFrom(http.get('/api/wallet'));
     expect(response.status).toBe(200);
-    expect(fake.counters.logins).toBe(1);
-    expect(bearerOf(fake.lastRequest('/api/wallet'))).toBe(fake.issuedTokens()[0]);
-    expect(fake.lastRequest('/api/wallet')?.headers['content-type']).toMatch(/application\/json/);
-    expect(http.axiosRef.defaults.baseURL).toBe(fake.url);
-    expect(http.axiosRef.defaults.timeout).toBe(10_000);
+    expect(fixture.fake.counters.logins).toBe(1);
+    expect(bearerOf(fixture.fake.lastRequest('/api/wallet'))).toBe(fixture.fake.issuedTokens()[0]);
+    expect(fixture.fake.lastRequest('/api/wallet')?.headers['content-type']).toMatch(
+      /application\/json/,
+    );
+    expect(http.axiosRef.defaults.baseURL).toBe(fixture.fake.url);
+    expect(http.axiosRef.defaults.timeout).toBe(2_000); // requestTimeoutMs of the test options
   });
 
   it('logs in once for many sequential calls (the token is cached)', async () => {
     const { http } = await start();
     for (let i = 0; i < 5; i++) await firstValueFrom(http.get('/api/wallet'));
-    expect(fake.counters.logins).toBe(1);
+    expect(fixture.fake.counters.logins).toBe(1);
   });
 
   it('sends the renewed token after a scheduled renewal', async () => {
-    await fake.stop();
-    fake = await FakeZumRails.start({ tokenTtlSeconds: 3 });
+    fixture.fake.tokenTtlSeconds = 3;
     const app = await start();
     const renewed = firstValueFrom(app.tokens.events$.pipe(filter((e) => e.type === 'renewed')));
     const first = await warmUp(app);
     await renewed;
-    expect(fake.counters.logins).toBe(2);
+    expect(fixture.fake.counters.logins).toBe(2);
     await firstValueFrom(app.http.get('/api/wallet'));
-    const second = bearerOf(fake.lastRequest('/api/wallet'));
+    const second = bearerOf(fixture.fake.lastRequest('/api/wallet'));
     expect(second).not.toBe(first);
-    expect(second).toBe(fake.issuedTokens().at(-1));
+    expect(second).toBe(fixture.fake.issuedTokens().at(-1));
   });
 
   it('sends no Authorization and does not log in with zumRailsAuth: false', async () => {
@@ -68,8 +58,8 @@ describe('ZumRailsHttpService bearer', () => {
       firstValueFrom(http.get('/api/wallet', { zumRailsAuth: false })),
     );
     expect((error as ZumRailsHttpError).status).toBe(401);
-    expect(fake.lastRequest('/api/wallet')?.headers.authorization).toBeUndefined();
-    expect(fake.counters).toMatchObject({ logins: 0, apiCalls: 1 });
+    expect(fixture.fake.lastRequest('/api/wallet')?.headers.authorization).toBeUndefined();
+    expect(fixture.fake.counters).toMatchObject({ logins: 0, apiCalls: 1 });
   });
 });
 
@@ -77,76 +67,80 @@ describe('ZumRailsHttpService 401 recovery', () => {
   it('recovers from a revoked token with exactly one extra login and one retry', async () => {
     const app = await start();
     const revoked = await warmUp(app);
-    fake.revokeToken(revoked);
-    fake.reset();
+    fixture.fake.revokeToken(revoked);
+    fixture.fake.reset();
     const response = await firstValueFrom(app.http.get('/api/wallet'));
     expect(response.status).toBe(200);
-    expect(fake.counters).toMatchObject({ logins: 1, apiCalls: 2, revokedTokenCalls: 1 });
-    const [rejected, retried] = apiRequests(fake);
+    expect(fixture.fake.counters).toMatchObject({ logins: 1, apiCalls: 2, revokedTokenCalls: 1 });
+    const [rejected, retried] = apiRequests(fixture.fake);
     expect(bearerOf(rejected)).toBe(revoked);
-    expect(bearerOf(retried)).toBe(fake.issuedTokens().at(-1));
+    expect(bearerOf(retried)).toBe(fixture.fake.issuedTokens().at(-1));
   });
 
   it('gives a persistent 401 to the caller after exactly one retry', async () => {
     const { http } = await start();
-    fake.failApi({ kind: 'status', status: 401 }, Infinity);
+    fixture.fake.failApi({ kind: 'status', status: 401 }, Infinity);
     const error = await rejectionOf(firstValueFrom(http.get('/api/wallet')));
     expect(error).toBeInstanceOf(ZumRailsHttpError);
     expect((error as ZumRailsHttpError).response?.status).toBe(401);
-    expect(fake.counters.apiCalls).toBe(2);
-    expect(fake.counters.logins).toBe(2);
+    expect(fixture.fake.counters.apiCalls).toBe(2);
+    expect(fixture.fake.counters.logins).toBe(2);
   });
 
   it('recovers again when the fresh token is revoked right after a recovery', async () => {
     const app = await start();
-    fake.revokeToken(await warmUp(app));
+    fixture.fake.revokeToken(await warmUp(app));
     await firstValueFrom(app.http.get('/api/wallet'));
-    fake.revokeToken(fake.issuedTokens().at(-1) as string);
-    fake.reset();
+    fixture.fake.revokeToken(fixture.fake.issuedTokens().at(-1) as string);
+    fixture.fake.reset();
     const response = await firstValueFrom(app.http.get('/api/wallet'));
     expect(response.status).toBe(200);
-    expect(fake.counters).toMatchObject({ logins: 1, apiCalls: 2 });
+    expect(fixture.fake.counters).toMatchObject({ logins: 1, apiCalls: 2 });
   });
 
   it('costs at most one login per 10 s cool-down when an endpoint always answers 401', async () => {
     let now = Date.now();
     const { http } = await start({ clock: { now: () => now } });
-    fake.failApi({ kind: 'status', status: 401 }, Infinity);
+    fixture.fake.failApi({ kind: 'status', status: 401 }, Infinity);
     await rejectionOf(firstValueFrom(http.get('/api/wallet')));
-    expect(fake.counters).toMatchObject({ logins: 2, apiCalls: 2 });
+    expect(fixture.fake.counters).toMatchObject({ logins: 2, apiCalls: 2 });
     for (let i = 0; i < 5; i++) {
       now += 1_000;
       const error = await rejectionOf(firstValueFrom(http.get('/api/wallet')));
       expect((error as ZumRailsHttpError).status).toBe(401);
     }
-    expect(fake.counters).toMatchObject({ logins: 2, apiCalls: 7 });
+    expect(fixture.fake.counters).toMatchObject({ logins: 2, apiCalls: 7 });
     now += 5_000;
     await rejectionOf(firstValueFrom(http.get('/api/wallet')));
-    expect(fake.counters).toMatchObject({ logins: 3, apiCalls: 9 });
+    expect(fixture.fake.counters).toMatchObject({ logins: 3, apiCalls: 9 });
   });
 
   it('does not retry other failures', async () => {
     const { http } = await start();
-    fake.failApi({ kind: 'status', status: 403 });
+    fixture.fake.failApi({ kind: 'status', status: 403 });
     const error = await rejectionOf(firstValueFrom(http.get('/api/wallet')));
     expect((error as ZumRailsHttpError).status).toBe(403);
-    expect(fake.counters).toMatchObject({ apiCalls: 1, logins: 1 });
+    expect(fixture.fake.counters).toMatchObject({ apiCalls: 1, logins: 1 });
   });
 
   it('logs in exactly once when 50 concurrent calls hit 401 with the same revoked token', async () => {
     const app = await start();
     const revoked = await warmUp(app);
-    fake.revokeToken(revoked);
-    fake.reset();
+    fixture.fake.revokeToken(revoked);
+    fixture.fake.reset();
     const calls = Array.from({ length: 50 }, () => firstValueFrom(app.http.get('/api/wallet')));
     const responses = await Promise.all(calls);
     expect(responses.every((response) => response.status === 200)).toBe(true);
-    expect(fake.counters).toMatchObject({ logins: 1, apiCalls: 100, revokedTokenCalls: 50 });
+    expect(fixture.fake.counters).toMatchObject({
+      logins: 1,
+      apiCalls: 100,
+      revokedTokenCalls: 50,
+    });
   });
 
   it('works through the promise API of axiosRef too', async () => {
     const app = await start();
-    fake.revokeToken(await warmUp(app));
+    fixture.fake.revokeToken(await warmUp(app));
     const response = await app.http.axiosRef.get('/api/wallet');
     expect(response.status).toBe(200);
   });

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import axios, { isAxiosError, isCancel } from 'axios';
 import { inspect } from 'node:util';
 import { firstValueFrom } from 'rxjs';
@@ -7,20 +7,16 @@ import {
   ZumRailsCredentialsRejectedError,
   ZumRailsHttpError,
 } from '../../lib/index.js';
-import { FakeZumRails, type ZumRailsFault } from '../../lib/testing/index.js';
-import { rejectionOf, secretsOf, startHttpApp, type HttpApp } from './http-app.js';
+import { type ZumRailsFault } from '../../lib/testing/index.js';
+import { rejectionOf, secretsOf } from '../support/zumrails-assertions.js';
+import { useFakeZumRails } from '../support/fake-fixture.js';
+import type { AuthApp } from '../support/auth-app.js';
 
-let fake: FakeZumRails;
-let subject: HttpApp;
+const fixture = useFakeZumRails({}, { revokeOnShutdown: false });
+let subject: AuthApp;
 
 beforeEach(async () => {
-  fake = await FakeZumRails.start();
-  subject = await startHttpApp(fake);
-});
-
-afterEach(async () => {
-  await subject.app.close();
-  await fake.stop();
+  subject = await fixture.start();
 });
 
 /** Every way a caller or a logger may render an error. */
@@ -37,8 +33,8 @@ function renderings(error: unknown): Record<string, string> {
 }
 
 function expectNoSecret(error: unknown): void {
-  const secrets = secretsOf(fake);
-  expect(secrets).toContain(fake.password);
+  const secrets = secretsOf(fixture.fake);
+  expect(secrets).toContain(fixture.fake.password);
   for (const [shape, text] of Object.entries(renderings(error))) {
     for (const secret of secrets) {
       if (text.includes(secret)) throw new Error(`${shape} of the error contains a secret`);
@@ -49,7 +45,7 @@ function expectNoSecret(error: unknown): void {
 /** A token exists before the failing call, so both a bearer and a password are in play. */
 async function failingCall(fault: ZumRailsFault, timeout?: number): Promise<ZumRailsHttpError> {
   await firstValueFrom(subject.http.get('/api/wallet'));
-  fake.failApi(fault, Infinity);
+  fixture.fake.failApi(fault, Infinity);
   const error = await rejectionOf(
     firstValueFrom(subject.http.post('/api/transaction', { Amount: 1 }, { timeout })),
   );
@@ -82,7 +78,7 @@ describe('errors leaving ZumRailsHttpService', () => {
       status: 401,
       code: 'ERR_BAD_REQUEST',
       method: 'POST',
-      url: `${fake.url}/api/transaction`,
+      url: `${fixture.fake.url}/api/transaction`,
       zumRailsMessage: 'Unauthorized: your API key is wrong or your token has expired',
       exceptionMessage: 'Unauthorized: your API key is wrong or your token has expired',
     });
@@ -115,7 +111,7 @@ describe('errors leaving ZumRailsHttpService', () => {
 
   it('stay recognisable as cancellations for axios.isCancel', async () => {
     await firstValueFrom(subject.http.get('/api/wallet'));
-    fake.failApi({ kind: 'hang' });
+    fixture.fake.failApi({ kind: 'hang' });
     const controller = new AbortController();
     const pending = subject.http.axiosRef.get('/api/wallet', { signal: controller.signal });
     setTimeout(() => controller.abort(), 20);
@@ -126,17 +122,17 @@ describe('errors leaving ZumRailsHttpService', () => {
   });
 
   it('pass a failed login through unchanged as a ZumRailsAuthError', async () => {
-    fake.failLogin({ kind: 'status', status: 401 });
+    fixture.fake.failLogin({ kind: 'status', status: 401 });
     const error = await rejectionOf(firstValueFrom(subject.http.get('/api/wallet')));
     expect(error).toBeInstanceOf(ZumRailsCredentialsRejectedError);
     expect(error).toBeInstanceOf(ZumRailsAuthError);
-    expect(fake.counters.apiCalls).toBe(0);
+    expect(fixture.fake.counters.apiCalls).toBe(0);
     expectNoSecret(error);
   });
 
   it('are also scrubbed for requests that opt out of auth', async () => {
     await firstValueFrom(subject.http.get('/api/wallet'));
-    const token = fake.issuedTokens()[0] as string;
+    const token = fixture.fake.issuedTokens()[0] as string;
     const error = await rejectionOf(
       subject.http.axiosRef.get('/api/nope', {
         zumRailsAuth: false,
@@ -151,9 +147,9 @@ describe('errors leaving ZumRailsHttpService', () => {
 
   it('would have leaked without scrubbing (the check itself works)', async () => {
     await firstValueFrom(subject.http.get('/api/wallet'));
-    const token = fake.issuedTokens()[0] as string;
+    const token = fixture.fake.issuedTokens()[0] as string;
     const raw = await rejectionOf(
-      axios.get(`${fake.url}/api/wallet`, {
+      axios.get(`${fixture.fake.url}/api/wallet`, {
         headers: { Authorization: `Bearer ${token}-revoked` },
       }),
     );

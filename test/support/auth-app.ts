@@ -1,12 +1,18 @@
 import type { INestApplicationContext, ModuleMetadata } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { TokenService, ZumRailsAuthModule, type ZumRailsAuthOptions } from '../../lib/index.js';
+import {
+  TokenService,
+  ZumRailsAuthModule,
+  ZumRailsHttpService,
+  type ZumRailsAuthOptions,
+} from '../../lib/index.js';
 import type { FakeZumRails } from '../../lib/testing/index.js';
 import { LogCapture } from './log-capture.js';
 
 export interface AuthApp {
   app: INestApplicationContext;
   tokens: TokenService;
+  http: ZumRailsHttpService;
   logs: LogCapture;
 }
 
@@ -39,5 +45,5 @@ export async function startAuthApp(
     .setLogger(logs)
     .compile();
   const app = await moduleRef.init();
-  return { app, tokens: app.get(TokenService), logs };
+  return { app, tokens: app.get(TokenService), http: app.get(ZumRailsHttpService), logs };
 }

@@ -1,45 +1,4 @@
-import type { INestApplicationContext, LoggerService, ModuleMetadata } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
-import {
-  TokenService,
-  ZumRailsAuthModule,
-  ZumRailsHttpService,
-  type ZumRailsAuthOptions,
-} from '../../lib/index.js';
 import type { FakeZumRails, RecordedRequest } from '../../lib/testing/index.js';
-
-export interface HttpApp {
-  app: INestApplicationContext;
-  http: ZumRailsHttpService;
-  tokens: TokenService;
-}
-
-const silent: LoggerService = { log() {}, error() {}, warn() {}, debug() {}, verbose() {} };
-
-/** Boots ZumRailsAuthModule.forRoot() against `fake`: lazy startup, no revoke on shutdown. */
-export async function startHttpApp(
-  fake: FakeZumRails,
-  overrides: Partial<ZumRailsAuthOptions> = {},
-  imports: ModuleMetadata['imports'] = [],
-): Promise<HttpApp> {
-  const moduleRef = await Test.createTestingModule({
-    imports: [
-      ZumRailsAuthModule.forRoot({
-        baseUrl: fake.url,
-        username: fake.username,
-        password: fake.password,
-        revokeOnShutdown: false,
-        startup: 'lazy',
-        ...overrides,
-      }),
-      ...imports,
-    ],
-  })
-    .setLogger(silent)
-    .compile();
-  const app = await moduleRef.init();
-  return { app, http: app.get(ZumRailsHttpService), tokens: app.get(TokenService) };
-}
 
 /** The bearer token a recorded request carried, if any. */
 export function bearerOf(request: RecordedRequest | undefined): string | undefined {
