@@ -16,6 +16,9 @@ export const DEFAULT_OPTIONS = {
   credentialsRejectedCooldownMs: 60_000,
   renewalJitterMs: 30_000,
   revokeOnShutdown: true,
+  /** With a shared store, one replica shutting down must not cancel the fleet's token. */
+  revokeOnShutdownWithStore: false,
+  storeTimeoutMs: 250,
   revokeTimeoutMs: 2_000,
   startup: 'background',
 } as const;

@@ -97,7 +97,9 @@ export function resolveOptions(
     revokeOnShutdown: flag(
       'revokeOnShutdown',
       options.revokeOnShutdown,
-      DEFAULT_OPTIONS.revokeOnShutdown,
+      options.store === undefined
+        ? DEFAULT_OPTIONS.revokeOnShutdown
+        : DEFAULT_OPTIONS.revokeOnShutdownWithStore,
     ),
     revokeTimeoutMs: duration(
       'revokeTimeoutMs',

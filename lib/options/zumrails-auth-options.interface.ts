@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.js';
+import type { TokenStore } from '../store/token-store.interface.js';
 
 /** The two Zum Rails environments; they share nothing, credentials included. */
 export type ZumRailsEnvironment = 'sandbox' | 'production';
@@ -51,7 +52,10 @@ export interface ZumRailsAuthOptions {
   credentialsRejectedCooldownMs?: number;
   /** Spread renewals of many replicas over up to this many ms (capped at 10% of lifetime). Default 30000. */
   renewalJitterMs?: number;
-  /** Cancel the token (`PATCH /api/authorize/canceltoken`) on application shutdown. Default true. */
+  /**
+   * Cancel the token (`PATCH /api/authorize/canceltoken`) on application shutdown. Default true,
+   * but false when a `store` is set: the token is the fleet's, not this replica's.
+   */
   revokeOnShutdown?: boolean;
   /** Upper bound of the cancel call at shutdown, in ms. Default 2000. */
   revokeTimeoutMs?: number;
@@ -59,6 +63,23 @@ export interface ZumRailsAuthOptions {
   startup?: ZumRailsStartupMode;
   /** Time source; for tests only. Default: the system clock. */
   clock?: Clock;
+  /**
+   * Shares one token between the replicas of the app: one replica logs in (under a lease) when
+   * renewal is due, the others read the token from here. E.g. `new RedisTokenStore(redis)` with
+   * an ioredis client you own. Default: an in-memory store private to this module (no sharing).
+   */
+  store?: TokenStore;
+  /**
+   * Encrypts the shared token record at rest with AES-256-GCM. 32 random bytes as 64 hex
+   * characters, base64 (`openssl rand -base64 32`) or a Uint8Array; every replica needs the
+   * same key. Recommended whenever `store` is set. Default: none (the record is plain JSON).
+   */
+  storeEncryptionKey?: string | Uint8Array;
+  /**
+   * Upper bound of one store call, in ms. A slower or failing store makes this replica log in
+   * on its own (never fails a caller). Default 250.
+   */
+  storeTimeoutMs?: number;
 }
 
 /** Options after validation and defaults: every field is set. */
@@ -76,4 +97,13 @@ export interface ResolvedZumRailsAuthOptions {
   readonly revokeOnShutdown: boolean;
   readonly revokeTimeoutMs: number;
   readonly startup: ZumRailsStartupMode;
+}
+
+/** The store options after validation and defaults. */
+export interface ResolvedStoreOptions {
+  /** Whether the `store` option was given (a store other replicas may share). */
+  readonly shared: boolean;
+  readonly timeoutMs: number;
+  /** The decoded 32-byte AES key, when one was given. */
+  readonly encryptionKey: Buffer | undefined;
 }

@@ -22,6 +22,15 @@ export type ZumRailsTokenState =
   | 'credentials-rejected'
   | 'stopped';
 
+/**
+ * Where the token is shared:
+ * - `memory`: no `store` configured; this process keeps its own token.
+ * - `ok`: the shared store answered its last call; the fleet shares one token.
+ * - `degraded`: the shared store failed or timed out; this replica logs in on its own until
+ *   the store answers again (checked at the next renewal). Callers are not affected.
+ */
+export type ZumRailsStoreState = 'memory' | 'ok' | 'degraded';
+
 /** A snapshot of the token lifecycle, for health checks and diagnostics. Never the token. */
 export interface ZumRailsTokenStatus {
   state: ZumRailsTokenState;
@@ -41,4 +50,6 @@ export interface ZumRailsTokenStatus {
   nextAttemptAt?: number;
   /** When a login was last attempted, epoch ms. */
   lastAttemptAt?: number;
+  /** Health of the token store (see `ZumRailsStoreState`). */
+  store: ZumRailsStoreState;
 }

@@ -1,0 +1,83 @@
+import {
+  ACQUIRE_LEASE,
+  COMPARE_AND_DELETE,
+  COMPARE_AND_SET,
+  GET_WITH_TTL,
+} from './redis-scripts.js';
+import type { StoredValue, TokenStore } from './token-store.interface.js';
+
+/**
+ * What `RedisTokenStore` needs from a client: an ioredis `Redis` or `Cluster` fits. Declared
+ * here so the library never imports ioredis, not even its types.
+ */
+export interface RedisTokenStoreClient {
+  eval(script: string, numkeys: number, ...args: (string | number)[]): Promise<unknown>;
+  /** ioredis connection status; commands fail fast while it is reconnecting or closed. */
+  readonly status?: string;
+}
+
+/**
+ * Statuses in which a command would sit in ioredis' offline queue and run much later, perhaps
+ * writing a stale token. The store fails fast instead; the replica logs in on its own.
+ */
+const NOT_CONNECTED = new Set(['reconnecting', 'close', 'end', 'disconnecting']);
+
+/**
+ * A `TokenStore` on Redis through a client you own and configure (connection, TLS, auth,
+ * Sentinel or Cluster). The library never closes it. Each operation is one `EVAL` of a small
+ * Lua script (`SET NX PX` for the lease, compare-and-set, compare-and-delete), so it is atomic.
+ *
+ * ```ts
+ * import { Redis } from 'ioredis';
+ * ZumRailsAuthModule.forRoot({ ...credentials, store: new RedisTokenStore(new Redis(url)) });
+ * ```
+ */
+export class RedisTokenStore implements TokenStore {
+  /** @param redis an ioredis client (`new Redis(...)` or `new Cluster(...)`). */
+  constructor(private readonly redis: RedisTokenStoreClient) {}
+
+  async get(key: string): Promise<StoredValue | undefined> {
+    const reply = await this.run(GET_WITH_TTL, key);
+    if (reply === null || reply === undefined) return undefined;
+    if (!Array.isArray(reply) || typeof reply[0] !== 'string' || typeof reply[1] !== 'number') {
+      throw new Error('unexpected reply to GET/PTTL');
+    }
+    return { value: reply[0], ttlMs: reply[1] >= 0 ? reply[1] : undefined };
+  }
+
+  async compareAndSet(
+    key: string,
+    expected: string | undefined,
+    value: string,
+    ttlMs: number,
+  ): Promise<boolean> {
+    const mode = expected === undefined ? 'absent' : 'equals';
+    const reply = await this.run(COMPARE_AND_SET, key, mode, expected ?? '', value, px(ttlMs));
+    return reply === 1;
+  }
+
+  async compareAndDelete(key: string, expected: string): Promise<boolean> {
+    return (await this.run(COMPARE_AND_DELETE, key, expected)) === 1;
+  }
+
+  async acquireLease(key: string, holder: string, ttlMs: number): Promise<boolean> {
+    return (await this.run(ACQUIRE_LEASE, key, holder, px(ttlMs))) === 1;
+  }
+
+  async releaseLease(key: string, holder: string): Promise<boolean> {
+    return this.compareAndDelete(key, holder);
+  }
+
+  private run(script: string, key: string, ...args: (string | number)[]): Promise<unknown> {
+    const status = this.redis.status;
+    if (status !== undefined && NOT_CONNECTED.has(status)) {
+      return Promise.reject(new Error(`Redis connection is ${status}`));
+    }
+    return this.redis.eval(script, 1, key, ...args);
+  }
+}
+
+/** Redis wants a positive integer for PX. */
+function px(ttlMs: number): number {
+  return Math.max(1, Math.ceil(ttlMs));
+}

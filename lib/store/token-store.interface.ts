@@ -1,0 +1,47 @@
+/** A value read from a {@link TokenStore}, with the time the store keeps it. */
+export interface StoredValue {
+  /** The value exactly as written (an opaque, possibly encrypted token record). */
+  readonly value: string;
+  /**
+   * Milliseconds until the store drops the value, measured by the store's own clock (Redis
+   * `PTTL`), so replicas never compare their clocks. `undefined` when the key has no expiry.
+   */
+  readonly ttlMs: number | undefined;
+}
+
+/**
+ * Where the replicas of an app share one Zum Rails token. Values are opaque strings; every
+ * compare operation compares whole values and is atomic (a Lua script in Redis).
+ *
+ * The library calls it rarely: on a cold start, when a renewal is due and after a 401; never
+ * per request. Every call is bounded by `storeTimeoutMs`; a failing or slow store makes the
+ * replica log in on its own, never fails a caller.
+ *
+ * Ready-made: `RedisTokenStore` (ioredis) and `InMemoryTokenStore` (one process; the default).
+ */
+export interface TokenStore {
+  /** The value under `key` with its remaining time to live, or `undefined` when absent. */
+  get(key: string): Promise<StoredValue | undefined>;
+  /**
+   * Writes `value` with a time to live of `ttlMs` if the current value is `expected`
+   * (`undefined`: only if the key is absent). Resolves whether it wrote.
+   */
+  compareAndSet(
+    key: string,
+    expected: string | undefined,
+    value: string,
+    ttlMs: number,
+  ): Promise<boolean>;
+  /** Deletes `key` if its value is still `expected`. Resolves whether it deleted. */
+  compareAndDelete(key: string, expected: string): Promise<boolean>;
+  /**
+   * Takes the lease `key` for `holder` for `ttlMs` if nobody holds it (Redis `SET NX PX`).
+   * Resolves whether `holder` now holds it.
+   */
+  acquireLease(key: string, holder: string, ttlMs: number): Promise<boolean>;
+  /** Gives the lease back if `holder` still holds it (never someone else's). */
+  releaseLease(key: string, holder: string): Promise<boolean>;
+}
+
+/** DI token of the module's `TokenStore` (the option's store, or a private in-memory one). */
+export const TokenStore = Symbol('ZUMRAILS_AUTH_TOKEN_STORE');

@@ -1,0 +1,63 @@
+import { describe, expect, it } from '@jest/globals';
+import { InMemoryTokenStore } from '../../../lib/store/in-memory-token.store.js';
+import { StoreGuard } from '../../../lib/store/store-guard.js';
+import { LogCapture } from '../../support/log-capture.js';
+
+describe('StoreGuard', () => {
+  it('passes values through and reports ok for a shared store', async () => {
+    const guard = new StoreGuard(new InMemoryTokenStore(), 100, true, new LogCapture());
+    expect(await guard.run('get', (store) => store.get('k'))).toEqual({
+      ok: true,
+      value: undefined,
+    });
+    expect(guard.state).toBe('ok');
+  });
+
+  it('reports the default in-memory store as memory', () => {
+    const guard = new StoreGuard(new InMemoryTokenStore(), 100, false, new LogCapture());
+    expect(guard.state).toBe('memory');
+  });
+
+  it('turns a slow call into a failure within the bound and warns once', async () => {
+    const logs = new LogCapture();
+    const guard = new StoreGuard(new InMemoryTokenStore(), 50, true, logs);
+    const started = Date.now();
+    const never = () => new Promise<never>(() => undefined);
+    expect(await guard.run('get', never)).toEqual({ ok: false });
+    expect(Date.now() - started).toBeLessThan(500);
+    expect(await guard.run('get', never)).toEqual({ ok: false });
+    expect(guard.state).toBe('degraded');
+    expect(logs.lines).toEqual([
+      {
+        level: 'warn',
+        message: expect.stringMatching(/Token store unavailable \(get: no answer within 50 ms\)/),
+      },
+    ]);
+  });
+
+  it('turns thrown and rejected errors into failures, then recovers with one line', async () => {
+    const logs = new LogCapture();
+    const guard = new StoreGuard(new InMemoryTokenStore(), 50, true, logs);
+    expect(
+      await guard.run('acquireLease', () => {
+        throw new Error('connect ECONNREFUSED 127.0.0.1:6379');
+      }),
+    ).toEqual({ ok: false });
+    expect(await guard.run('get', () => Promise.reject(new Error('boom')))).toEqual({ ok: false });
+    expect(await guard.run('get', async () => 1)).toEqual({ ok: true, value: 1 });
+    expect(guard.state).toBe('ok');
+    expect(logs.lines.map((line) => line.level)).toEqual(['warn', 'log']);
+    expect(logs.lines[0]!.message).toMatch(/acquireLease: connect ECONNREFUSED/);
+    expect(logs.lines[1]!.message).toMatch(/answers again/);
+  });
+
+  it('warns once per kind of unusable record', () => {
+    const logs = new LogCapture();
+    const guard = new StoreGuard(new InMemoryTokenStore(), 50, true, logs);
+    guard.reportRecordProblem('encrypted-without-key');
+    guard.reportRecordProblem('encrypted-without-key');
+    guard.reportRecordProblem('unreadable');
+    expect(logs.lines).toHaveLength(2);
+    expect(logs.lines[0]!.message).toMatch(/storeEncryptionKey is not set/);
+  });
+});
