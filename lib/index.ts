@@ -22,9 +22,18 @@ export type { ZumRailsSession } from './token/token.js';
 export type {
   ZumRailsTokenEvent,
   ZumRailsTokenEventType,
+  ZumRailsTokenOrigin,
   ZumRailsFailureSummary,
 } from './token/token-events.js';
-export type { ZumRailsTokenState, ZumRailsTokenStatus } from './token/token-status.js';
+export type {
+  ZumRailsStoreState,
+  ZumRailsTokenState,
+  ZumRailsTokenStatus,
+} from './token/token-status.js';
+export type { StoredValue, TokenStore } from './store/token-store.interface.js';
+export { InMemoryTokenStore } from './store/in-memory-token.store.js';
+export { RedisTokenStore } from './store/redis-token.store.js';
+export type { RedisTokenStoreClient } from './store/redis-token.store.js';
 export type { Clock } from './clock.js';
 export {
   ZumRailsAuthError,

@@ -3,9 +3,15 @@ import { zumRailsHttpServiceProvider } from './http/zumrails-http.providers.js';
 import { ZumRailsHttpService } from './http/zumrails-http.service.js';
 import { ZumRailsHealthIndicator } from './health/zumrails-health.indicator.js';
 import { AuthorizeClient } from './token/authorize.client.js';
+import { TokenAcquirer } from './token/token-acquirer.js';
 import { TokenService } from './token/token.service.js';
 import { ZumRailsAuthConfigurableModule } from './zumrails-auth.definition.js';
-import { clockProvider, resolvedOptionsProvider } from './zumrails-auth.providers.js';
+import {
+  clockProvider,
+  resolvedOptionsProvider,
+  resolvedStoreOptionsProvider,
+  tokenStoreProvider,
+} from './zumrails-auth.providers.js';
 
 /**
  * Authenticated access to the Zum Rails API.
@@ -27,7 +33,10 @@ import { clockProvider, resolvedOptionsProvider } from './zumrails-auth.provider
   providers: [
     resolvedOptionsProvider,
     clockProvider,
+    resolvedStoreOptionsProvider,
+    tokenStoreProvider,
     AuthorizeClient,
+    TokenAcquirer,
     TokenService,
     zumRailsHttpServiceProvider,
     ZumRailsHealthIndicator,

@@ -1,7 +1,11 @@
 import type { Provider } from '@nestjs/common';
-import { systemClock } from './clock.js';
+import { systemClock, type Clock } from './clock.js';
 import type { ZumRailsAuthOptions } from './options/zumrails-auth-options.interface.js';
 import { resolveOptions } from './options/resolve-options.js';
+import { resolveStoreOptions } from './options/resolve-store-options.js';
+import { InMemoryTokenStore } from './store/in-memory-token.store.js';
+import { RESOLVED_STORE_OPTIONS } from './store/store.constants.js';
+import { TokenStore } from './store/token-store.interface.js';
 import { ZUMRAILS_AUTH_OPTIONS } from './zumrails-auth.definition.js';
 import { RESOLVED_OPTIONS, ZUMRAILS_CLOCK } from './zumrails-auth.constants.js';
 
@@ -16,4 +20,19 @@ export const clockProvider: Provider = {
   provide: ZUMRAILS_CLOCK,
   useFactory: (options: ZumRailsAuthOptions | undefined) => options?.clock ?? systemClock,
   inject: [ZUMRAILS_AUTH_OPTIONS],
+};
+
+/** Validates `store`, `storeTimeoutMs` and `storeEncryptionKey` once, at module init. */
+export const resolvedStoreOptionsProvider: Provider = {
+  provide: RESOLVED_STORE_OPTIONS,
+  useFactory: (options: ZumRailsAuthOptions | undefined) => resolveStoreOptions(options),
+  inject: [ZUMRAILS_AUTH_OPTIONS],
+};
+
+/** The option's store, or an in-memory one private to this module (no sharing). */
+export const tokenStoreProvider: Provider = {
+  provide: TokenStore,
+  useFactory: (options: ZumRailsAuthOptions | undefined, clock: Clock): TokenStore =>
+    options?.store ?? new InMemoryTokenStore(clock),
+  inject: [ZUMRAILS_AUTH_OPTIONS, ZUMRAILS_CLOCK],
 };

@@ -1,5 +1,5 @@
 import type { LoggerService } from '@nestjs/common';
-import type { ZumRailsTokenEvent } from './token-events.js';
+import type { ZumRailsTokenEvent, ZumRailsTokenOrigin } from './token-events.js';
 
 type Level = 'log' | 'warn' | 'error';
 
@@ -12,12 +12,12 @@ export function describeTokenEvent(event: ZumRailsTokenEvent): { level: Level; m
     case 'acquired':
       return {
         level: 'log',
-        message: `Token acquired (fp ${event.fingerprint}), expires ${iso(event.expiresAt)}`,
+        message: `Token acquired (fp ${event.fingerprint})${from(event.origin)}, expires ${iso(event.expiresAt)}`,
       };
     case 'renewed':
       return {
         level: 'log',
-        message: `Token renewed (fp ${event.previousFingerprint} -> ${event.fingerprint}), expires ${iso(event.expiresAt)}`,
+        message: `Token renewed (fp ${event.previousFingerprint} -> ${event.fingerprint})${from(event.origin)}, expires ${iso(event.expiresAt)}`,
       };
     case 'renewal-failed':
       return {
@@ -48,6 +48,10 @@ export function describeTokenEvent(event: ZumRailsTokenEvent): { level: Level; m
 export function logTokenEvent(logger: LoggerService, event: ZumRailsTokenEvent): void {
   const { level, message } = describeTokenEvent(event);
   logger[level](message);
+}
+
+function from(origin: ZumRailsTokenOrigin): string {
+  return origin === 'store' ? ' from the shared store' : '';
 }
 
 function iso(epochMs: number): string {

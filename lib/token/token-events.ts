@@ -9,15 +9,28 @@ export interface ZumRailsFailureSummary {
   at: number;
 }
 
+/**
+ * Where a new token came from: `login` (this replica logged in) or `store` (read from the
+ * shared `TokenStore`, another replica's login).
+ */
+export type ZumRailsTokenOrigin = 'login' | 'store';
+
 /** Emitted on `TokenService.events$`. Tokens appear only as an 8-hex-char fingerprint. */
 export type ZumRailsTokenEvent =
-  | { type: 'acquired'; at: number; expiresAt: number; fingerprint: string }
+  | {
+      type: 'acquired';
+      at: number;
+      expiresAt: number;
+      fingerprint: string;
+      origin: ZumRailsTokenOrigin;
+    }
   | {
       type: 'renewed';
       at: number;
       expiresAt: number;
       fingerprint: string;
       previousFingerprint: string;
+      origin: ZumRailsTokenOrigin;
     }
   | {
       type: 'renewal-failed';

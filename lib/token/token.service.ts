@@ -19,18 +19,20 @@ import type { ResolvedZumRailsAuthOptions } from '../options/zumrails-auth-optio
 import { deferred, withDeadline, type Deferred } from '../util/deferred.js';
 import { LOG_CONTEXT, RESOLVED_OPTIONS, ZUMRAILS_CLOCK } from '../zumrails-auth.constants.js';
 import { AuthorizeClient } from './authorize.client.js';
-import { failureDelayMs } from './failure-delay.js';
 import { renewalDelayMs } from './renewal-plan.js';
+import { RenewalState } from './renewal-state.js';
 import { RenewalTimer } from './renewal-timer.js';
-import { issueToken, type IssuedToken, type ZumRailsSession } from './token.js';
-import type { ZumRailsFailureSummary, ZumRailsTokenEvent } from './token-events.js';
+import type { IssuedToken, ZumRailsSession } from './token.js';
+import { TokenAcquirer, type AcquiredToken } from './token-acquirer.js';
+import type { ZumRailsTokenEvent } from './token-events.js';
 import { logTokenEvent } from './token-event.log.js';
 import { deriveState } from './token-state.js';
 import type { ZumRailsTokenStatus } from './token-status.js';
 
 /**
- * Holds the Zum Rails bearer token: one login shared by all concurrent callers, renewed
- * before expiry on a timer, old token served through renewal outages, no login storms.
+ * Holds the Zum Rails bearer token: one login shared by all concurrent callers (and, with a
+ * shared `store`, by all replicas), renewed before expiry on a timer, old token served through
+ * renewal outages, no login storms.
  */
 @Injectable()
 export class TokenService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -38,21 +40,16 @@ export class TokenService implements OnApplicationBootstrap, OnApplicationShutdo
   /** Lifecycle events (acquired, renewed, renewal-failed, credentials-rejected, expired, cancelled). No secrets. */
   readonly events$: Observable<ZumRailsTokenEvent> = this.emitter.asObservable();
   private readonly timer: RenewalTimer;
+  private readonly renewal = new RenewalState();
   private current?: IssuedToken;
   private inflight?: Promise<IssuedToken>;
   private nextScheduledAttempt?: Deferred<IssuedToken>;
-  private nextAttemptAt = 0;
-  private lastError?: ZumRailsAuthError;
-  private lastFailure?: ZumRailsFailureSummary;
-  private consecutiveFailures = 0;
-  private lastRenewalAt?: number;
-  private lastAttemptAt?: number;
-  private expired = false;
   private stopped = false;
 
   constructor(
     @Inject(RESOLVED_OPTIONS) private readonly options: ResolvedZumRailsAuthOptions,
     @Inject(ZUMRAILS_CLOCK) private readonly clock: Clock,
+    private readonly acquirer: TokenAcquirer,
     private readonly client: AuthorizeClient,
     @Optional() @Inject(SchedulerRegistry) registry?: SchedulerRegistry,
   ) {
@@ -64,7 +61,7 @@ export class TokenService implements OnApplicationBootstrap, OnApplicationShutdo
 
   /**
    * The current bearer token. Cached while valid; otherwise every concurrent caller awaits
-   * the same login.
+   * the same acquisition (a fresh token from the shared store, or one login).
    * @throws ZumRailsAuthError subclass of the failed login, or `ZumRailsTokenUnavailableError`
    *   after `tokenWaitTimeoutMs`.
    */
@@ -75,29 +72,33 @@ export class TokenService implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   /**
-   * Forces a new login now (single-flight with any login in progress).
+   * Replaces the current token now (single-flight with any acquisition in progress): with a
+   * shared store, by a newer token another replica stored, otherwise by a login.
    * @throws ZumRailsAuthError subclass when the login fails or credentials are cooling down.
    */
   async refresh(): Promise<string> {
     this.assertRunning();
-    const cooling = this.coolingDownError(this.clock.now());
+    const cooling = this.renewal.coolingDownError(this.clock.now());
     if (!this.inflight && cooling) throw cooling;
     return (await this.withWaitLimit(this.startLogin())).value;
   }
 
   /**
    * Forgets `token` if it is still the current one (the API answered 401 to it), so the next
-   * `getToken()` logs in again. Returns whether it was current.
+   * `getToken()` gets another; with a shared store, also deletes it there if it is still the
+   * stored one. Returns whether it was current.
    */
   invalidate(token: string): boolean {
     if (this.current?.value !== token) return false;
     this.current = undefined;
+    this.acquirer.discard(token);
     return true;
   }
 
   /**
    * Cancels the current token at Zum Rails (`PATCH /api/authorize/canceltoken`). The token is
-   * forgotten locally even when the call fails; the next `getToken()` logs in again.
+   * forgotten locally (and in the shared store) even when the call fails; the next
+   * `getToken()` gets another.
    * @throws ZumRailsAuthError subclass when the cancel call fails.
    */
   async cancelToken(): Promise<void> {
@@ -118,26 +119,28 @@ export class TokenService implements OnApplicationBootstrap, OnApplicationShutdo
   getStatus(): ZumRailsTokenStatus {
     const now = this.clock.now();
     const token = this.current && now < this.current.usableUntil ? this.current : undefined;
+    const renewal = this.renewal;
     return {
       state: deriveState({
         stopped: this.stopped,
         hasValidToken: token !== undefined,
         loginInFlight: this.inflight !== undefined,
-        lastErrorCode: this.lastError?.code,
-        expired: this.expired,
+        lastErrorCode: renewal.lastError?.code,
+        expired: renewal.expired,
       }),
       hasValidToken: token !== undefined,
       expiresAt: token?.expiresAt,
       fingerprint: token?.fingerprint,
-      lastRenewalAt: this.lastRenewalAt,
-      lastError: this.lastFailure,
-      consecutiveFailures: this.consecutiveFailures,
-      nextAttemptAt: this.nextAttemptAt > now ? this.nextAttemptAt : undefined,
-      lastAttemptAt: this.lastAttemptAt,
+      lastRenewalAt: renewal.lastRenewalAt,
+      lastError: renewal.lastFailure,
+      consecutiveFailures: renewal.consecutiveFailures,
+      nextAttemptAt: renewal.nextAttemptAt > now ? renewal.nextAttemptAt : undefined,
+      lastAttemptAt: renewal.lastAttemptAt,
+      store: this.acquirer.storeState,
     };
   }
 
-  /** @internal Starts the first login according to the `startup` option. */
+  /** @internal Starts the first acquisition according to the `startup` option. */
   async onApplicationBootstrap(): Promise<void> {
     if (this.options.startup === 'blocking') await this.getToken();
     else if (this.options.startup === 'background' && !this.current)
@@ -149,6 +152,7 @@ export class TokenService implements OnApplicationBootstrap, OnApplicationShutdo
     if (this.stopped) return;
     this.stopped = true;
     this.timer.clear();
+    this.acquirer.stop();
     this.nextScheduledAttempt?.reject(new ZumRailsShutDownError());
     this.nextScheduledAttempt = undefined;
     const budget = this.options.revokeTimeoutMs;
@@ -168,13 +172,14 @@ export class TokenService implements OnApplicationBootstrap, OnApplicationShutdo
     return this.withWaitLimit(this.inflight ?? this.nextAttempt(now));
   }
 
-  /** Starts a login now, or joins the next scheduled one while backing off. */
+  /** Starts an acquisition now, or joins the next scheduled one while backing off. */
   private nextAttempt(now: number): Promise<IssuedToken> {
-    if (now >= this.nextAttemptAt) return this.startLogin();
-    const cooling = this.coolingDownError(now);
+    const renewal = this.renewal;
+    if (now >= renewal.nextAttemptAt) return this.startLogin();
+    const cooling = renewal.coolingDownError(now);
     if (cooling) return Promise.reject(cooling);
-    if (this.nextAttemptAt - now >= this.options.tokenWaitTimeoutMs) {
-      return Promise.reject(this.lastError ?? new ZumRailsTokenUnavailableError());
+    if (renewal.nextAttemptAt - now >= this.options.tokenWaitTimeoutMs) {
+      return Promise.reject(renewal.lastError ?? new ZumRailsTokenUnavailableError());
     }
     this.nextScheduledAttempt ??= deferred<IssuedToken>();
     return this.nextScheduledAttempt.promise;
@@ -187,20 +192,21 @@ export class TokenService implements OnApplicationBootstrap, OnApplicationShutdo
       limit,
       () =>
         new ZumRailsTokenUnavailableError(
-          this.lastError?.code ?? 'unavailable',
+          this.renewal.lastError?.code ?? 'unavailable',
           `no Zum Rails token within ${limit} ms`,
         ),
     );
   }
 
-  /** Single flight: one login at a time, shared by every caller and the timer. */
+  /** Single flight: one acquisition at a time, shared by every caller and the timer. */
   private startLogin(): Promise<IssuedToken> {
     if (!this.inflight) {
-      const flight = this.login().then(
-        (token) => {
+      this.renewal.lastAttemptAt = this.clock.now();
+      const flight = this.acquirer.acquire(this.current?.value).then(
+        (acquired) => {
           this.inflight = undefined;
-          this.onLoginSuccess(token);
-          return token;
+          this.onAcquired(acquired);
+          return acquired.token;
         },
         (error: unknown) => {
           this.inflight = undefined;
@@ -220,57 +226,37 @@ export class TokenService implements OnApplicationBootstrap, OnApplicationShutdo
     return this.inflight;
   }
 
-  private async login(): Promise<IssuedToken> {
-    this.lastAttemptAt = this.clock.now();
-    const result = await this.client.login();
-    return issueToken(
-      result.token,
-      result.session,
-      this.clock.now(),
-      this.options.fallbackTokenTtlMs,
-    );
-  }
-
-  private onLoginSuccess(token: IssuedToken): void {
+  private onAcquired({ token, origin }: AcquiredToken): void {
     const previous = this.current;
     this.current = token;
-    this.expired = false;
-    this.consecutiveFailures = 0;
-    this.lastError = this.lastFailure = undefined;
-    this.nextAttemptAt = 0;
-    this.lastRenewalAt = token.issuedAt;
-    const base = { at: token.issuedAt, expiresAt: token.expiresAt, fingerprint: token.fingerprint };
+    this.renewal.succeeded(token.issuedAt);
+    const base = {
+      at: this.clock.now(),
+      expiresAt: token.expiresAt,
+      fingerprint: token.fingerprint,
+    };
     this.emitter.next(
       previous
-        ? { type: 'renewed', ...base, previousFingerprint: previous.fingerprint }
-        : { type: 'acquired', ...base },
+        ? { type: 'renewed', ...base, previousFingerprint: previous.fingerprint, origin }
+        : { type: 'acquired', ...base, origin },
     );
     this.schedule(renewalDelayMs(token, this.clock.now(), this.options, Math.random()));
   }
 
   private onLoginFailure(error: ZumRailsAuthError): void {
     const now = this.clock.now();
-    this.consecutiveFailures += 1;
-    this.lastError = error;
-    this.lastFailure = { code: error.code, message: error.message, status: error.status, at: now };
-    const delay = failureDelayMs(error, this.consecutiveFailures, this.options, Math.random());
-    this.nextAttemptAt = now + delay;
+    const delay = this.renewal.failed(error, now, this.options);
     if (error.code === 'credentials-rejected') {
-      this.emitter.next({
-        type: 'credentials-rejected',
-        at: now,
-        status: error.status,
-        nextRetryInMs: delay,
-      });
+      const status = error.status;
+      this.emitter.next({ type: 'credentials-rejected', at: now, status, nextRetryInMs: delay });
     }
-    const tokenStillValid = this.current !== undefined && now < this.current.usableUntil;
     this.emitter.next({
       type: 'renewal-failed',
       at: now,
-      error: this.lastFailure,
-      attempt: this.consecutiveFailures,
+      error: this.renewal.lastFailure!,
+      attempt: this.renewal.consecutiveFailures,
       nextRetryInMs: delay,
-      tokenStillValid,
+      tokenStillValid: this.current !== undefined && now < this.current.usableUntil,
     });
     this.schedule(delay);
   }
@@ -283,18 +269,16 @@ export class TokenService implements OnApplicationBootstrap, OnApplicationShutdo
     });
   }
 
+  /** Cancels `token` at Zum Rails; it is dead for the whole fleet, so it leaves the store too. */
   private async revoke(token: IssuedToken, timeoutMs: number): Promise<void> {
+    this.acquirer.discard(token.value);
     let revoked = false;
     try {
       await this.client.cancel(token.value, timeoutMs);
       revoked = true;
     } finally {
-      this.emitter.next({
-        type: 'cancelled',
-        at: this.clock.now(),
-        fingerprint: token.fingerprint,
-        revoked,
-      });
+      const at = this.clock.now();
+      this.emitter.next({ type: 'cancelled', at, fingerprint: token.fingerprint, revoked });
     }
   }
 
@@ -303,14 +287,8 @@ export class TokenService implements OnApplicationBootstrap, OnApplicationShutdo
     const token = this.current;
     if (!token || now < token.usableUntil) return;
     this.current = undefined;
-    this.expired = true;
+    this.renewal.expired = true;
     this.emitter.next({ type: 'expired', at: now, fingerprint: token.fingerprint });
-  }
-
-  private coolingDownError(now: number): ZumRailsAuthError | undefined {
-    const error = this.lastError;
-    const cooling = error?.code === 'credentials-rejected' || error?.code === 'rate-limited';
-    return cooling && now < this.nextAttemptAt ? error : undefined;
   }
 
   private assertRunning(): void {
