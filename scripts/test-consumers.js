@@ -1,0 +1,135 @@
+// `npm run test:consumers`: proves the packed tarball works for real apps. Builds, packs into a
+// temp dir, checks the file list, runs publint and attw, then for each app in test/consumers/:
+// copies it to the temp dir, `npm ci`, installs the tarball (peer ranges checked by npm),
+// type-checks, compiles and runs its main, which boots Nest against a FakeZumRails from the
+// tarball's `testing` entry and must exit 0 in time. Fails on the first broken step.
+import { cpSync, existsSync, lstatSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  StepError,
+  build,
+  checkContents,
+  cleanEnv,
+  lintTarball,
+  main,
+  npm,
+  pack,
+  packageVersion,
+  root,
+  run,
+  tempDir,
+} from './packaging.js';
+
+/**
+ * Each consumer and the Nest major its lockfile must install. nest12-esm and nest11-cjs are
+ * the two layouts Nest apps use today; nest12-cjs is a CommonJS app on ESM-only Nest 12
+ * (`require(esm)`, Node >= 20.19): the case the README's Install section promises.
+ */
+const CONSUMERS = [
+  { name: 'nest12-esm', nestMajor: 12 },
+  { name: 'nest11-cjs', nestMajor: 11 },
+  { name: 'nest12-cjs', nestMajor: 12 },
+];
+const INSTALL_TIMEOUT_MS = 5 * 60_000;
+const TSC_TIMEOUT_MS = 2 * 60_000;
+/** The app boots, logs in, calls the API and shuts down in about a second. */
+const RUN_TIMEOUT_MS = 30_000;
+
+const seconds = (since) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
+
+function readJson(path) {
+  return JSON.parse(readFileSync(path, 'utf8'));
+}
+
+/** The tarball, not a link to the source tree, at our version; Nest of the expected major. */
+function checkInstalled(dir, nestMajor) {
+  const installed = join(dir, 'node_modules/nestjs-zumrails-auth');
+  if (lstatSync(installed).isSymbolicLink()) {
+    throw new StepError(`${installed} is a symlink, not the unpacked tarball`);
+  }
+  const version = readJson(join(installed, 'package.json')).version;
+  if (version !== packageVersion()) {
+    throw new StepError(`installed nestjs-zumrails-auth ${version}, packed ${packageVersion()}`);
+  }
+  for (const pkg of ['@nestjs/common', '@nestjs/core']) {
+    const nest = readJson(join(dir, 'node_modules', pkg, 'package.json')).version;
+    if (!nest.startsWith(`${nestMajor}.`)) {
+      throw new StepError(`${pkg} ${nest} installed, expected ${nestMajor}.x`);
+    }
+  }
+  if (existsSync(join(dir, 'node_modules/@nestjs/terminus'))) {
+    throw new StepError('@nestjs/terminus got installed although it is an optional peer');
+  }
+}
+
+async function testConsumer({ name, nestMajor }, tarball, workDir) {
+  const dir = join(workDir, name);
+  const log = (line) => console.log(`[${name}] ${line}`);
+  const step = async (title, action) => {
+    const started = Date.now();
+    try {
+      const output = await action();
+      log(`${title} (${seconds(started)})`);
+      return output;
+    } catch (error) {
+      const detail = error instanceof Error ? error.message : String(error);
+      throw new StepError(`[${name}] ${title} failed:\n${detail}`);
+    }
+  };
+  const env = cleanEnv({ NO_COLOR: '1' });
+  delete env.FORCE_COLOR;
+  const node = (args, timeoutMs) => run(process.execPath, args, { cwd: dir, env, timeoutMs });
+  const tsc = join(dir, 'node_modules/typescript/bin/tsc');
+
+  cpSync(join(root, 'test/consumers', name), dir, {
+    recursive: true,
+    filter: (source) => !/[\\/](node_modules|dist)$/.test(source),
+  });
+  await step('npm ci', () =>
+    npm(['ci', '--no-audit', '--no-fund'], { cwd: dir, env, timeoutMs: INSTALL_TIMEOUT_MS }),
+  );
+  await step('npm install <tarball>', () =>
+    npm(['install', '--no-save', '--no-audit', '--no-fund', tarball], {
+      cwd: dir,
+      env,
+      timeoutMs: INSTALL_TIMEOUT_MS,
+    }),
+  );
+  await step(`installed: the tarball, Nest ${nestMajor}.x`, async () =>
+    checkInstalled(dir, nestMajor),
+  );
+  await step('tsc --noEmit', () => node([tsc, '-p', 'tsconfig.json', '--noEmit'], TSC_TIMEOUT_MS));
+  // Emit only: the step above has type-checked the same sources.
+  await step('tsc -p tsconfig.build.json --noCheck', () =>
+    node([tsc, '-p', 'tsconfig.build.json', '--noCheck'], TSC_TIMEOUT_MS),
+  );
+  const output = await step('node dist/main.js (exit 0)', () =>
+    node(['dist/main.js'], RUN_TIMEOUT_MS),
+  );
+  for (const line of output.trimEnd().split('\n')) log(`  | ${line}`);
+}
+
+main(async () => {
+  await build();
+  const workDir = tempDir('zumrails-consumers');
+  let passed = false;
+  try {
+    const report = await pack(workDir);
+    checkContents(report);
+    await lintTarball(report.tarball);
+    console.log(`== consumers (${CONSUMERS.map((c) => c.name).join(', ')}) in ${workDir}`);
+    const results = await Promise.allSettled(
+      CONSUMERS.map((consumer) => testConsumer(consumer, report.tarball, workDir)),
+    );
+    const failures = results.filter((result) => result.status === 'rejected');
+    if (failures.length > 0) {
+      const reasons = failures.map(({ reason }) =>
+        reason instanceof Error ? reason.message : reason,
+      );
+      throw new StepError(`${reasons.join('\n\n')}\n\n(consumer copies kept in ${workDir})`);
+    }
+    passed = true;
+  } finally {
+    if (passed) rmSync(workDir, { recursive: true, force: true });
+  }
+});
