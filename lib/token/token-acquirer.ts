@@ -130,12 +130,16 @@ export class TokenAcquirer {
     return { token, origin: 'login' };
   }
 
-  /** The stored token when it may replace ours: another one, not discarded, not yet due. */
+  /**
+   * The stored token when it may replace ours: another one, not discarded, still usable, and,
+   * when we are renewing (rather than starting cold), not itself due for renewal.
+   */
   private adoptable(read: SharedRead, replacing: string | undefined): IssuedToken | undefined {
     const token = read.reachable ? read.token : undefined;
     if (!token || token.value === replacing || this.discarded.has(token.value)) return undefined;
     const now = this.clock.now();
-    const due = now >= token.usableUntil || renewalDelayMs(token, now, this.options, 0) === 0;
+    if (now >= token.usableUntil) return undefined;
+    const due = replacing !== undefined && renewalDelayMs(token, now, this.options, 0) === 0;
     return due ? undefined : token;
   }
 
