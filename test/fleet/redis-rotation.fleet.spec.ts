@@ -1,0 +1,88 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { firstValueFrom, merge, filter } from 'rxjs';
+import { RedisTokenStore, type ZumRailsAuthOptions } from '../../lib/index.js';
+import { FakeZumRails } from '../../lib/testing/index.js';
+import { LogCapture } from '../support/log-capture.js';
+import { RedisServer } from './support/redis-server.js';
+import { callContinuously, replicaOptions, startReplica, type Replica } from './support/replica.js';
+
+/** 3-s tokens are renewed 1.5 s before expiry minus up to 0.3 s of jitter: every 1.2–1.5 s. */
+const FASTEST_ROTATION_MS = 1_200;
+const SLOWEST_ROTATION_MS = 1_500;
+
+describe('Fleet on Redis: 5 replicas in separate Nest apps', () => {
+  let redis: RedisServer;
+  let fake: FakeZumRails | undefined;
+  const replicas: Replica[] = [];
+  const logs = new LogCapture();
+
+  beforeAll(async () => {
+    redis = await RedisServer.start();
+  });
+  afterEach(async () => {
+    for (const replica of replicas.splice(0)) await replica.app.close();
+    await fake?.stop();
+  });
+  afterAll(async () => {
+    await redis.stop();
+  });
+
+  function options(overrides: Partial<ZumRailsAuthOptions> = {}): ZumRailsAuthOptions {
+    return replicaOptions(fake!, {
+      store: new RedisTokenStore(redis.client()),
+      ...overrides,
+    });
+  }
+
+  it('log in about once per rotation with 3-s tokens over 15 s; a replica started mid-life logs in 0 times', async () => {
+    fake = await FakeZumRails.start({ tokenTtlSeconds: 3 });
+    for (let i = 0; i < 5; i++) replicas.push(await startReplica(`r${i}`, options(), logs));
+    const started = Date.now();
+    const firstHalf = await callContinuously(
+      fake,
+      replicas,
+      50,
+      () => Date.now() - started > 7_000,
+    );
+
+    // Right after a rotation, a cold replica joins: it must reuse the fleet's token.
+    await firstValueFrom(
+      merge(...replicas.map((replica) => replica.tokens.events$)).pipe(
+        filter((event) => event.type === 'renewed'),
+      ),
+    );
+    const loginsBefore = fake.counters.logins;
+    const late = await startReplica('late', options({ startup: 'lazy' }), logs);
+    replicas.push(late);
+    const lateToken = await late.tokens.getToken();
+    expect(late.logins()).toBe(0);
+    expect(fake.counters.logins).toBe(loginsBefore);
+    expect(fake.isTokenValid(lateToken)).toBe(true);
+
+    const secondHalf = await callContinuously(
+      fake,
+      replicas,
+      50,
+      () => Date.now() - started > 15_000,
+    );
+    const elapsed = Date.now() - started;
+
+    expect([...firstHalf.failures, ...secondHalf.failures]).toEqual([]);
+    expect(firstHalf.calls + secondHalf.calls).toBeGreaterThan(800);
+    const logins = fake.counters.logins;
+    // One login per rotation (+1 for the first token, +1 of slack for a lease race); 5
+    // independent replicas would make about 5 times as many.
+    expect(logins).toBeLessThanOrEqual(Math.floor(elapsed / FASTEST_ROTATION_MS) + 2);
+    expect(logins).toBeGreaterThanOrEqual(Math.floor(elapsed / SLOWEST_ROTATION_MS));
+    const perReplica = replicas.map((replica) => replica.logins());
+    expect(perReplica.reduce((sum, count) => sum + count, 0)).toBe(logins);
+    expect(replicas.reduce((sum, replica) => sum + replica.adoptions(), 0)).toBeGreaterThan(
+      3 * logins,
+    );
+    expect(replicas.every((replica) => replica.tokens.getStatus().store === 'ok')).toBe(true);
+    console.log(
+      `fleet: ${elapsed} ms, ${logins} logins (per replica ${perReplica.join('/')}), ` +
+        `${firstHalf.calls + secondHalf.calls} calls`,
+    );
+  }, 30_000);
+});

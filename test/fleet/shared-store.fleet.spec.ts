@@ -1,0 +1,159 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { randomBytes } from 'node:crypto';
+import { InMemoryTokenStore, type ZumRailsAuthOptions } from '../../lib/index.js';
+import { storeKeys } from '../../lib/store/store-keys.js';
+import { FakeZumRails } from '../../lib/testing/index.js';
+import { LogCapture } from '../support/log-capture.js';
+import { FlakyStore } from './support/flaky-store.js';
+import { replicaOptions, startReplica, type Replica } from './support/replica.js';
+
+/** Fleet logic with replicas in one process sharing an InMemoryTokenStore (no Redis needed). */
+describe('Fleet through a shared store (in process)', () => {
+  let fake: FakeZumRails;
+  let replicas: Replica[];
+  let logs: LogCapture;
+
+  beforeEach(async () => {
+    fake = await FakeZumRails.start();
+    replicas = [];
+    logs = new LogCapture();
+  });
+  afterEach(async () => {
+    for (const replica of replicas) await replica.app.close();
+    await fake.stop();
+  });
+
+  async function boot(name: string, overrides: Partial<ZumRailsAuthOptions>): Promise<Replica> {
+    const replica = await startReplica(name, replicaOptions(fake, overrides), logs);
+    replicas.push(replica);
+    return replica;
+  }
+
+  async function bootFleet(size: number, overrides: Partial<ZumRailsAuthOptions>) {
+    for (let i = 0; i < size; i++) await boot(`r${i}`, overrides);
+    return Promise.all(replicas.map((replica) => replica.tokens.getToken()));
+  }
+
+  it('5 replicas booting together log in once', async () => {
+    const tokens = await bootFleet(5, { store: new InMemoryTokenStore() });
+    expect(new Set(tokens).size).toBe(1);
+    expect(fake.counters.logins).toBe(1);
+    expect(replicas.map((replica) => replica.logins() + replica.adoptions())).toEqual([
+      1, 1, 1, 1, 1,
+    ]);
+    expect(replicas.every((replica) => replica.tokens.getStatus().store === 'ok')).toBe(true);
+  });
+
+  it('a replica started mid-life takes the stored token without logging in', async () => {
+    const store = new InMemoryTokenStore();
+    const [token] = await bootFleet(2, { store });
+    const late = await boot('late', { store, startup: 'lazy' });
+    expect(await late.tokens.getToken()).toBe(token);
+    expect(late.logins()).toBe(0);
+    expect(late.logs.text()).toMatch(/Token acquired \(fp [0-9a-f]{8}\) from the shared store/);
+    expect(late.tokens.getSession()?.customerId).toEqual(expect.any(String));
+    expect(fake.counters.logins).toBe(1);
+  });
+
+  it('a 401 on one replica renews once for the fleet, and a late 401 never deletes the new token', async () => {
+    const store = new InMemoryTokenStore();
+    const [old] = await bootFleet(3, { store });
+    fake.revokeToken(old!);
+    const [a, b, c] = replicas as [Replica, Replica, Replica];
+    expect(a.tokens.invalidate(old!)).toBe(true);
+    const renewed = await a.tokens.getToken();
+    expect(b.tokens.invalidate(old!)).toBe(true);
+    expect(c.tokens.invalidate(old!)).toBe(true);
+    expect(await b.tokens.getToken()).toBe(renewed);
+    expect(await c.tokens.getToken()).toBe(renewed);
+    expect(fake.counters.logins).toBe(2);
+    expect(fake.isTokenValid(renewed)).toBe(true);
+    const late = await boot('late', { store, startup: 'lazy' });
+    expect(await late.tokens.getToken()).toBe(renewed);
+    expect(fake.counters.logins).toBe(2);
+  });
+
+  it('cancelToken removes the token from the store, so nobody adopts a cancelled token', async () => {
+    const store = new InMemoryTokenStore();
+    const [token] = await bootFleet(1, { store });
+    await replicas[0]!.tokens.cancelToken();
+    const late = await boot('late', { store, startup: 'lazy' });
+    const next = await late.tokens.getToken();
+    expect(next).not.toBe(token);
+    expect(late.logins()).toBe(1);
+  });
+
+  it('refresh() on one replica renews for the fleet; the others take the new token at their next renewal', async () => {
+    const store = new InMemoryTokenStore();
+    const [first] = await bootFleet(2, { store });
+    const [a, b] = replicas as [Replica, Replica];
+    const second = await a.tokens.refresh();
+    expect(second).not.toBe(first);
+    expect(await b.tokens.refresh()).toBe(second);
+    expect(fake.counters.logins).toBe(2);
+  });
+
+  it('does not cancel the shared token when one replica shuts down', async () => {
+    const store = new InMemoryTokenStore();
+    const [token] = await bootFleet(2, { store });
+    await replicas.shift()!.app.close();
+    expect(fake.counters.cancels).toBe(0);
+    expect(fake.isTokenValid(token!)).toBe(true);
+  });
+
+  it('reports store: memory without a store option', async () => {
+    await bootFleet(1, {});
+    expect(replicas[0]!.tokens.getStatus().store).toBe('memory');
+  });
+
+  describe('when the store hangs or fails', () => {
+    it.each(['hang', 'fail'] as const)(
+      'falls back to per-process tokens within the bound on %s, warns once, and recovers',
+      async (mode) => {
+        const store = new FlakyStore();
+        store.mode = mode;
+        const started = Date.now();
+        const tokens = await bootFleet(2, { store, storeTimeoutMs: 100 });
+        expect(Date.now() - started).toBeLessThan(2_000);
+        expect(new Set(tokens).size).toBe(2); // each replica on its own
+        const [a, b] = replicas as [Replica, Replica];
+        for (const replica of [a, b]) {
+          expect(replica.tokens.getStatus()).toMatchObject({ store: 'degraded', state: 'valid' });
+        }
+        // One warning per replica, however many store calls failed.
+        const warnings = logs.lines.filter((line) => line.level === 'warn');
+        expect(warnings).toHaveLength(2);
+        expect(warnings.every((line) => /Token store unavailable/.test(line.message))).toBe(true);
+        store.mode = 'ok';
+        const shared = await a.tokens.refresh();
+        expect(await b.tokens.refresh()).toBe(shared);
+        expect(a.tokens.getStatus().store).toBe('ok');
+        expect(logs.text()).toMatch(/Token store answers again/);
+        expect(fake.counters.logins).toBe(3);
+      },
+    );
+  });
+
+  describe('with storeEncryptionKey', () => {
+    it('stores only ciphertext; replicas with the key share, a replica without it logs in alone and warns', async () => {
+      const store = new InMemoryTokenStore();
+      const storeEncryptionKey = randomBytes(32).toString('base64');
+      const [token] = await bootFleet(2, { store, storeEncryptionKey });
+      expect(fake.counters.logins).toBe(1);
+      const raw = (await store.get(storeKeys(fake.url, fake.username).token))!.value;
+      expect(raw).toMatch(/^zr1\.gcm\./);
+      expect(raw).not.toContain(token);
+      expect(raw).not.toContain(fake.username);
+      const keyless = await boot('keyless', { store, startup: 'lazy' });
+      expect(await keyless.tokens.getToken()).not.toBe(token);
+      expect(logs.text()).toMatch(/encrypted but storeEncryptionKey is not set/);
+      const wrongKey = await boot('wrong-key', {
+        store,
+        startup: 'lazy',
+        storeEncryptionKey: randomBytes(32).toString('hex'),
+      });
+      await wrongKey.tokens.getToken();
+      expect(wrongKey.logins()).toBe(1);
+    });
+  });
+});
