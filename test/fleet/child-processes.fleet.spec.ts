@@ -1,0 +1,88 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { storeKeys } from '../../lib/store/store-keys.js';
+import { FakeZumRails } from '../../lib/testing/index.js';
+import { ChildReplica } from './support/child/child-replica.js';
+import type { ChildConfig } from './support/child/protocol.js';
+import { RedisServer } from './support/redis-server.js';
+
+/** Polls `condition` every 10 ms; throws after `timeoutMs`. */
+async function waitFor(
+  what: string,
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(10);
+  }
+}
+
+describe('Fleet of child processes on Redis', () => {
+  let redis: RedisServer;
+  let fake: FakeZumRails;
+  let children: ChildReplica[];
+
+  beforeEach(async () => {
+    redis = await RedisServer.start();
+    fake = await FakeZumRails.start({ tokenTtlSeconds: 6 });
+    children = [];
+  });
+  afterEach(async () => {
+    await Promise.all(children.map((child) => child.kill()));
+    await redis.stop();
+    await fake.stop();
+  });
+
+  it('another replica renews before expiry when the lease holder dies mid-login; no caller fails', async () => {
+    const config: ChildConfig = {
+      fakeUrl: fake.url,
+      username: fake.username,
+      password: fake.password,
+      redisPort: redis.port,
+      callEveryMs: 50,
+      // Lease TTL = requestTimeoutMs + 2 × storeTimeoutMs (default 250) + 250 ms = 1.45 s.
+      options: { startup: 'background', requestTimeoutMs: 700 },
+    };
+    children = await Promise.all([1, 2, 3].map(() => ChildReplica.start(config, 30_000)));
+    expect(new Set(children.map((child) => child.firstToken)).size).toBe(1);
+
+    // The next login, whoever makes it, hangs: that replica holds the lease and never answers.
+    fake.failLogin({ kind: 'hang' });
+    await waitFor('the hung login', () => fake.counters.failedLogins === 1, 8_000);
+    const keys = storeKeys(fake.url, fake.username);
+    const inspector = redis.client();
+    const holder = await inspector.get(keys.lease);
+    const current = JSON.parse((await inspector.get(keys.token))!) as { token: string };
+    const victim = children.find((child) => holder?.includes(`:${child.pid}:`));
+    expect(victim).toBeDefined();
+    const loginsBefore = fake.counters.logins;
+    const killedAt = Date.now();
+    await victim!.kill();
+
+    // A survivor takes over once the dead holder's lease lapses, while the token is still valid.
+    await waitFor('the takeover login', () => fake.counters.logins > loginsBefore, 4_000);
+    expect(fake.isTokenValid(current.token)).toBe(true);
+    expect(Date.now() - killedAt).toBeGreaterThan(500); // it did wait for the lease to lapse
+    expect(fake.counters.logins).toBe(loginsBefore + 1);
+
+    await sleep(300);
+    const survivors = children.filter((child) => child !== victim);
+    const renewer = survivors.filter((child) =>
+      child.events.some((event) => event.type === 'renewed' && event.origin === 'login'),
+    );
+    expect(renewer).toHaveLength(1);
+    const stats = await Promise.all(survivors.map((child) => child.stop()));
+    for (const { calls, failures } of stats) {
+      expect(failures).toEqual([]);
+      expect(calls).toBeGreaterThan(20);
+    }
+    // Every survivor moved to the renewed token: one login for the fleet.
+    const fingerprints = survivors.map(
+      (child) => child.events.filter((event) => event.type === 'renewed').at(-1)?.fingerprint,
+    );
+    expect(new Set(fingerprints).size).toBe(1);
+    expect(fake.counters.logins).toBe(loginsBefore + 1);
+  }, 60_000);
+});
