@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { filter, firstValueFrom } from 'rxjs';
 import { FakeZumRails } from '../../lib/testing/index.js';
 import { startAuthApp, type AuthApp } from '../support/auth-app.js';
 
@@ -39,15 +40,21 @@ describe('TokenService: renewal with short real tokens', () => {
     fake = await FakeZumRails.start({ tokenTtlSeconds: 3 });
     subject = await startAuthApp(fake, { retry: { initialDelayMs: 200, maxDelayMs: 400 } });
     const original = await subject.tokens.getToken();
+    const failed = firstValueFrom(
+      subject.tokens.events$.pipe(filter((event) => event.type === 'renewal-failed')),
+    );
     fake.failLogin({ kind: 'status', status: 503 }, Number.POSITIVE_INFINITY);
-    await sleep(2_300); // renewal (at ~1.5 s) and several retries fail
+    await failed; // the scheduled renewal (at ~1.2–1.5 s) failed
     expect(await subject.tokens.getToken()).toBe(original);
     const status = subject.tokens.getStatus();
     expect(status.state === 'degraded' || status.state === 'renewing').toBe(true);
     expect(status.consecutiveFailures).toBeGreaterThanOrEqual(1);
     expect(status.lastError?.code).toBe('unavailable');
+    const renewedEvent = firstValueFrom(
+      subject.tokens.events$.pipe(filter((event) => event.type === 'renewed')),
+    );
     fake.clearFaults();
-    await sleep(600);
+    await renewedEvent; // the next retry (≤ 400 ms) succeeds
     const renewed = await subject.tokens.getToken();
     expect(renewed).not.toBe(original);
     expect(fake.isTokenValid(renewed)).toBe(true);

@@ -53,16 +53,17 @@ describe('ZumRailsHealthIndicator', () => {
   });
 
   it('is down without a token, and does not log in on every probe', async () => {
-    const subject = await fixture.start({ retry: { initialDelayMs: 50, maxDelayMs: 50 } });
+    // A long backoff keeps the library's own retries out of the count.
+    const subject = await fixture.start({ retry: { initialDelayMs: 60_000, maxDelayMs: 60_000 } });
     fixture.fake.failLogin({ kind: 'status', status: 503 }, Number.POSITIVE_INFINITY);
     const indicator = subject.app.get(ZumRailsHealthIndicator);
     for (let probe = 0; probe < 10; probe++) {
       const result = await indicator.isHealthy();
       expect(result.zumrails).toMatchObject({ status: 'down', lastErrorKind: 'unavailable' });
     }
-    // One probe attempt; the rest come from the library's own backoff schedule, not the probes.
-    const attempts = fixture.fake.counters.failedLogins;
-    expect(attempts).toBeLessThanOrEqual(3);
+    // The first probe tried once; at most one more attempt can come from the backoff schedule.
+    expect(fixture.fake.counters.failedLogins).toBeGreaterThanOrEqual(1);
+    expect(fixture.fake.counters.failedLogins).toBeLessThanOrEqual(2);
   });
 
   it('is down with credentials-rejected state after a rejection', async () => {
