@@ -78,13 +78,17 @@ export class TokenAcquirer {
     return this.renewUnderLease(replacing);
   }
 
-  /** Never adopts `token` again, and deletes it from the store if it is still the stored one. */
-  discard(token: string): void {
+  /**
+   * Never adopts `token` again, and deletes it from the store if it is still the stored one.
+   * Resolves (never rejects) when the store has answered or timed out.
+   */
+  discard(token: string): Promise<void> {
     this.discarded.add(token);
     if (this.discarded.size > DISCARDED_KEPT) {
       this.discarded.delete(this.discarded.values().next().value as string);
     }
     this.removal = this.removal.then(() => this.shared.remove(token));
+    return this.removal;
   }
 
   /** Ends polling and refuses further logins (application shutdown). */

@@ -91,7 +91,7 @@ export class TokenService implements OnApplicationBootstrap, OnApplicationShutdo
   invalidate(token: string): boolean {
     if (this.current?.value !== token) return false;
     this.current = undefined;
-    this.acquirer.discard(token);
+    void this.acquirer.discard(token);
     return true;
   }
 
@@ -271,12 +271,13 @@ export class TokenService implements OnApplicationBootstrap, OnApplicationShutdo
 
   /** Cancels `token` at Zum Rails; it is dead for the whole fleet, so it leaves the store too. */
   private async revoke(token: IssuedToken, timeoutMs: number): Promise<void> {
-    this.acquirer.discard(token.value);
+    const removed = this.acquirer.discard(token.value);
     let revoked = false;
     try {
       await this.client.cancel(token.value, timeoutMs);
       revoked = true;
     } finally {
+      await removed;
       const at = this.clock.now();
       this.emitter.next({ type: 'cancelled', at, fingerprint: token.fingerprint, revoked });
     }

@@ -77,6 +77,7 @@ describe('Fleet through a shared store (in process)', () => {
     const store = new InMemoryTokenStore();
     const [token] = await bootFleet(1, { store });
     await replicas[0]!.tokens.cancelToken();
+    expect(await store.get(storeKeys(fake.url, fake.username).token)).toBeUndefined();
     const late = await boot('late', { store, startup: 'lazy' });
     const next = await late.tokens.getToken();
     expect(next).not.toBe(token);
