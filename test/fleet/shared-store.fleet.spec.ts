@@ -1,6 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { Module } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
 import { randomBytes } from 'node:crypto';
-import { InMemoryTokenStore, type ZumRailsAuthOptions } from '../../lib/index.js';
+import {
+  InMemoryTokenStore,
+  TokenService,
+  ZumRailsAuthModule,
+  type ZumRailsAuthOptions,
+} from '../../lib/index.js';
 import { storeKeys } from '../../lib/store/store-keys.js';
 import { FakeZumRails } from '../../lib/testing/index.js';
 import { LogCapture } from '../support/log-capture.js';
@@ -100,6 +107,34 @@ describe('Fleet through a shared store (in process)', () => {
     await replicas.shift()!.app.close();
     expect(fake.counters.cancels).toBe(0);
     expect(fake.isTokenValid(token!)).toBe(true);
+  });
+
+  it('takes the store from a forRootAsync factory with an injected client', async () => {
+    const CLIENT = Symbol('CLIENT');
+    const shared = new InMemoryTokenStore();
+    @Module({ providers: [{ provide: CLIENT, useValue: shared }], exports: [CLIENT] })
+    class ClientModule {}
+    const [token] = await bootFleet(1, { store: shared });
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        ZumRailsAuthModule.forRootAsync({
+          imports: [ClientModule],
+          inject: [CLIENT],
+          useFactory: (store: InMemoryTokenStore) =>
+            replicaOptions(fake, { store, startup: 'lazy' }),
+        }),
+      ],
+    })
+      .setLogger(logs)
+      .compile();
+    const app = await moduleRef.init();
+    try {
+      expect(await app.get(TokenService).getToken()).toBe(token);
+      expect(app.get(TokenService).getStatus().store).toBe('ok');
+      expect(fake.counters.logins).toBe(1);
+    } finally {
+      await app.close();
+    }
   });
 
   it('reports store: memory without a store option', async () => {
