@@ -1,0 +1,32 @@
+import { describe, expect, it } from '@jest/globals';
+
+// Pins the runtime public surface: adding or removing an export is a deliberate change here.
+describe('public exports', () => {
+  it('lib/index.ts exports exactly the documented runtime values', async () => {
+    const surface = await import('../../lib/index.js');
+    expect(Object.keys(surface).sort()).toEqual([
+      'InMemoryTokenStore',
+      'RedisTokenStore',
+      'TokenService',
+      'ZUMRAILS_ENVIRONMENTS',
+      'ZumRailsAuthError',
+      'ZumRailsAuthModule',
+      'ZumRailsBadResponseError',
+      'ZumRailsConfigError',
+      'ZumRailsCredentialsRejectedError',
+      'ZumRailsHealthIndicator',
+      'ZumRailsHttpError',
+      'ZumRailsHttpService',
+      'ZumRailsRateLimitedError',
+      'ZumRailsShutDownError',
+      'ZumRailsTokenUnavailableError',
+      'ZumRailsUnavailableError',
+      'attachZumRailsAuth',
+    ]);
+  });
+
+  it('the testing entry exports only FakeZumRails', async () => {
+    const testing = await import('../../lib/testing/index.js');
+    expect(Object.keys(testing)).toEqual(['FakeZumRails']);
+  });
+});
