@@ -68,6 +68,7 @@ export class ZumRailsHealthIndicator {
       consecutiveFailures: status.consecutiveFailures,
       lastErrorKind: status.lastError?.code ?? null,
       renewalTrouble: status.hasValidToken && status.consecutiveFailures > 0,
+      store: status.store,
     };
   }
 }

@@ -1,5 +1,5 @@
 import type { ZumRailsAuthErrorCode } from '../errors.js';
-import type { ZumRailsTokenState } from '../token/token-status.js';
+import type { ZumRailsStoreState, ZumRailsTokenState } from '../token/token-status.js';
 
 /** Details reported next to `status`; no secret, JSON-friendly. */
 export interface ZumRailsHealthDetails {
@@ -15,6 +15,8 @@ export interface ZumRailsHealthDetails {
   lastErrorKind: ZumRailsAuthErrorCode | null;
   /** A valid token is held but renewing it is failing: act before it expires. */
   renewalTrouble: boolean;
+  /** Shared token store: `memory` (none configured), `ok`, or `degraded` (per-process fallback). */
+  store: ZumRailsStoreState;
 }
 
 /** The shape `@nestjs/terminus` expects from an indicator: `{ [key]: { status, ...details } }`. */

@@ -32,7 +32,10 @@ describe('TokenService: renewal with short real tokens', () => {
     // 7 s of 3 s tokens renewed at ~1.2–1.5 s: 4–6 logins, and every one by the timer.
     expect(fake.counters.logins).toBeGreaterThanOrEqual(4);
     expect(fake.counters.logins).toBeLessThanOrEqual(7);
-    expect(handedOut.size).toBe(fake.counters.logins);
+    // Every login but possibly one that landed after the last call was handed out.
+    const logins = fake.counters.logins;
+    expect(handedOut.size).toBeLessThanOrEqual(logins);
+    expect(handedOut.size).toBeGreaterThanOrEqual(logins - 1);
     expect(subject.tokens.getStatus().state).toBe('valid');
   });
 

@@ -18,6 +18,7 @@ describe('ZumRailsHealthIndicator', () => {
         consecutiveFailures: 0,
         lastErrorKind: null,
         renewalTrouble: false,
+        store: 'memory',
       },
     });
     expect(result.zumrails.expiresInSeconds).toBeGreaterThan(3_500);
