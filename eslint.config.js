@@ -2,7 +2,17 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'dist-sample/**', 'node_modules/**', 'coverage/**', 'test/consumers/**', '**/*.d.ts'] },
+  {
+    ignores: [
+      'dist/**',
+      'dist-sample/**',
+      'dist-bench/**',
+      'node_modules/**',
+      'coverage/**',
+      'test/consumers/**',
+      '**/*.d.ts',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

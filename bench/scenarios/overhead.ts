@@ -1,0 +1,167 @@
+import { HttpService } from '@nestjs/axios';
+import { firstValueFrom } from 'rxjs';
+import { startApp } from '../support/app.js';
+import {
+  API_PATH,
+  authRefreshClient,
+  keepAliveAgent,
+  loginOnce,
+  plainClient,
+} from '../support/clients.js';
+import type { BenchConfig } from '../support/config.js';
+import { startFake } from '../support/fake-host.js';
+import { runCount } from '../support/load.js';
+import { row, type Row, type ScenarioResult } from '../support/report.js';
+import { collect, median, round } from '../support/stats.js';
+
+const NAME = '1 overhead';
+const TARGET_RATIO = 0.97;
+const WARM_UP_ROUNDS = 2;
+
+interface Variant {
+  key: 'a' | 'a2' | 'b' | 'b2' | 'c';
+  label: string;
+  call: () => Promise<unknown>;
+  rates: number[];
+  /** Client CPU (user + system) per request in µs, per round. */
+  cpu: number[];
+  errors: number;
+}
+
+/**
+ * Throughput of the same GETs through (a) plain axios with a static header, (a2) the
+ * `@nestjs/axios` HttpService wrapping that same instance (the Observable API alone), (b) the
+ * ZumRailsHttpService users inject, (b2) its axios instance directly (the auth interceptors
+ * without the Observable wrapper), (c) axios + axios-auth-refresh. One keep-alive agent for
+ * all; rounds interleaved a a2 b b2 c a a2 b ...; a full GC before each round. Besides
+ * throughput, the client's own CPU time per request (the fake runs in another process).
+ */
+export async function overhead(config: BenchConfig): Promise<ScenarioResult> {
+  const { requests, concurrency, rounds, warmup, diagnostics } = config.overhead;
+  const fake = await startFake(config.placement);
+  const agent = keepAliveAgent();
+  const app = await startApp(fake, agent, { startup: 'blocking', revokeOnShutdown: false });
+  const plain = plainClient(fake, agent, await loginOnce(fake, agent));
+  const nestPlain = new HttpService(plain);
+  const refresh = authRefreshClient(fake, agent);
+  const variants: Variant[] = [
+    { key: 'a', label: 'plain axios + static header', call: () => plain.get(API_PATH) },
+    {
+      key: 'a2',
+      label: '@nestjs/axios HttpService over (a)',
+      call: () => firstValueFrom(nestPlain.get(API_PATH)),
+    },
+    { key: 'b', label: 'ZumRailsHttpService', call: app.get },
+    {
+      key: 'b2',
+      label: 'ZumRailsHttpService.axiosRef',
+      call: () => app.http.axiosRef.get(API_PATH),
+    },
+    { key: 'c', label: 'axios-auth-refresh', call: () => refresh.instance.get(API_PATH) },
+  ]
+    .filter((v) => diagnostics || v.key.length === 1)
+    .map((v) => ({ ...v, rates: [], cpu: [], errors: 0 }) as Variant);
+  try {
+    // Unmeasured interleaved rounds first: the first few thousand requests of a process run
+    // in code V8 has not optimised yet, and would be charged to whichever variant comes first.
+    for (let round = 0; round < WARM_UP_ROUNDS; round++) {
+      for (const v of variants) await runCount(warmup, concurrency, v.call);
+    }
+    for (let round = 0; round < rounds; round++) {
+      for (const v of variants) {
+        collect();
+        const cpu = process.cpuUsage();
+        const result = await runCount(requests, concurrency, v.call);
+        const used = process.cpuUsage(cpu);
+        v.cpu.push((used.user + used.system) / requests);
+        v.rates.push(result.rate);
+        v.errors += result.errors;
+      }
+    }
+  } finally {
+    await app.app.close();
+    agent.destroy();
+    await fake.stop();
+  }
+  return summarize(config, variants);
+}
+
+function summarize(config: BenchConfig, variants: Variant[]): ScenarioResult {
+  const by = new Map(variants.map((v) => [v.key, v]));
+  const rps = (key: Variant['key']) => median(by.get(key)?.rates ?? []);
+  const cpu = (key: Variant['key']) => median(by.get(key)?.cpu ?? []);
+  /** Median over rounds of the ratio within each round: robust to drifting machine load. */
+  const paired = (key: Variant['key'], base: Variant['key']) => {
+    const top = by.get(key)?.rates ?? [];
+    const bottom = by.get(base)?.rates ?? [];
+    return median(top.map((r, i) => r / (bottom[i] as number)));
+  };
+  const ratios: Record<string, number> = { ba: rps('b') / rps('a'), ca: rps('c') / rps('a') };
+  if (by.has('a2')) Object.assign(ratios, { a2a: rps('a2') / rps('a'), ba2: rps('b') / rps('a2') });
+  if (by.has('b2')) ratios.b2a = rps('b2') / rps('a');
+  const pass = ratios.ba! >= TARGET_RATIO;
+  const { requests, concurrency, rounds } = config.overhead;
+  const has = (key: Variant['key']) => by.has(key);
+  const both = (key: Variant['key'], base: Variant['key'], value: number) =>
+    `${value.toFixed(3)} (per round ${paired(key, base).toFixed(3)})`;
+  const rows: Row[] = [
+    row(
+      NAME,
+      'setup',
+      `${rounds}×${requests} GETs/variant, c=${concurrency}, fake: ${config.placement}`,
+    ),
+    ...variants.map((v) => row(NAME, `(${v.key}) ${v.label}: median req/s`, rps(v.key))),
+    row(NAME, 'b/a (ZumRailsHttpService / plain)', both('b', 'a', ratios.ba!), {
+      target: `>= ${TARGET_RATIO}`,
+      pass,
+    }),
+    row(NAME, 'c/a (axios-auth-refresh / plain)', both('c', 'a', ratios.ca!)),
+    ...(has('a2')
+      ? [
+          row(
+            NAME,
+            'a2/a (stock @nestjs/axios Observable API alone)',
+            both('a2', 'a', ratios.a2a!),
+          ),
+          row(NAME, 'b/a2 (ours vs the same API without auth)', both('b', 'a2', ratios.ba2!)),
+        ]
+      : []),
+    ...(has('b2')
+      ? [row(NAME, 'b2/a (auth interceptors alone, axiosRef)', both('b2', 'a', ratios.b2a!))]
+      : []),
+    ...variants.map((v) => row(NAME, `(${v.key}) client CPU µs/request`, round(cpu(v.key), 1))),
+    row(
+      NAME,
+      'caller errors (all variants)',
+      variants.reduce((n, v) => n + v.errors, 0),
+    ),
+  ];
+  const figures = {
+    fakePlacement: config.placement,
+    requestsPerRound: requests,
+    concurrency,
+    rounds,
+    variants: Object.fromEntries(
+      variants.map((v) => [
+        v.key,
+        {
+          label: v.label,
+          medianRps: round(rps(v.key)),
+          rps: v.rates.map((r) => round(r)),
+          medianCpuMicrosPerRequest: round(cpu(v.key), 2),
+          cpuMicrosPerRequest: v.cpu.map((c) => round(c, 2)),
+          errors: v.errors,
+        },
+      ]),
+    ),
+    ratios: Object.fromEntries(Object.entries(ratios).map(([k, r]) => [k, round(r, 4)])),
+    pairedRatios: Object.fromEntries(
+      variants.map((v) => [`${v.key}a`, round(paired(v.key, 'a'), 4)]),
+    ),
+    addedCpuMicrosPerRequest: Object.fromEntries(
+      variants.map((v) => [v.key, round(cpu(v.key) - cpu('a'), 2)]),
+    ),
+    target: { ba: TARGET_RATIO, pass },
+  };
+  return { name: 'overhead', rows, figures };
+}
