@@ -5,6 +5,7 @@ import { parseArgs, type BenchConfig } from './support/config.js';
 import { formatTable, type Row, type ScenarioResult } from './support/report.js';
 import { canCollect, machineFacts, round } from './support/stats.js';
 import { coldHerd } from './scenarios/cold-herd.js';
+import { fleet } from './scenarios/fleet.js';
 import { hotPath } from './scenarios/hot-path.js';
 import { leak } from './scenarios/leak.js';
 import { overhead } from './scenarios/overhead.js';
@@ -18,6 +19,7 @@ const SCENARIOS: ReadonlyArray<[string, (config: BenchConfig) => Promise<Scenari
   ['coldHerd', coldHerd],
   ['rollover', rollover],
   ['leak', leak],
+  ['fleet', fleet],
 ];
 
 async function main(): Promise<number> {
