@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { ScheduleModule } from '@nestjs/schedule';
 import { TerminusModule } from '@nestjs/terminus';
@@ -8,6 +9,7 @@ import { zumRailsOptionsFrom } from './config/zumrails.config.js';
 import { HealthController } from './health/health.controller.js';
 import { SessionController } from './session/session.controller.js';
 import { WalletsModule } from './wallets/wallets.module.js';
+import { ZumRailsExceptionFilter } from './zumrails-exception.filter.js';
 
 @Module({
   imports: [
@@ -24,5 +26,6 @@ import { WalletsModule } from './wallets/wallets.module.js';
     WalletsModule,
   ],
   controllers: [SessionController, HealthController],
+  providers: [{ provide: APP_FILTER, useClass: ZumRailsExceptionFilter }],
 })
 export class AppModule {}

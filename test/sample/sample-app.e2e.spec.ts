@@ -58,6 +58,14 @@ describe('sample app', () => {
     });
   });
 
+  it('GET /wallets answers 502 with the vendor message when Zum Rails fails, and no secret', async () => {
+    fake.failApi({ kind: 'status', status: 500 });
+    const response = await request(app.getHttpServer()).get('/wallets').expect(502);
+    expect(response.body).toMatchObject({ error: 'zumrails-api', status: 500 });
+    for (const secret of [fake.password, ...fake.issuedTokens()])
+      expect(response.text).not.toContain(secret);
+  });
+
   it('GET /health is 503 down when the login fails and the token has expired', async () => {
     fake.failLogin({ kind: 'status', status: 503 }, Number.POSITIVE_INFINITY);
     await sleep(2_100); // the 2-s token expires; its renewals fail
@@ -67,6 +75,9 @@ describe('sample app', () => {
       error: { zumrails: { status: 'down', lastErrorKind: 'unavailable' } },
     });
     for (const token of fake.issuedTokens()) expect(response.text).not.toContain(token);
+    // Without a token, API calls answer 503 with the typed error's code.
+    const wallets = await request(app.getHttpServer()).get('/wallets').expect(503);
+    expect(wallets.body).toMatchObject({ error: 'unavailable' });
     fake.clearFaults();
   });
 });
