@@ -8,6 +8,7 @@ import {
 } from '../../../lib/index.js';
 import type { FakeZumRails } from '../../../lib/testing/index.js';
 import { LogCapture } from '../../support/log-capture.js';
+import { fakeOptions } from '../../support/auth-app.js';
 
 /** One replica of the app: its own Nest application context, sharing only the store. */
 export interface Replica {
@@ -29,15 +30,12 @@ export function replicaOptions(
   fake: FakeZumRails,
   overrides: Partial<ZumRailsAuthOptions> = {},
 ): ZumRailsAuthOptions {
-  return {
-    baseUrl: fake.url,
-    username: fake.username,
-    password: fake.password,
+  return fakeOptions(fake, {
     startup: 'background',
     requestTimeoutMs: 1_000,
     tokenWaitTimeoutMs: 5_000,
     ...overrides,
-  };
+  });
 }
 
 export async function startReplica(
