@@ -4,9 +4,9 @@
  * - `config`: the module options are invalid (fix the configuration).
  * - `credentials-rejected`: Zum Rails refused the username/password (HTTP 401/403 on login).
  * - `rate-limited`: Zum Rails answered 429; the client waits for `Retry-After`.
- * - `unavailable`: 5xx, timeout, connection reset/refused or DNS failure.
- * - `bad-response`: the answer was not a usable Zum Rails envelope (HTML, non-JSON, empty,
- *   `isError: true`, no `result.Token`).
+ * - `unavailable`: a 5xx envelope (or empty 5xx), timeout, connection reset/refused or DNS failure.
+ * - `bad-response`: the answer was not a usable Zum Rails envelope: an HTML or other non-JSON
+ *   page whatever its status (a proxy speaking), an empty 2xx, `isError: true`, no `result.Token`.
  * - `token-unavailable`: no valid token could be obtained within the bounded wait.
  * - `shut-down`: the module is shutting down and hands out no more tokens.
  */

@@ -67,6 +67,10 @@ export function envelopeFailure(
   if (status === 401 || status === 403) return new ZumRailsCredentialsRejectedError(status, detail);
   if (status === 429)
     return new ZumRailsRateLimitedError(retryAfterMs(response.headers.get('retry-after'), now));
+  // A page instead of an envelope (HTML from the istio-envoy edge, text): not Zum Rails speaking.
+  if (!envelope && response.body.trim() !== '') {
+    return new ZumRailsBadResponseError(describeBody(response), response.status);
+  }
   if (status >= 500 || status === 408) {
     return new ZumRailsUnavailableError(
       `HTTP ${status}${detail ? ` (${detail})` : ''}`,

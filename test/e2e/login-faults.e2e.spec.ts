@@ -41,12 +41,13 @@ describe('TokenService: login failures map to typed errors', () => {
       'bad-response',
     ],
     [
-      'an HTML gateway page',
+      'an HTML gateway page (the proxy speaking, not Zum Rails)',
       { kind: 'html', status: 502 },
-      ZumRailsUnavailableError,
-      'unavailable',
+      ZumRailsBadResponseError,
+      'bad-response',
     ],
     ['an empty body', { kind: 'empty' }, ZumRailsBadResponseError, 'bad-response'],
+    ['an empty 503', { kind: 'empty', status: 503 }, ZumRailsUnavailableError, 'unavailable'],
     [
       'non-JSON text',
       { kind: 'status', status: 200, body: 'hello' },
