@@ -46,7 +46,9 @@ export class AuthorizeClient {
       () => this.http.post(AUTHORIZE_PATH, body),
       this.options.requestTimeoutMs,
     );
-    return readLoginResponse(response, this.clock.now());
+    // Error texts are the vendor's: never let one that echoes the password reach a message.
+    const answer = redact(response.body, this.options.password);
+    return readLoginResponse({ ...response, body: answer }, this.clock.now());
   }
 
   /** `PATCH /api/authorize/canceltoken` for `token`. Rejects with a `ZumRailsAuthError`. */
@@ -80,6 +82,10 @@ export class AuthorizeClient {
       headers: { get: (name) => headerValue(headers[name]) },
     };
   }
+}
+
+function redact(text: string, secret: string): string {
+  return text.includes(secret) ? text.split(secret).join('[redacted]') : text;
 }
 
 function headerValue(value: unknown): string | undefined {

@@ -28,6 +28,15 @@ describe('secrets never leak', () => {
     ['timeout', { kind: 'hang' }, undefined],
     ['html', { kind: 'html', status: 200 }, undefined],
     ['missing token', { kind: 'missing-token' }, undefined],
+    [
+      'an error text that echoes the password',
+      {
+        kind: 'status',
+        status: 400,
+        body: { statusCode: 400, isError: true, message: `Bad request: Password=${PASSWORD}` },
+      },
+      undefined,
+    ],
   ])('in errors from a login that fails with %s', async (_name, fault, password) => {
     const subject = await fixture.start({ password: password ?? PASSWORD, requestTimeoutMs: 300 });
     if (fault) fixture.fake.failLogin(fault);
