@@ -80,9 +80,5 @@ describe('Fleet on Redis: 5 replicas in separate Nest apps', () => {
       3 * logins,
     );
     expect(replicas.every((replica) => replica.tokens.getStatus().store === 'ok')).toBe(true);
-    console.log(
-      `fleet: ${elapsed} ms, ${logins} logins (per replica ${perReplica.join('/')}), ` +
-        `${firstHalf.calls + secondHalf.calls} calls`,
-    );
   }, 30_000);
 });
