@@ -1,5 +1,11 @@
 import type { ZumRailsAuthErrorCode } from '../errors.js';
-import type { ZumRailsTokenState } from './token-status.js';
+import type { RenewalState } from './renewal-state.js';
+import type { IssuedToken } from './token.js';
+import type {
+  ZumRailsStoreState,
+  ZumRailsTokenState,
+  ZumRailsTokenStatus,
+} from './token-status.js';
 
 /** The facts a state is derived from. */
 export interface TokenStateFacts {
@@ -21,4 +27,38 @@ export function deriveState(facts: TokenStateFacts): ZumRailsTokenState {
   if (facts.lastErrorCode === 'credentials-rejected') return 'credentials-rejected';
   if (facts.lastErrorCode) return 'failing';
   return facts.expired ? 'expired' : 'idle';
+}
+
+/** Everything a status snapshot is made from. */
+export interface StatusInputs {
+  now: number;
+  /** The current token while it is still handed out. */
+  token: IssuedToken | undefined;
+  stopped: boolean;
+  loginInFlight: boolean;
+  renewal: RenewalState;
+  store: ZumRailsStoreState;
+}
+
+/** Pure: the public status snapshot. Never the token, only its fingerprint. */
+export function describeStatus(inputs: StatusInputs): ZumRailsTokenStatus {
+  const { now, token, renewal } = inputs;
+  return {
+    state: deriveState({
+      stopped: inputs.stopped,
+      hasValidToken: token !== undefined,
+      loginInFlight: inputs.loginInFlight,
+      lastErrorCode: renewal.lastError?.code,
+      expired: renewal.expired,
+    }),
+    hasValidToken: token !== undefined,
+    expiresAt: token?.expiresAt,
+    fingerprint: token?.fingerprint,
+    lastRenewalAt: renewal.lastRenewalAt,
+    lastError: renewal.lastFailure,
+    consecutiveFailures: renewal.consecutiveFailures,
+    nextAttemptAt: renewal.nextAttemptAt > now ? renewal.nextAttemptAt : undefined,
+    lastAttemptAt: renewal.lastAttemptAt,
+    store: inputs.store,
+  };
 }

@@ -16,9 +16,10 @@ import {
   ZumRailsUnavailableError,
 } from '../errors.js';
 import type { ResolvedZumRailsAuthOptions } from '../options/zumrails-auth-options.interface.js';
-import { deferred, withDeadline, type Deferred } from '../util/deferred.js';
+import { withDeadline } from '../util/deferred.js';
 import { LOG_CONTEXT, RESOLVED_OPTIONS, ZUMRAILS_CLOCK } from '../zumrails-auth.constants.js';
 import { AuthorizeClient } from './authorize.client.js';
+import { LoginFlight } from './login-flight.js';
 import { renewalDelayMs } from './renewal-plan.js';
 import { RenewalState } from './renewal-state.js';
 import { RenewalTimer } from './renewal-timer.js';
@@ -26,7 +27,7 @@ import type { IssuedToken, ZumRailsSession } from './token.js';
 import { TokenAcquirer, type AcquiredToken } from './token-acquirer.js';
 import type { ZumRailsTokenEvent } from './token-events.js';
 import { logTokenEvent } from './token-event.log.js';
-import { deriveState } from './token-state.js';
+import { describeStatus } from './token-state.js';
 import type { ZumRailsTokenStatus } from './token-status.js';
 
 /**
@@ -42,8 +43,7 @@ export class TokenService implements OnApplicationBootstrap, OnApplicationShutdo
   private readonly timer: RenewalTimer;
   private readonly renewal = new RenewalState();
   private current?: IssuedToken;
-  private inflight?: Promise<IssuedToken>;
-  private nextScheduledAttempt?: Deferred<IssuedToken>;
+  private readonly flight = new LoginFlight<IssuedToken>();
   private stopped = false;
 
   constructor(
@@ -79,7 +79,7 @@ export class TokenService implements OnApplicationBootstrap, OnApplicationShutdo
   async refresh(): Promise<string> {
     this.assertRunning();
     const cooling = this.renewal.coolingDownError(this.clock.now());
-    if (!this.inflight && cooling) throw cooling;
+    if (!this.flight.inProgress && cooling) throw cooling;
     return (await this.withWaitLimit(this.startLogin())).value;
   }
 
@@ -118,26 +118,14 @@ export class TokenService implements OnApplicationBootstrap, OnApplicationShutdo
   /** A snapshot of the lifecycle for health checks and diagnostics. Never the token. */
   getStatus(): ZumRailsTokenStatus {
     const now = this.clock.now();
-    const token = this.current && now < this.current.usableUntil ? this.current : undefined;
-    const renewal = this.renewal;
-    return {
-      state: deriveState({
-        stopped: this.stopped,
-        hasValidToken: token !== undefined,
-        loginInFlight: this.inflight !== undefined,
-        lastErrorCode: renewal.lastError?.code,
-        expired: renewal.expired,
-      }),
-      hasValidToken: token !== undefined,
-      expiresAt: token?.expiresAt,
-      fingerprint: token?.fingerprint,
-      lastRenewalAt: renewal.lastRenewalAt,
-      lastError: renewal.lastFailure,
-      consecutiveFailures: renewal.consecutiveFailures,
-      nextAttemptAt: renewal.nextAttemptAt > now ? renewal.nextAttemptAt : undefined,
-      lastAttemptAt: renewal.lastAttemptAt,
+    return describeStatus({
+      now,
+      token: this.current && now < this.current.usableUntil ? this.current : undefined,
+      stopped: this.stopped,
+      loginInFlight: this.flight.inProgress !== undefined,
+      renewal: this.renewal,
       store: this.acquirer.storeState,
-    };
+    });
   }
 
   /** @internal Starts the first acquisition according to the `startup` option. */
@@ -153,11 +141,11 @@ export class TokenService implements OnApplicationBootstrap, OnApplicationShutdo
     this.stopped = true;
     this.timer.clear();
     this.acquirer.stop();
-    this.nextScheduledAttempt?.reject(new ZumRailsShutDownError());
-    this.nextScheduledAttempt = undefined;
+    this.flight.abandon(new ZumRailsShutDownError());
     const budget = this.options.revokeTimeoutMs;
-    if (this.inflight)
-      await withDeadline(this.inflight, budget, () => new Error('timeout')).catch(() => undefined);
+    const inflight = this.flight.inProgress;
+    if (inflight)
+      await withDeadline(inflight, budget, () => new Error('timeout')).catch(() => undefined);
     const token = this.current;
     this.current = undefined;
     if (token && this.options.revokeOnShutdown)
@@ -169,7 +157,7 @@ export class TokenService implements OnApplicationBootstrap, OnApplicationShutdo
     this.assertRunning();
     const now = this.clock.now();
     this.noteExpiry(now);
-    return this.withWaitLimit(this.inflight ?? this.nextAttempt(now));
+    return this.withWaitLimit(this.flight.inProgress ?? this.nextAttempt(now));
   }
 
   /** Starts an acquisition now, or joins the next scheduled one while backing off. */
@@ -181,8 +169,7 @@ export class TokenService implements OnApplicationBootstrap, OnApplicationShutdo
     if (renewal.nextAttemptAt - now >= this.options.tokenWaitTimeoutMs) {
       return Promise.reject(renewal.lastError ?? new ZumRailsTokenUnavailableError());
     }
-    this.nextScheduledAttempt ??= deferred<IssuedToken>();
-    return this.nextScheduledAttempt.promise;
+    return this.flight.waitForNext();
   }
 
   private withWaitLimit(attempt: Promise<IssuedToken>): Promise<IssuedToken> {
@@ -200,33 +187,24 @@ export class TokenService implements OnApplicationBootstrap, OnApplicationShutdo
 
   /** Single flight: one acquisition at a time, shared by every caller and the timer. */
   private startLogin(): Promise<IssuedToken> {
-    if (!this.inflight) {
-      this.renewal.lastAttemptAt = this.clock.now();
-      const flight = this.acquirer.acquire(this.current?.value).then(
-        (acquired) => {
-          this.inflight = undefined;
-          this.onAcquired(acquired);
-          return acquired.token;
-        },
-        (error: unknown) => {
-          this.inflight = undefined;
-          const failure =
+    return this.flight.join(
+      () => {
+        this.renewal.lastAttemptAt = this.clock.now();
+        return this.acquirer.acquire(this.current?.value);
+      },
+      {
+        done: (acquired) => this.onAcquired(acquired),
+        failed: (error) =>
+          this.onLoginFailure(
             error instanceof ZumRailsAuthError
               ? error
-              : new ZumRailsUnavailableError('unexpected login failure');
-          this.onLoginFailure(failure);
-          throw failure;
-        },
-      );
-      flight.catch(() => undefined); // failures are reported through events, status and callers
-      this.inflight = flight;
-      this.nextScheduledAttempt?.resolve(flight);
-      this.nextScheduledAttempt = undefined;
-    }
-    return this.inflight;
+              : new ZumRailsUnavailableError('unexpected login failure'),
+          ),
+      },
+    );
   }
 
-  private onAcquired({ token, origin }: AcquiredToken): void {
+  private onAcquired({ token, origin }: AcquiredToken): IssuedToken {
     const previous = this.current;
     this.current = token;
     this.renewal.succeeded(token.issuedAt);
@@ -241,9 +219,10 @@ export class TokenService implements OnApplicationBootstrap, OnApplicationShutdo
         : { type: 'acquired', ...base, origin },
     );
     this.schedule(renewalDelayMs(token, this.clock.now(), this.options, Math.random()));
+    return token;
   }
 
-  private onLoginFailure(error: ZumRailsAuthError): void {
+  private onLoginFailure(error: ZumRailsAuthError): ZumRailsAuthError {
     const now = this.clock.now();
     const delay = this.renewal.failed(error, now, this.options);
     if (error.code === 'credentials-rejected') {
@@ -259,6 +238,7 @@ export class TokenService implements OnApplicationBootstrap, OnApplicationShutdo
       tokenStillValid: this.current !== undefined && now < this.current.usableUntil,
     });
     this.schedule(delay);
+    return error;
   }
 
   private schedule(delayMs: number): void {

@@ -1,0 +1,57 @@
+import { deferred, type Deferred } from '../util/deferred.js';
+
+/** What happens when an attempt ends; runs after the flight is over, before callers resume. */
+export interface FlightSettlement<R, T> {
+  done(result: R): T;
+  failed(error: unknown): Error;
+}
+
+/**
+ * Single flight: one attempt at a time, shared by every caller and the timer. Callers that
+ * arrive while backing off can wait for the next attempt, whoever starts it.
+ */
+export class LoginFlight<T> {
+  private current?: Promise<T>;
+  private next?: Deferred<T>;
+
+  /** The attempt in progress, if any. */
+  get inProgress(): Promise<T> | undefined {
+    return this.current;
+  }
+
+  /**
+   * Joins the attempt in progress, or starts one. The flight counts as over before `settle`
+   * runs, so what settle reports (events, status) never sees it still in progress.
+   */
+  join<R>(attempt: () => Promise<R>, settle: FlightSettlement<R, T>): Promise<T> {
+    if (!this.current) {
+      const flight = attempt().then(
+        (result) => {
+          this.current = undefined;
+          return settle.done(result);
+        },
+        (error: unknown) => {
+          this.current = undefined;
+          throw settle.failed(error);
+        },
+      );
+      flight.catch(() => undefined); // settle reports failures; nobody waiting is not an error
+      this.current = flight;
+      this.next?.resolve(flight);
+      this.next = undefined;
+    }
+    return this.current;
+  }
+
+  /** The outcome of the next attempt. */
+  waitForNext(): Promise<T> {
+    this.next ??= deferred<T>();
+    return this.next.promise;
+  }
+
+  /** Releases callers waiting for a next attempt that will never come. */
+  abandon(reason: Error): void {
+    this.next?.reject(reason);
+    this.next = undefined;
+  }
+}
