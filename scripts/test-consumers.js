@@ -4,7 +4,7 @@
 // type-checks, compiles and runs its main, which boots Nest against a FakeZumRails from the
 // tarball's `testing` entry and must exit 0 in time. Fails on the first broken step.
 import { cpSync, existsSync, lstatSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import {
   StepError,
   build,
@@ -28,8 +28,11 @@ import {
 const CONSUMERS = [
   { name: 'nest12-esm', nestMajor: 12 },
   { name: 'nest11-cjs', nestMajor: 11 },
-  { name: 'nest12-cjs', nestMajor: 12 },
+  // Same app as nest11-cjs (its src and tsconfigs), only the package.json and lockfile differ.
+  { name: 'nest12-cjs', nestMajor: 12, sourcesFrom: 'nest11-cjs' },
 ];
+/** What a consumer that borrows another's sources keeps of its own. */
+const OWN_FILES = new Set(['package.json', 'package-lock.json']);
 const INSTALL_TIMEOUT_MS = 5 * 60_000;
 const TSC_TIMEOUT_MS = 2 * 60_000;
 /** The app boots, logs in, calls the API and shuts down in about a second. */
@@ -62,7 +65,7 @@ function checkInstalled(dir, nestMajor) {
   }
 }
 
-async function testConsumer({ name, nestMajor }, tarball, workDir) {
+async function testConsumer({ name, nestMajor, sourcesFrom }, tarball, workDir) {
   const dir = join(workDir, name);
   const log = (line) => console.log(`[${name}] ${line}`);
   const step = async (title, action) => {
@@ -81,10 +84,15 @@ async function testConsumer({ name, nestMajor }, tarball, workDir) {
   const node = (args, timeoutMs) => run(process.execPath, args, { cwd: dir, env, timeoutMs });
   const tsc = join(dir, 'node_modules/typescript/bin/tsc');
 
-  cpSync(join(root, 'test/consumers', name), dir, {
-    recursive: true,
-    filter: (source) => !/[\\/](node_modules|dist)$/.test(source),
-  });
+  const skipBuilt = (source) => !/[\\/](node_modules|dist)$/.test(source);
+  if (sourcesFrom) {
+    const from = join(root, 'test/consumers', sourcesFrom);
+    cpSync(from, dir, {
+      recursive: true,
+      filter: (source) => skipBuilt(source) && !OWN_FILES.has(relative(from, source)),
+    });
+  }
+  cpSync(join(root, 'test/consumers', name), dir, { recursive: true, filter: skipBuilt });
   await step('npm ci', () =>
     npm(['ci', '--no-audit', '--no-fund'], { cwd: dir, env, timeoutMs: INSTALL_TIMEOUT_MS }),
   );
