@@ -8,6 +8,7 @@ import {
 } from '../../lib/index.js';
 import { FakeZumRails, type ZumRailsFault } from '../../lib/testing/index.js';
 import { useFakeZumRails } from '../support/fake-fixture.js';
+import { rejectionOf } from '../support/zumrails-assertions.js';
 
 describe('TokenService: login failures map to typed errors', () => {
   const fixture = useFakeZumRails({});
@@ -65,10 +66,7 @@ describe('TokenService: login failures map to typed errors', () => {
   ])('maps %s', async (_name, fault, type, code) => {
     const subject = await fixture.start();
     fixture.fake.failLogin(fault);
-    const error = await subject.tokens.getToken().then(
-      () => undefined,
-      (caught: unknown) => caught,
-    );
+    const error = await rejectionOf(subject.tokens.getToken());
     expect(error).toBeInstanceOf(type);
     expect(error).toMatchObject({ code });
     expect(subject.tokens.getStatus().lastError?.code).toBe(code);

@@ -15,6 +15,7 @@ import {
 import { FakeZumRails } from '../../lib/testing/index.js';
 import { fakeOptions, startAuthApp } from '../support/auth-app.js';
 import { LogCapture } from '../support/log-capture.js';
+import { rejectionOf } from '../support/zumrails-assertions.js';
 
 let fake: FakeZumRails;
 let app: INestApplicationContext | undefined;
@@ -99,10 +100,7 @@ describe('ZumRailsAuthModule wiring', () => {
     })
       .setLogger(new LogCapture())
       .compile();
-    const error = await bad.then(
-      () => undefined,
-      (caught: unknown) => caught,
-    );
+    const error = await rejectionOf(bad);
     expect(error).toBeInstanceOf(ZumRailsConfigError);
     expect((error as ZumRailsConfigError).field).toBe('username');
     expect(JSON.stringify(error) + String(error)).not.toContain('hunter2-secret');

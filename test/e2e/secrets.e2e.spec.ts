@@ -3,6 +3,7 @@ import { inspect } from 'node:util';
 import { firstValueFrom, toArray } from 'rxjs';
 import { type ZumRailsFault } from '../../lib/testing/index.js';
 import { useFakeZumRails } from '../support/fake-fixture.js';
+import { rejectionOf } from '../support/zumrails-assertions.js';
 
 const PASSWORD = 'S3cret-Pa55word-never-shown';
 
@@ -40,10 +41,7 @@ describe('secrets never leak', () => {
   ])('in errors from a login that fails with %s', async (_name, fault, password) => {
     const subject = await fixture.start({ password: password ?? PASSWORD, requestTimeoutMs: 300 });
     if (fault) fixture.fake.failLogin(fault);
-    const error = await subject.tokens.getToken().then(
-      () => undefined,
-      (caught: unknown) => caught,
-    );
+    const error = await rejectionOf(subject.tokens.getToken());
     expect(error).toBeDefined();
     for (const text of renderings(error)) expect(text).not.toContain(PASSWORD);
     for (const text of renderings(subject.tokens.getStatus().lastError))
