@@ -1,18 +1,27 @@
-import type { Provider } from '@nestjs/common';
+import { Logger, type Provider } from '@nestjs/common';
 import { systemClock, type Clock } from './clock.js';
 import type { ZumRailsAuthOptions } from './options/zumrails-auth-options.interface.js';
 import { resolveOptions } from './options/resolve-options.js';
 import { resolveStoreOptions } from './options/resolve-store-options.js';
+import { describeUnknownOptions, findUnknownOptions } from './options/unknown-options.js';
 import { InMemoryTokenStore } from './store/in-memory-token.store.js';
 import { RESOLVED_STORE_OPTIONS } from './store/store.constants.js';
 import { TokenStore } from './store/token-store.interface.js';
 import { ZUMRAILS_AUTH_OPTIONS } from './zumrails-auth.definition.js';
-import { RESOLVED_OPTIONS, ZUMRAILS_CLOCK } from './zumrails-auth.constants.js';
+import { LOG_CONTEXT, RESOLVED_OPTIONS, ZUMRAILS_CLOCK } from './zumrails-auth.constants.js';
 
-/** Validates the options once, at module init; a bad configuration fails the app's start. */
+/**
+ * Validates the options once, at module init; a bad configuration fails the app's start. Keys
+ * no option has (a typo) are named first, in one warning, whether they came from `forRoot` or
+ * a `forRootAsync` factory.
+ */
 export const resolvedOptionsProvider: Provider = {
   provide: RESOLVED_OPTIONS,
-  useFactory: (options: ZumRailsAuthOptions) => resolveOptions(options),
+  useFactory: (options: ZumRailsAuthOptions) => {
+    const unknown = findUnknownOptions(options);
+    if (unknown.length > 0) new Logger(LOG_CONTEXT).warn(describeUnknownOptions(unknown));
+    return resolveOptions(options);
+  },
   inject: [ZUMRAILS_AUTH_OPTIONS],
 };
 

@@ -1,0 +1,45 @@
+import type {
+  ZumRailsAuthOptions,
+  ZumRailsRetryOptions,
+} from './zumrails-auth-options.interface.js';
+
+/** Every key of `T`, each `true`: forgetting one (or listing one `T` lacks) is a compile error. */
+type KeysOf<T> = { readonly [K in keyof Required<T>]: true };
+
+/**
+ * Every top-level option. Adding an option to `ZumRailsAuthOptions` without a line here does
+ * not compile, so the unknown-option warning can never flag a real option.
+ */
+export const KNOWN_OPTIONS: KeysOf<ZumRailsAuthOptions> = {
+  baseUrl: true,
+  environment: true,
+  username: true,
+  password: true,
+  refreshLeadTimeMs: true,
+  fallbackTokenTtlMs: true,
+  requestTimeoutMs: true,
+  tokenWaitTimeoutMs: true,
+  retry: true,
+  credentialsRejectedCooldownMs: true,
+  renewalJitterMs: true,
+  revokeOnShutdown: true,
+  revokeTimeoutMs: true,
+  startup: true,
+  clock: true,
+  store: true,
+  storeEncryptionKey: true,
+  storeTimeoutMs: true,
+};
+
+/** Keys of `T`, checked at compile time like `KNOWN_OPTIONS`. */
+function nested<T>(keys: KeysOf<T>): Readonly<Record<string, true>> {
+  return keys;
+}
+
+/**
+ * Options that are plain objects of settings, with their own known keys: one line each.
+ * (Objects the app builds, such as `store` or `clock`, are not checked.)
+ */
+export const KNOWN_NESTED_OPTIONS: { readonly [K in keyof ZumRailsAuthOptions]?: object } = {
+  retry: nested<ZumRailsRetryOptions>({ initialDelayMs: true, maxDelayMs: true }),
+};

@@ -1,0 +1,78 @@
+import { describe, expect, it } from '@jest/globals';
+import { KNOWN_OPTIONS } from '../../lib/options/known-options.js';
+import { describeUnknownOptions, findUnknownOptions } from '../../lib/options/unknown-options.js';
+import { closestMatch, editDistance } from '../../lib/util/closest-match.js';
+
+const base = { environment: 'sandbox', username: 'u', password: 'p' };
+
+describe('findUnknownOptions', () => {
+  it('finds nothing in valid options', () => {
+    expect(findUnknownOptions({ ...base, retry: { maxDelayMs: 5 }, startup: 'lazy' })).toEqual([]);
+  });
+
+  it('names a misspelled top-level key with the option it most likely meant', () => {
+    expect(findUnknownOptions({ ...base, refreshLeadTime: 1 })).toEqual([
+      { key: 'refreshLeadTime', suggestion: 'refreshLeadTimeMs' },
+    ]);
+    expect(findUnknownOptions({ ...base, userName: 'x', requestTimeout: 1 })).toEqual([
+      { key: 'userName', suggestion: 'username' },
+      { key: 'requestTimeout', suggestion: 'requestTimeoutMs' },
+    ]);
+  });
+
+  it('checks the keys of retry, with a dotted path', () => {
+    expect(findUnknownOptions({ ...base, retry: { maxDelay: 1, initialDelayMs: 1 } })).toEqual([
+      { key: 'retry.maxDelay', suggestion: 'retry.maxDelayMs' },
+    ]);
+  });
+
+  it('gives no suggestion when nothing is close', () => {
+    expect(findUnknownOptions({ ...base, colour: 'blue' })).toEqual([{ key: 'colour' }]);
+  });
+
+  it('never reads values: a secret under an unknown key stays out of the warning', () => {
+    const unknown = findUnknownOptions({ ...base, passwd: 'hunter2-secret' });
+    const line = describeUnknownOptions(unknown);
+    expect(line).toBe('unknown option passwd: did you mean password? (ignored)');
+    expect(line).not.toContain('hunter2');
+  });
+
+  it('ignores what is not a plain object (the config error reports it)', () => {
+    expect(findUnknownOptions(undefined)).toEqual([]);
+    expect(findUnknownOptions({ ...base, retry: 5 })).toEqual([]);
+  });
+
+  it('knows every option the interface declares (the table compiles only when complete)', () => {
+    const { storeTimeoutMs: _, ...incomplete } = KNOWN_OPTIONS;
+    // @ts-expect-error a table missing an option does not compile
+    const table: typeof KNOWN_OPTIONS = incomplete;
+    expect(Object.keys(table)).not.toContain('storeTimeoutMs');
+    expect(Object.keys(KNOWN_OPTIONS)).toContain('storeTimeoutMs');
+  });
+});
+
+describe('describeUnknownOptions', () => {
+  it('puts every unknown key on one line', () => {
+    expect(
+      describeUnknownOptions([
+        { key: 'refreshLeadTime', suggestion: 'refreshLeadTimeMs' },
+        { key: 'colour' },
+      ]),
+    ).toBe('unknown options refreshLeadTime: did you mean refreshLeadTimeMs?; colour (ignored)');
+  });
+});
+
+describe('closestMatch', () => {
+  it('accepts close typos and prefixes, rejects unrelated words', () => {
+    expect(closestMatch('retyr', ['retry', 'store'])).toBe('retry');
+    expect(closestMatch('STARTUP', ['startup'])).toBe('startup');
+    expect(closestMatch('fallbackTokenTtl', ['fallbackTokenTtlMs'])).toBe('fallbackTokenTtlMs');
+    expect(closestMatch('xyz', ['username', 'password'])).toBeUndefined();
+  });
+
+  it('computes Levenshtein distances', () => {
+    expect(editDistance('kitten', 'sitting')).toBe(3);
+    expect(editDistance('', 'abc')).toBe(3);
+    expect(editDistance('same', 'same')).toBe(0);
+  });
+});
