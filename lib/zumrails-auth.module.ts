@@ -2,12 +2,14 @@ import { Module } from '@nestjs/common';
 import { zumRailsHttpServiceProvider } from './http/zumrails-http.providers.js';
 import { ZumRailsHttpService } from './http/zumrails-http.service.js';
 import { ZumRailsHealthIndicator } from './health/zumrails-health.indicator.js';
+import { TokenEventLogger } from './logging/token-event-logger.js';
 import { AuthorizeClient } from './token/authorize.client.js';
 import { TokenAcquirer } from './token/token-acquirer.js';
 import { TokenService } from './token/token.service.js';
 import { ZumRailsAuthConfigurableModule } from './zumrails-auth.definition.js';
 import {
   clockProvider,
+  moduleLoggerProvider,
   resolvedOptionsProvider,
   resolvedStoreOptionsProvider,
   tokenStoreProvider,
@@ -31,6 +33,7 @@ import {
  */
 @Module({
   providers: [
+    moduleLoggerProvider,
     resolvedOptionsProvider,
     clockProvider,
     resolvedStoreOptionsProvider,
@@ -38,6 +41,7 @@ import {
     AuthorizeClient,
     TokenAcquirer,
     TokenService,
+    TokenEventLogger,
     zumRailsHttpServiceProvider,
     ZumRailsHealthIndicator,
   ],

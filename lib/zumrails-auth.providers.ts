@@ -1,5 +1,7 @@
-import { Logger, type Provider } from '@nestjs/common';
+import type { Provider } from '@nestjs/common';
 import { systemClock, type Clock } from './clock.js';
+import { logRecord } from './logging/log-record.js';
+import { ModuleLogger } from './logging/module-logger.js';
 import type { ZumRailsAuthOptions } from './options/zumrails-auth-options.interface.js';
 import { resolveOptions } from './options/resolve-options.js';
 import { resolveStoreOptions } from './options/resolve-store-options.js';
@@ -10,6 +12,14 @@ import { TokenStore } from './store/token-store.interface.js';
 import { ZUMRAILS_AUTH_OPTIONS } from './zumrails-auth.definition.js';
 import { LOG_CONTEXT, RESOLVED_OPTIONS, ZUMRAILS_CLOCK } from './zumrails-auth.constants.js';
 
+/** Where the module logs: the `logger` option, nowhere (`false`) or Nest's `Logger`. */
+export const moduleLoggerProvider: Provider = {
+  provide: ModuleLogger,
+  useFactory: (options: ZumRailsAuthOptions | undefined) =>
+    ModuleLogger.from(options?.logger, LOG_CONTEXT),
+  inject: [ZUMRAILS_AUTH_OPTIONS],
+};
+
 /**
  * Validates the options once, at module init; a bad configuration fails the app's start. Keys
  * no option has (a typo) are named first, in one warning, whether they came from `forRoot` or
@@ -17,12 +27,15 @@ import { LOG_CONTEXT, RESOLVED_OPTIONS, ZUMRAILS_CLOCK } from './zumrails-auth.c
  */
 export const resolvedOptionsProvider: Provider = {
   provide: RESOLVED_OPTIONS,
-  useFactory: (options: ZumRailsAuthOptions) => {
+  useFactory: (options: ZumRailsAuthOptions, logger: ModuleLogger) => {
     const unknown = findUnknownOptions(options);
-    if (unknown.length > 0) new Logger(LOG_CONTEXT).warn(describeUnknownOptions(unknown));
+    if (unknown.length > 0) {
+      const keys = unknown.map(({ key }) => key).join(',');
+      logger.warn(logRecord('unknown-options', describeUnknownOptions(unknown), { keys }));
+    }
     return resolveOptions(options);
   },
-  inject: [ZUMRAILS_AUTH_OPTIONS],
+  inject: [ZUMRAILS_AUTH_OPTIONS, ModuleLogger],
 };
 
 export const clockProvider: Provider = {

@@ -29,6 +29,7 @@ export const KNOWN_OPTIONS: KeysOf<ZumRailsAuthOptions> = {
   store: true,
   storeEncryptionKey: true,
   storeTimeoutMs: true,
+  logger: true,
 };
 
 /** Keys of `T`, checked at compile time like `KNOWN_OPTIONS`. */

@@ -1,3 +1,4 @@
+import type { LoggerService } from '@nestjs/common';
 import type { Clock } from '../clock.js';
 import type { TokenStore } from '../store/token-store.interface.js';
 
@@ -80,6 +81,13 @@ export interface ZumRailsAuthOptions {
    * on its own (never fails a caller). Default 250.
    */
   storeTimeoutMs?: number;
+  /**
+   * Where the module logs: any Nest `LoggerService` (e.g. `new ConsoleLogger({ json: true })`,
+   * nestjs-pino's `Logger`), or `false` for no lines at all (`events$` still emits). Every line
+   * is one event with fields (`event`, `fingerprint`, `attempt`, `errorCode`, ...): structured
+   * loggers show them as fields. Default: Nest's `Logger` (the app's logger), context `ZumRailsAuth`.
+   */
+  logger?: LoggerService | false;
 }
 
 /** Options after validation and defaults: every field is set. */

@@ -1,5 +1,5 @@
-import type { LoggerService } from '@nestjs/common';
 import type { Clock } from '../clock.js';
+import type { RecordLogger } from '../logging/module-logger.js';
 import type { ResolvedStoreOptions } from '../options/zumrails-auth-options.interface.js';
 import { issueToken, jwtLifetimeMs, type IssuedToken } from '../token/token.js';
 import type { ZumRailsStoreState } from '../token/token-status.js';
@@ -28,7 +28,7 @@ export class SharedToken {
     options: ResolvedStoreOptions,
     private readonly keys: StoreKeys,
     private readonly clock: Clock,
-    logger: LoggerService,
+    logger: RecordLogger,
   ) {
     this.guard = new StoreGuard(store, options.timeoutMs, options.shared, logger);
     this.codec = new TokenRecordCodec(options.encryptionKey);

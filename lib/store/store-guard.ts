@@ -1,4 +1,5 @@
-import type { LoggerService } from '@nestjs/common';
+import { logRecord } from '../logging/log-record.js';
+import type { RecordLogger } from '../logging/module-logger.js';
 import type { ZumRailsStoreState } from '../token/token-status.js';
 import { withDeadline } from '../util/deferred.js';
 import type { RecordProblem } from './token-record.js';
@@ -30,7 +31,7 @@ export class StoreGuard {
     private readonly timeoutMs: number,
     /** False for the default in-memory store: the status then says `memory`. */
     private readonly shared: boolean,
-    private readonly logger: LoggerService,
+    private readonly logger: RecordLogger,
   ) {}
 
   get state(): ZumRailsStoreState {
@@ -61,20 +62,27 @@ export class StoreGuard {
   reportRecordProblem(problem: RecordProblem): void {
     if (this.reported.has(problem)) return;
     this.reported.add(problem);
-    this.logger.warn(PROBLEMS[problem]);
+    this.logger.warn(logRecord('store-record-unusable', PROBLEMS[problem], { problem }));
   }
 
   private answered(): void {
     if (this.healthy) return;
     this.healthy = true;
-    this.logger.log('Token store answers again; the token is shared through it');
+    this.logger.log(
+      logRecord('store-recovered', 'Token store answers again; the token is shared through it'),
+    );
   }
 
   private failed(operation: string, error: unknown): void {
     if (!this.healthy) return;
     this.healthy = false;
+    const reason = describe(error);
     this.logger.warn(
-      `Token store unavailable (${operation}: ${describe(error)}); this replica logs in on its own until the store answers again`,
+      logRecord(
+        'store-unavailable',
+        `Token store unavailable (${operation}: ${reason}); this replica logs in on its own until the store answers again`,
+        { operation, reason },
+      ),
     );
   }
 }

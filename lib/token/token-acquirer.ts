@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -12,7 +12,8 @@ import { SharedToken, type SharedRead } from '../store/shared-token.js';
 import { storeKeys } from '../store/store-keys.js';
 import { RESOLVED_STORE_OPTIONS } from '../store/store.constants.js';
 import { TokenStore } from '../store/token-store.interface.js';
-import { LOG_CONTEXT, RESOLVED_OPTIONS, ZUMRAILS_CLOCK } from '../zumrails-auth.constants.js';
+import { ModuleLogger } from '../logging/module-logger.js';
+import { RESOLVED_OPTIONS, ZUMRAILS_CLOCK } from '../zumrails-auth.constants.js';
 import { AuthorizeClient } from './authorize.client.js';
 import { renewalDelayMs } from './renewal-plan.js';
 import { issueToken, type IssuedToken } from './token.js';
@@ -55,9 +56,10 @@ export class TokenAcquirer {
     @Inject(ZUMRAILS_CLOCK) private readonly clock: Clock,
     private readonly client: AuthorizeClient,
     @Inject(TokenStore) store: TokenStore,
+    logger: ModuleLogger,
   ) {
     const keys = storeKeys(options.baseUrl, options.username);
-    this.shared = new SharedToken(store, storeOptions, keys, clock, new Logger(LOG_CONTEXT));
+    this.shared = new SharedToken(store, storeOptions, keys, clock, logger);
     this.leaseTtlMs = options.requestTimeoutMs + 2 * storeOptions.timeoutMs + LEASE_MARGIN_MS;
   }
 

@@ -1,53 +1,105 @@
-import type { LoggerService } from '@nestjs/common';
+import { logRecord, type ZumRailsLogRecord } from '../logging/log-record.js';
+import type { ModuleLogLevel, RecordLogger } from '../logging/module-logger.js';
 import type { ZumRailsTokenEvent, ZumRailsTokenOrigin } from './token-events.js';
 
-type Level = 'log' | 'warn' | 'error';
+/** The log line of an event, or undefined when another event's line already says it. */
+export interface TokenEventLine {
+  readonly level: ModuleLogLevel;
+  readonly record: ZumRailsLogRecord;
+}
 
 /**
  * One log line per event, at a level an operator wants: a healthy app logs one `log` line per
- * renewal; trouble is `warn`; rejected credentials are `error`. Fingerprints only, no tokens.
+ * renewal; trouble is `warn`; rejected credentials are `error` (one line: the `renewal-failed`
+ * event that follows says nothing more). Fields carry fingerprints only, never tokens.
  */
-export function describeTokenEvent(event: ZumRailsTokenEvent): { level: Level; message: string } {
+export function describeTokenEvent(event: ZumRailsTokenEvent): TokenEventLine | undefined {
   switch (event.type) {
     case 'acquired':
-      return {
-        level: 'log',
-        message: `Token acquired (fp ${event.fingerprint})${from(event.origin)}, expires ${iso(event.expiresAt)}`,
-      };
+      return line(
+        'log',
+        event,
+        `Token acquired (fp ${event.fingerprint})${from(event.origin)}, expires ${iso(event.expiresAt)}`,
+        {
+          fingerprint: event.fingerprint,
+          origin: event.origin,
+          expiresAt: iso(event.expiresAt),
+        },
+      );
     case 'renewed':
-      return {
-        level: 'log',
-        message: `Token renewed (fp ${event.previousFingerprint} -> ${event.fingerprint})${from(event.origin)}, expires ${iso(event.expiresAt)}`,
-      };
+      return line(
+        'log',
+        event,
+        `Token renewed (fp ${event.previousFingerprint} -> ${event.fingerprint})${from(event.origin)}, expires ${iso(event.expiresAt)}`,
+        {
+          fingerprint: event.fingerprint,
+          previousFingerprint: event.previousFingerprint,
+          origin: event.origin,
+          expiresAt: iso(event.expiresAt),
+        },
+      );
     case 'renewal-failed':
-      return {
-        level: 'warn',
-        message:
-          `Token renewal failed (${event.error.code}: ${event.error.message}); attempt ${event.attempt}, ` +
+      if (event.error.code === 'credentials-rejected') return undefined;
+      return line(
+        'warn',
+        event,
+        `Token renewal failed (${event.error.code}: ${event.error.message}); attempt ${event.attempt}, ` +
           `next retry in ${seconds(event.nextRetryInMs)}; ${event.tokenStillValid ? 'current token still valid' : 'no valid token'}`,
-      };
+        {
+          errorCode: event.error.code,
+          status: event.error.status,
+          attempt: event.attempt,
+          nextRetryInMs: event.nextRetryInMs,
+          tokenStillValid: event.tokenStillValid,
+        },
+      );
     case 'credentials-rejected':
-      return {
-        level: 'error',
-        message: `Zum Rails rejected the API credentials (HTTP ${event.status ?? '?'}); next attempt in ${seconds(event.nextRetryInMs)}`,
-      };
+      return line(
+        'error',
+        event,
+        `Zum Rails rejected the API credentials (HTTP ${event.status ?? '?'}); attempt ${event.attempt}, next attempt in ${seconds(event.nextRetryInMs)}`,
+        {
+          errorCode: 'credentials-rejected',
+          status: event.status,
+          attempt: event.attempt,
+          nextRetryInMs: event.nextRetryInMs,
+        },
+      );
     case 'expired':
-      return {
-        level: 'warn',
-        message: `Token expired (fp ${event.fingerprint}) before it could be renewed`,
-      };
+      return line(
+        'warn',
+        event,
+        `Token expired (fp ${event.fingerprint}) before it could be renewed`,
+        {
+          fingerprint: event.fingerprint,
+        },
+      );
     case 'cancelled':
-      return {
-        level: 'log',
-        message: `Token cancelled (fp ${event.fingerprint})${event.revoked ? '' : '; Zum Rails did not confirm the cancellation'}`,
-      };
+      return line(
+        'log',
+        event,
+        `Token cancelled (fp ${event.fingerprint})${event.revoked ? '' : '; Zum Rails did not confirm the cancellation'}`,
+        {
+          fingerprint: event.fingerprint,
+          revoked: event.revoked,
+        },
+      );
   }
 }
 
-/** Writes an event to a Nest logger. */
-export function logTokenEvent(logger: LoggerService, event: ZumRailsTokenEvent): void {
-  const { level, message } = describeTokenEvent(event);
-  logger[level](message);
+/** Writes an event's line, if it has one. */
+export function logTokenEvent(logger: RecordLogger, event: ZumRailsTokenEvent): void {
+  const described = describeTokenEvent(event);
+  if (described) logger[described.level](described.record);
+}
+
+function line(
+  level: ModuleLogLevel,
+  event: ZumRailsTokenEvent,
+  msg: string,
+  fields: Parameters<typeof logRecord>[2],
+): TokenEventLine {
+  return { level, record: logRecord(event.type, msg, fields) };
 }
 
 function from(origin: ZumRailsTokenOrigin): string {

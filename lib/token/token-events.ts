@@ -43,7 +43,14 @@ export type ZumRailsTokenEvent =
       /** Whether callers are still being served a valid token. */
       tokenStillValid: boolean;
     }
-  | { type: 'credentials-rejected'; at: number; status: number | undefined; nextRetryInMs: number }
+  | {
+      type: 'credentials-rejected';
+      at: number;
+      status: number | undefined;
+      /** Consecutive failed attempts, this one included. */
+      attempt: number;
+      nextRetryInMs: number;
+    }
   | { type: 'expired'; at: number; fingerprint: string }
   | { type: 'cancelled'; at: number; fingerprint: string; revoked: boolean };
 

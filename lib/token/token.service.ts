@@ -1,7 +1,6 @@
 import {
   Inject,
   Injectable,
-  Logger,
   Optional,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
@@ -17,7 +16,7 @@ import {
 } from '../errors.js';
 import type { ResolvedZumRailsAuthOptions } from '../options/zumrails-auth-options.interface.js';
 import { withDeadline } from '../util/deferred.js';
-import { LOG_CONTEXT, RESOLVED_OPTIONS, ZUMRAILS_CLOCK } from '../zumrails-auth.constants.js';
+import { RESOLVED_OPTIONS, ZUMRAILS_CLOCK } from '../zumrails-auth.constants.js';
 import { AuthorizeClient } from './authorize.client.js';
 import { LoginFlight } from './login-flight.js';
 import { renewalDelayMs } from './renewal-plan.js';
@@ -26,7 +25,6 @@ import { RenewalTimer } from './renewal-timer.js';
 import type { IssuedToken, ZumRailsSession } from './token.js';
 import { TokenAcquirer, type AcquiredToken } from './token-acquirer.js';
 import type { ZumRailsTokenEvent } from './token-events.js';
-import { logTokenEvent } from './token-event.log.js';
 import { describeStatus } from './token-state.js';
 import type { ZumRailsTokenStatus } from './token-status.js';
 
@@ -55,8 +53,6 @@ export class TokenService implements OnApplicationBootstrap, OnApplicationShutdo
   ) {
     // Never import ScheduleModule.forRoot() a second time: that runs the app's crons twice.
     this.timer = new RenewalTimer(registry ?? new SchedulerRegistry());
-    const logger = new Logger(LOG_CONTEXT);
-    this.events$.subscribe((event) => logTokenEvent(logger, event));
   }
 
   /**
@@ -226,8 +222,15 @@ export class TokenService implements OnApplicationBootstrap, OnApplicationShutdo
     const now = this.clock.now();
     const delay = this.renewal.failed(error, now, this.options);
     if (error.code === 'credentials-rejected') {
-      const status = error.status;
-      this.emitter.next({ type: 'credentials-rejected', at: now, status, nextRetryInMs: delay });
+      const { status } = error;
+      const attempt = this.renewal.consecutiveFailures;
+      this.emitter.next({
+        type: 'credentials-rejected',
+        at: now,
+        status,
+        attempt,
+        nextRetryInMs: delay,
+      });
     }
     this.emitter.next({
       type: 'renewal-failed',

@@ -1,8 +1,15 @@
 import type { LoggerService } from '@nestjs/common';
 
-/** A Nest logger that keeps every line, so tests can search logs for secrets. */
+/** One captured line: its level, its text (extra arguments appended) and, for a structured record, its fields. */
+export interface CapturedLine {
+  level: string;
+  message: string;
+  fields?: Record<string, unknown>;
+}
+
+/** A Nest logger that keeps every line, so tests can search logs (fields included) for secrets. */
 export class LogCapture implements LoggerService {
-  readonly lines: { level: string; message: string }[] = [];
+  readonly lines: CapturedLine[] = [];
 
   log(message: unknown, ...rest: unknown[]): void {
     this.push('log', message, rest);
@@ -20,13 +27,26 @@ export class LogCapture implements LoggerService {
     this.push('verbose', message, rest);
   }
 
-  /** Every line, with its level and extra arguments, as one searchable string. */
+  /** Every line, with its level, extra arguments and fields, as one searchable string. */
   text(): string {
-    return this.lines.map((line) => `${line.level} ${line.message}`).join('\n');
+    return this.lines
+      .map((line) => {
+        const fields = line.fields ? ` ${JSON.stringify(line.fields)}` : '';
+        return `${line.level} ${line.message}${fields}`;
+      })
+      .join('\n');
+  }
+
+  /** The lines of one `event` field. */
+  events(event: string): CapturedLine[] {
+    return this.lines.filter((line) => line.fields?.event === event);
   }
 
   private push(level: string, message: unknown, rest: unknown[]): void {
     const extra = rest.map((part) => (typeof part === 'string' ? part : JSON.stringify(part)));
-    this.lines.push({ level, message: [String(message), ...extra].join(' ') });
+    const line: CapturedLine = { level, message: [String(message), ...extra].join(' ') };
+    // What nestjs-pino would merge into its line: the record's own enumerable properties.
+    if (message !== null && typeof message === 'object') line.fields = { ...message };
+    this.lines.push(line);
   }
 }

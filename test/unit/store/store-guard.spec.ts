@@ -31,6 +31,7 @@ describe('StoreGuard', () => {
       {
         level: 'warn',
         message: expect.stringMatching(/Token store unavailable \(get: no answer within 50 ms\)/),
+        fields: expect.objectContaining({ event: 'store-unavailable', operation: 'get' }),
       },
     ]);
   });

@@ -1,0 +1,59 @@
+import { Logger, type LoggerService } from '@nestjs/common';
+import { ZumRailsConfigError } from '../errors.js';
+import type { ZumRailsLogRecord } from './log-record.js';
+
+/** The three levels this module logs at. */
+export type ModuleLogLevel = 'log' | 'warn' | 'error';
+
+/** What the module's parts log through: a `ModuleLogger`, or any Nest `LoggerService` in tests. */
+export type RecordLogger = Record<ModuleLogLevel, (record: ZumRailsLogRecord) => void>;
+
+/**
+ * Where the module's log lines go, with its context bound: the `logger` option (any Nest
+ * `LoggerService`: Nest's `ConsoleLogger`, nestjs-pino's `Logger`, ...), nowhere for
+ * `logger: false`, or else Nest's `Logger` (the app's logger, `app.useLogger()` included).
+ */
+export class ModuleLogger implements RecordLogger {
+  private constructor(
+    private readonly target: LoggerService | undefined,
+    private readonly context: string,
+  ) {}
+
+  /**
+   * @throws ZumRailsConfigError when `option` is neither `false` nor a logger.
+   */
+  static from(option: unknown, context: string): ModuleLogger {
+    if (option === false) return new ModuleLogger(undefined, context);
+    if (option === undefined) return new ModuleLogger(new Logger(), context);
+    if (!isLoggerService(option)) {
+      throw new ZumRailsConfigError(
+        'logger',
+        'must be a Nest LoggerService (log, warn and error methods) or false',
+      );
+    }
+    return new ModuleLogger(option, context);
+  }
+
+  log(record: ZumRailsLogRecord): void {
+    this.write('log', record);
+  }
+
+  warn(record: ZumRailsLogRecord): void {
+    this.write('warn', record);
+  }
+
+  error(record: ZumRailsLogRecord): void {
+    this.write('error', record);
+  }
+
+  write(level: ModuleLogLevel, record: ZumRailsLogRecord): void {
+    // The last string argument is the context for Nest's loggers and for nestjs-pino alike.
+    this.target?.[level](record, this.context);
+  }
+}
+
+function isLoggerService(value: unknown): value is LoggerService {
+  if (value === null || typeof value !== 'object') return false;
+  const candidate = value as Record<string, unknown>;
+  return ['log', 'warn', 'error'].every((method) => typeof candidate[method] === 'function');
+}
