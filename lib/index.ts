@@ -1,4 +1,6 @@
 export { ZumRailsAuthModule } from './zumrails-auth.module.js';
+export { getTokenServiceToken, getZumRailsHttpServiceToken } from './accounts/account-tokens.js';
+export { InjectTokenService, InjectZumRailsHttpService } from './accounts/account.decorators.js';
 export type {
   ZUMRAILS_AUTH_ASYNC_OPTIONS_TYPE as ZumRailsAuthAsyncOptions,
   ZumRailsAuthOptionsFactory,
@@ -48,6 +50,7 @@ export {
 export type { ZumRailsAuthErrorCode } from './errors.js';
 export { ZumRailsHealthIndicator } from './health/zumrails-health.indicator.js';
 export type {
+  ZumRailsHealthCheckOptions,
   ZumRailsHealthDetails,
   ZumRailsHealthResult,
 } from './health/zumrails-health.types.js';

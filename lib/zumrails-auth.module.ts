@@ -1,20 +1,9 @@
 import { Module } from '@nestjs/common';
-import { zumRailsHttpServiceProvider } from './http/zumrails-http.providers.js';
-import { ZumRailsHttpService } from './http/zumrails-http.service.js';
-import { ZumRailsHealthIndicator } from './health/zumrails-health.indicator.js';
-import { TokenEventLogger } from './logging/token-event-logger.js';
-import { AuthorizeClient } from './token/authorize.client.js';
-import { TokenAcquirer } from './token/token-acquirer.js';
-import { TokenService } from './token/token.service.js';
+import { BARE_IMPORT_EXPORTS, BARE_IMPORT_PROVIDERS } from './accounts/bare-import.providers.js';
 import { ZumRailsAuthConfigurableModule } from './zumrails-auth.definition.js';
-import {
-  clockProvider,
-  moduleLoggerProvider,
-  resolvedOptionsProvider,
-  resolvedStoreOptionsProvider,
-  tokenStoreProvider,
-} from './zumrails-auth.providers.js';
 
+// Imported bare, the class provides only services that fail with a clear message; every
+// forRoot/forRootAsync module is built from the account's name instead (see the definition).
 /**
  * Authenticated access to the Zum Rails API.
  *
@@ -29,22 +18,10 @@ import {
  *   }),
  * })
  * ```
- * @throws ZumRailsConfigError at module init when the options are invalid.
+ * `forRoot({ name: 'payouts', ... })` / `forRootAsync({ name: 'payouts', ... })` configure a
+ * named account (see `getTokenServiceToken`); without `name`, the default account.
+ * @throws ZumRailsConfigError at module init when the options are invalid, when an account is
+ *   configured twice, or when the class is imported without `forRoot`/`forRootAsync`.
  */
-@Module({
-  providers: [
-    moduleLoggerProvider,
-    resolvedOptionsProvider,
-    clockProvider,
-    resolvedStoreOptionsProvider,
-    tokenStoreProvider,
-    AuthorizeClient,
-    TokenAcquirer,
-    TokenService,
-    TokenEventLogger,
-    zumRailsHttpServiceProvider,
-    ZumRailsHealthIndicator,
-  ],
-  exports: [TokenService, ZumRailsHttpService, ZumRailsHealthIndicator],
-})
+@Module({ providers: BARE_IMPORT_PROVIDERS, exports: BARE_IMPORT_EXPORTS })
 export class ZumRailsAuthModule extends ZumRailsAuthConfigurableModule {}

@@ -1,4 +1,5 @@
 import type { Provider } from '@nestjs/common';
+import { accountLogContext } from './accounts/account-name.js';
 import { systemClock, type Clock } from './clock.js';
 import { logRecord } from './logging/log-record.js';
 import { ModuleLogger } from './logging/module-logger.js';
@@ -9,15 +10,23 @@ import { describeUnknownOptions, findUnknownOptions } from './options/unknown-op
 import { InMemoryTokenStore } from './store/in-memory-token.store.js';
 import { RESOLVED_STORE_OPTIONS } from './store/store.constants.js';
 import { TokenStore } from './store/token-store.interface.js';
-import { ZUMRAILS_AUTH_OPTIONS } from './zumrails-auth.definition.js';
-import { LOG_CONTEXT, RESOLVED_OPTIONS, ZUMRAILS_CLOCK } from './zumrails-auth.constants.js';
+import {
+  LOG_CONTEXT,
+  RESOLVED_OPTIONS,
+  ZUMRAILS_ACCOUNT,
+  ZUMRAILS_AUTH_OPTIONS,
+  ZUMRAILS_CLOCK,
+} from './zumrails-auth.constants.js';
 
-/** Where the module logs: the `logger` option, nowhere (`false`) or Nest's `Logger`. */
+/**
+ * Where the module logs: the `logger` option, nowhere (`false`) or Nest's `Logger`, under the
+ * account's context (`ZumRailsAuth`, or `ZumRailsAuth:<name>` for a named account).
+ */
 export const moduleLoggerProvider: Provider = {
   provide: ModuleLogger,
-  useFactory: (options: ZumRailsAuthOptions | undefined) =>
-    ModuleLogger.from(options?.logger, LOG_CONTEXT),
-  inject: [ZUMRAILS_AUTH_OPTIONS],
+  useFactory: (options: ZumRailsAuthOptions | undefined, account: string) =>
+    ModuleLogger.from(options?.logger, accountLogContext(LOG_CONTEXT, account)),
+  inject: [ZUMRAILS_AUTH_OPTIONS, ZUMRAILS_ACCOUNT],
 };
 
 /**
@@ -27,15 +36,15 @@ export const moduleLoggerProvider: Provider = {
  */
 export const resolvedOptionsProvider: Provider = {
   provide: RESOLVED_OPTIONS,
-  useFactory: (options: ZumRailsAuthOptions, logger: ModuleLogger) => {
+  useFactory: (options: ZumRailsAuthOptions, logger: ModuleLogger, account: string) => {
     const unknown = findUnknownOptions(options);
     if (unknown.length > 0) {
       const keys = unknown.map(({ key }) => key).join(',');
       logger.warn(logRecord('unknown-options', describeUnknownOptions(unknown), { keys }));
     }
-    return resolveOptions(options);
+    return resolveOptions(options, account);
   },
-  inject: [ZUMRAILS_AUTH_OPTIONS, ModuleLogger],
+  inject: [ZUMRAILS_AUTH_OPTIONS, ModuleLogger, ZUMRAILS_ACCOUNT],
 };
 
 export const clockProvider: Provider = {

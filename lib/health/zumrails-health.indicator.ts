@@ -1,10 +1,21 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { findAccountTokens } from '../accounts/account-lookup.js';
+import { accountOf } from '../accounts/account-name.js';
 import type { Clock } from '../clock.js';
-import { TokenService } from '../token/token.service.js';
+import type { TokenService } from '../token/token.service.js';
 import type { ZumRailsTokenStatus } from '../token/token-status.js';
 import { withDeadline } from '../util/deferred.js';
-import { ZUMRAILS_CLOCK } from '../zumrails-auth.constants.js';
-import type { ZumRailsHealthDetails, ZumRailsHealthResult } from './zumrails-health.types.js';
+import {
+  ACCOUNT_TOKEN_SERVICE,
+  ZUMRAILS_ACCOUNT,
+  ZUMRAILS_CLOCK,
+} from '../zumrails-auth.constants.js';
+import type {
+  ZumRailsHealthCheckOptions,
+  ZumRailsHealthDetails,
+  ZumRailsHealthResult,
+} from './zumrails-health.types.js';
 
 /** The login endpoint is rate limited: a probe logs in at most this often. */
 export const HEALTH_LOGIN_MIN_INTERVAL_MS = 30_000;
@@ -15,37 +26,64 @@ export const HEALTH_PROBE_TIMEOUT_MS = 5_000;
  * Terminus-compatible health indicator (no runtime import of `@nestjs/terminus`):
  * `up` while a valid token is held (renewal trouble is shown in the details), `down` without one.
  * It reads TokenService state; only when there is no token and no login was tried recently
- * does it make one attempt.
+ * does it make one attempt. One indicator serves every account: name it in the options,
+ * the way terminus' own indicators take `{ connection }`.
  *
  * ```ts
  * @Get('health') @HealthCheck()
- * check() { return this.health.check([() => this.zumRails.isHealthy()]); }
+ * check() {
+ *   return this.health.check([
+ *     () => this.zumRails.isHealthy(),
+ *     () => this.zumRails.isHealthy('zumrails-payouts', { account: 'payouts' }),
+ *   ]);
+ * }
  * ```
  */
 @Injectable()
 export class ZumRailsHealthIndicator {
-  constructor(
-    private readonly tokens: TokenService,
-    @Inject(ZUMRAILS_CLOCK) private readonly clock: Clock,
-  ) {}
+  private readonly accounts = new Map<string, TokenService>();
 
-  /** `{ [key]: { status: 'up' | 'down', ...details } }`; never throws, never shows a secret. */
+  constructor(
+    @Inject(ACCOUNT_TOKEN_SERVICE) tokens: TokenService,
+    @Inject(ZUMRAILS_ACCOUNT) account: string,
+    @Inject(ZUMRAILS_CLOCK) private readonly clock: Clock,
+    private readonly moduleRef: ModuleRef,
+  ) {
+    this.accounts.set(account, tokens);
+  }
+
+  /**
+   * `{ [key]: { status: 'up' | 'down', account, ...details } }` of the default account, or of
+   * `options.account`; never shows a secret.
+   * @throws ZumRailsConfigError only when `options.account` names no configured account.
+   */
   async isHealthy<Key extends string = 'zumrails'>(
     key: Key = 'zumrails' as Key,
+    options: ZumRailsHealthCheckOptions = {},
   ): Promise<ZumRailsHealthResult<Key>> {
-    let status = this.tokens.getStatus();
+    const tokens = this.tokensOf(accountOf(options.account));
+    let status = tokens.getStatus();
     if (this.shouldTryLogin(status)) {
-      const attempt = this.tokens.getToken();
+      const attempt = tokens.getToken();
       await withDeadline(
         attempt,
         HEALTH_PROBE_TIMEOUT_MS,
         () => new Error('health probe timeout'),
       ).catch(() => undefined);
-      status = this.tokens.getStatus();
+      status = tokens.getStatus();
     }
     return {
       [key]: { status: status.hasValidToken ? 'up' : 'down', ...this.details(status) },
     } as ZumRailsHealthResult<Key>;
+  }
+
+  private tokensOf(account: string): TokenService {
+    let tokens = this.accounts.get(account);
+    if (!tokens) {
+      tokens = findAccountTokens(this.moduleRef, account);
+      this.accounts.set(account, tokens);
+    }
+    return tokens;
   }
 
   private shouldTryLogin(status: ZumRailsTokenStatus): boolean {
@@ -58,6 +96,7 @@ export class ZumRailsHealthIndicator {
   private details(status: ZumRailsTokenStatus): ZumRailsHealthDetails {
     const now = this.clock.now();
     return {
+      account: status.account,
       state: status.state,
       expiresInSeconds:
         status.expiresAt === undefined

@@ -3,6 +3,8 @@ import type { ZumRailsStoreState, ZumRailsTokenState } from '../token/token-stat
 
 /** Details reported next to `status`; no secret, JSON-friendly. */
 export interface ZumRailsHealthDetails {
+  /** The account reported: `'default'` or the `name` given to `forRoot`. */
+  account: string;
   /** Lifecycle state of the token (see `ZumRailsTokenState`). */
   state: ZumRailsTokenState;
   /** Seconds until the current token expires; null without one. */
@@ -24,3 +26,9 @@ export type ZumRailsHealthResult<Key extends string = 'zumrails'> = Record<
   Key,
   { status: 'up' | 'down' } & ZumRailsHealthDetails
 >;
+
+/** Options of `ZumRailsHealthIndicator.isHealthy(key, options)`. */
+export interface ZumRailsHealthCheckOptions {
+  /** The account to report, as named in `forRoot({ name })`. Default: the default account. */
+  account?: string;
+}

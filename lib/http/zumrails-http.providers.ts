@@ -1,9 +1,13 @@
-import type { Provider } from '@nestjs/common';
+import type { InjectionToken, Provider } from '@nestjs/common';
 import axios, { type AxiosInstance } from 'axios';
 import type { Clock } from '../clock.js';
 import type { ResolvedZumRailsAuthOptions } from '../options/zumrails-auth-options.interface.js';
-import { TokenService } from '../token/token.service.js';
-import { RESOLVED_OPTIONS, ZUMRAILS_CLOCK } from '../zumrails-auth.constants.js';
+import type { TokenService } from '../token/token.service.js';
+import {
+  ACCOUNT_TOKEN_SERVICE,
+  RESOLVED_OPTIONS,
+  ZUMRAILS_CLOCK,
+} from '../zumrails-auth.constants.js';
 import { attachZumRailsAuth, type ZumRailsTokenSource } from './attach-zumrails-auth.js';
 import { ZumRailsHttpService } from './zumrails-http.service.js';
 
@@ -22,9 +26,12 @@ export function createZumRailsAxios(
   return instance;
 }
 
-export const zumRailsHttpServiceProvider: Provider = {
-  provide: ZumRailsHttpService,
-  useFactory: (options: ResolvedZumRailsAuthOptions, tokens: TokenService, clock: Clock) =>
-    new ZumRailsHttpService(createZumRailsAxios(options, tokens, clock)),
-  inject: [RESOLVED_OPTIONS, TokenService, ZUMRAILS_CLOCK],
-};
+/** The module's `ZumRailsHttpService`, under `token` (the class for the default account). */
+export function zumRailsHttpServiceProvider(token: InjectionToken<ZumRailsHttpService>): Provider {
+  return {
+    provide: token,
+    useFactory: (options: ResolvedZumRailsAuthOptions, tokens: TokenService, clock: Clock) =>
+      new ZumRailsHttpService(createZumRailsAxios(options, tokens, clock)),
+    inject: [RESOLVED_OPTIONS, ACCOUNT_TOKEN_SERVICE, ZUMRAILS_CLOCK],
+  };
+}

@@ -1,3 +1,4 @@
+import { DEFAULT_ACCOUNT } from '../accounts/account-name.js';
 import { ZumRailsConfigError } from '../errors.js';
 import { DEFAULT_OPTIONS, ZUMRAILS_ENVIRONMENTS } from './defaults.js';
 import type {
@@ -16,6 +17,7 @@ const STARTUP_MODES: readonly ZumRailsStartupMode[] = ['background', 'blocking',
  */
 export function resolveOptions(
   options: ZumRailsAuthOptions | undefined,
+  account: string = DEFAULT_ACCOUNT,
 ): ResolvedZumRailsAuthOptions {
   if (!options || typeof options !== 'object') {
     throw new ZumRailsConfigError(
@@ -23,8 +25,15 @@ export function resolveOptions(
       'ZumRailsAuthModule needs { baseUrl | environment, username, password }',
     );
   }
+  if (Object.hasOwn(options, 'name')) {
+    throw new ZumRailsConfigError(
+      'name',
+      'goes beside useFactory, forRootAsync({ name, useFactory }), not in the options it returns',
+    );
+  }
   const retry = options.retry ?? {};
   const resolved: ResolvedZumRailsAuthOptions = {
+    account,
     baseUrl: resolveBaseUrl(options),
     username: requireText(
       'username',

@@ -92,6 +92,8 @@ export interface ZumRailsAuthOptions {
 
 /** Options after validation and defaults: every field is set. */
 export interface ResolvedZumRailsAuthOptions {
+  /** The account these options configure: `'default'` or the `name` given to `forRoot`. */
+  readonly account: string;
   readonly baseUrl: string;
   readonly username: string;
   readonly password: string;

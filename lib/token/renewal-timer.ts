@@ -9,9 +9,14 @@ let instances = 0;
  */
 export class RenewalTimer {
   /** Unique per instance so several modules (or tests) never collide in a shared registry. */
-  readonly name = `zumrails-auth:renewal:${++instances}`;
+  readonly name: string;
 
-  constructor(private readonly registry: SchedulerRegistry) {}
+  constructor(
+    private readonly registry: SchedulerRegistry,
+    account: string,
+  ) {
+    this.name = `zumrails-auth:renewal:${account}:${++instances}`;
+  }
 
   schedule(delayMs: number, task: () => void): void {
     this.clear();

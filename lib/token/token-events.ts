@@ -15,8 +15,8 @@ export interface ZumRailsFailureSummary {
  */
 export type ZumRailsTokenOrigin = 'login' | 'store';
 
-/** Emitted on `TokenService.events$`. Tokens appear only as an 8-hex-char fingerprint. */
-export type ZumRailsTokenEvent =
+/** @internal An event as `TokenService` raises it, before `events$` adds the account. */
+export type ZumRailsTokenEventBody =
   | {
       type: 'acquired';
       at: number;
@@ -53,6 +53,12 @@ export type ZumRailsTokenEvent =
     }
   | { type: 'expired'; at: number; fingerprint: string }
   | { type: 'cancelled'; at: number; fingerprint: string; revoked: boolean };
+
+/**
+ * Emitted on `TokenService.events$`. Tokens appear only as an 8-hex-char fingerprint.
+ * `account` is `'default'` or the `name` given to `forRoot`.
+ */
+export type ZumRailsTokenEvent = ZumRailsTokenEventBody & { account: string };
 
 /** The `type` of a `ZumRailsTokenEvent`. */
 export type ZumRailsTokenEventType = ZumRailsTokenEvent['type'];

@@ -31,6 +31,7 @@ export function deriveState(facts: TokenStateFacts): ZumRailsTokenState {
 
 /** Everything a status snapshot is made from. */
 export interface StatusInputs {
+  account: string;
   now: number;
   /** The current token while it is still handed out. */
   token: IssuedToken | undefined;
@@ -44,6 +45,7 @@ export interface StatusInputs {
 export function describeStatus(inputs: StatusInputs): ZumRailsTokenStatus {
   const { now, token, renewal } = inputs;
   return {
+    account: inputs.account,
     state: deriveState({
       stopped: inputs.stopped,
       hasValidToken: token !== undefined,

@@ -33,6 +33,8 @@ export type ZumRailsStoreState = 'memory' | 'ok' | 'degraded';
 
 /** A snapshot of the token lifecycle, for health checks and diagnostics. Never the token. */
 export interface ZumRailsTokenStatus {
+  /** The account: `'default'` or the `name` given to `forRoot`. */
+  account: string;
   state: ZumRailsTokenState;
   /** Whether `getToken()` would answer at once. */
   hasValidToken: boolean;

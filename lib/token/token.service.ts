@@ -6,7 +6,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { Subject, type Observable } from 'rxjs';
+import { map, Subject, type Observable } from 'rxjs';
 import type { Clock } from '../clock.js';
 import {
   ZumRailsAuthError,
@@ -24,7 +24,7 @@ import { RenewalState } from './renewal-state.js';
 import { RenewalTimer } from './renewal-timer.js';
 import type { IssuedToken, ZumRailsSession } from './token.js';
 import { TokenAcquirer, type AcquiredToken } from './token-acquirer.js';
-import type { ZumRailsTokenEvent } from './token-events.js';
+import type { ZumRailsTokenEvent, ZumRailsTokenEventBody } from './token-events.js';
 import { describeStatus } from './token-state.js';
 import type { ZumRailsTokenStatus } from './token-status.js';
 
@@ -35,9 +35,12 @@ import type { ZumRailsTokenStatus } from './token-status.js';
  */
 @Injectable()
 export class TokenService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly emitter = new Subject<ZumRailsTokenEvent>();
-  /** Lifecycle events (acquired, renewed, renewal-failed, credentials-rejected, expired, cancelled). No secrets. */
-  readonly events$: Observable<ZumRailsTokenEvent> = this.emitter.asObservable();
+  private readonly emitter = new Subject<ZumRailsTokenEventBody>();
+  /**
+   * Lifecycle events (acquired, renewed, renewal-failed, credentials-rejected, expired,
+   * cancelled), each with the `account` it is about. No secrets.
+   */
+  readonly events$: Observable<ZumRailsTokenEvent>;
   private readonly timer: RenewalTimer;
   private readonly renewal = new RenewalState();
   private current?: IssuedToken;
@@ -52,7 +55,9 @@ export class TokenService implements OnApplicationBootstrap, OnApplicationShutdo
     @Optional() @Inject(SchedulerRegistry) registry?: SchedulerRegistry,
   ) {
     // Never import ScheduleModule.forRoot() a second time: that runs the app's crons twice.
-    this.timer = new RenewalTimer(registry ?? new SchedulerRegistry());
+    this.timer = new RenewalTimer(registry ?? new SchedulerRegistry(), options.account);
+    const account = options.account;
+    this.events$ = this.emitter.pipe(map((event) => ({ ...event, account })));
   }
 
   /**
@@ -115,6 +120,7 @@ export class TokenService implements OnApplicationBootstrap, OnApplicationShutdo
   getStatus(): ZumRailsTokenStatus {
     const now = this.clock.now();
     return describeStatus({
+      account: this.options.account,
       now,
       token: this.current && now < this.current.usableUntil ? this.current : undefined,
       stopped: this.stopped,

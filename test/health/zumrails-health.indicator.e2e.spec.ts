@@ -12,6 +12,7 @@ describe('ZumRailsHealthIndicator', () => {
     expect(result).toEqual({
       zumrails: {
         status: 'up',
+        account: 'default',
         state: 'valid',
         expiresInSeconds: expect.any(Number),
         lastRenewalAt: expect.any(String),

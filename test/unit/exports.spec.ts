@@ -6,6 +6,8 @@ describe('public exports', () => {
     const surface = await import('../../lib/index.js');
     expect(Object.keys(surface).sort()).toEqual([
       'InMemoryTokenStore',
+      'InjectTokenService',
+      'InjectZumRailsHttpService',
       'RedisTokenStore',
       'TokenService',
       'ZUMRAILS_ENVIRONMENTS',
@@ -22,6 +24,8 @@ describe('public exports', () => {
       'ZumRailsTokenUnavailableError',
       'ZumRailsUnavailableError',
       'attachZumRailsAuth',
+      'getTokenServiceToken',
+      'getZumRailsHttpServiceToken',
     ]);
   });
 

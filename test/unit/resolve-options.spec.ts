@@ -23,6 +23,7 @@ function failure(options: unknown): ZumRailsConfigError {
 describe('resolveOptions', () => {
   it('applies every default', () => {
     expect(resolveOptions(valid)).toEqual({
+      account: 'default',
       baseUrl: 'https://api-sandbox.zumrails.com',
       username: 'api-user',
       password: SECRET,

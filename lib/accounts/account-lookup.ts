@@ -1,0 +1,21 @@
+import type { ModuleRef } from '@nestjs/core';
+import { ZumRailsConfigError } from '../errors.js';
+import type { TokenService } from '../token/token.service.js';
+import { getTokenServiceToken } from './account-tokens.js';
+
+/**
+ * The `TokenService` of `account` anywhere in the app (names are unique app-wide, checked at
+ * startup).
+ * @throws ZumRailsConfigError when no module configures that account.
+ */
+export function findAccountTokens(moduleRef: ModuleRef, account: string): TokenService {
+  try {
+    return moduleRef.get(getTokenServiceToken(account), { strict: false });
+  } catch {
+    throw new ZumRailsConfigError(
+      'account',
+      `no Zum Rails account "${account}" is configured: add ` +
+        `ZumRailsAuthModule.forRoot({ name: '${account}', ... }) or check the spelling`,
+    );
+  }
+}

@@ -1,0 +1,55 @@
+import type { InjectionToken, Provider } from '@nestjs/common';
+import { ModulesContainer } from '@nestjs/core';
+import { ZumRailsHealthIndicator } from '../health/zumrails-health.indicator.js';
+import { zumRailsHttpServiceProvider } from '../http/zumrails-http.providers.js';
+import { TokenEventLogger } from '../logging/token-event-logger.js';
+import { AuthorizeClient } from '../token/authorize.client.js';
+import { TokenAcquirer } from '../token/token-acquirer.js';
+import { TokenService } from '../token/token.service.js';
+import { ACCOUNT_TOKEN_SERVICE, ZUMRAILS_ACCOUNT } from '../zumrails-auth.constants.js';
+import {
+  clockProvider,
+  moduleLoggerProvider,
+  resolvedOptionsProvider,
+  resolvedStoreOptionsProvider,
+  tokenStoreProvider,
+} from '../zumrails-auth.providers.js';
+import { assertAccountsUnique } from './account-scope.js';
+import { getTokenServiceToken, getZumRailsHttpServiceToken } from './account-tokens.js';
+
+/** Its factory runs the duplicate-account check at startup. */
+const ACCOUNTS_CHECKED = Symbol('ZUMRAILS_AUTH_ACCOUNTS_CHECKED');
+
+/**
+ * Everything one account's module provides. Internal tokens stay private to the module, so two
+ * accounts never share one; the public services go under the account's tokens (the classes
+ * for the default account, exactly as before accounts existed).
+ */
+export function createAccountProviders(account: string): Provider[] {
+  const tokenService = getTokenServiceToken(account);
+  return [
+    { provide: ZUMRAILS_ACCOUNT, useValue: account },
+    { provide: ACCOUNTS_CHECKED, useFactory: assertAccountsUnique, inject: [ModulesContainer] },
+    moduleLoggerProvider,
+    resolvedOptionsProvider,
+    clockProvider,
+    resolvedStoreOptionsProvider,
+    tokenStoreProvider,
+    AuthorizeClient,
+    TokenAcquirer,
+    { provide: tokenService, useClass: TokenService },
+    { provide: ACCOUNT_TOKEN_SERVICE, useExisting: tokenService },
+    TokenEventLogger,
+    zumRailsHttpServiceProvider(getZumRailsHttpServiceToken(account)),
+    ZumRailsHealthIndicator,
+  ];
+}
+
+/** What one account's module exports: its services under its tokens, and the health indicator. */
+export function accountExports(account: string): InjectionToken[] {
+  return [
+    getTokenServiceToken(account),
+    getZumRailsHttpServiceToken(account),
+    ZumRailsHealthIndicator,
+  ];
+}
