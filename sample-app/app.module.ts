@@ -5,7 +5,7 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { TerminusModule } from '@nestjs/terminus';
 import { ZumRailsAuthModule } from 'nestjs-zumrails-auth';
 import { validateEnv, type SampleEnv } from './config/env.validation.js';
-import { zumRailsOptionsFrom } from './config/zumrails.config.js';
+import { PAYOUTS, zumRailsOptionsFrom } from './config/zumrails.config.js';
 import { HealthController } from './health/health.controller.js';
 import { SessionController } from './session/session.controller.js';
 import { WalletsModule } from './wallets/wallets.module.js';
@@ -20,7 +20,17 @@ import { ZumRailsExceptionFilter } from './zumrails-exception.filter.js';
       isGlobal: true,
       imports: [ConfigModule],
       inject: [ConfigService],
-      useFactory: (config: ConfigService<SampleEnv, true>) => zumRailsOptionsFrom(config),
+      useFactory: (config: ConfigService<SampleEnv, true>) =>
+        zumRailsOptionsFrom(config, 'zumrails'),
+    }),
+    // A second API user: its services are injected by name, e.g. @InjectTokenService('payouts').
+    ZumRailsAuthModule.forRootAsync({
+      name: PAYOUTS,
+      isGlobal: true,
+      imports: [ConfigModule],
+      inject: [ConfigService],
+      useFactory: (config: ConfigService<SampleEnv, true>) =>
+        zumRailsOptionsFrom(config, 'payouts'),
     }),
     TerminusModule,
     WalletsModule,

@@ -6,19 +6,19 @@ import { FakeZumRails } from 'nestjs-zumrails-auth/testing';
 
 const ENV_FILE = 'sample-app/.env';
 
-/** Without credentials, the sample runs against an embedded fake Zum Rails: no account needed. */
-async function startFakeWhenUnconfigured(): Promise<FakeZumRails | undefined> {
-  if (existsSync(ENV_FILE)) process.loadEnvFile(ENV_FILE);
-  if (process.env.ZUMRAILS_USERNAME) return undefined;
-  const fake = await FakeZumRails.start();
+/** An account without credentials runs against an embedded fake Zum Rails: no account needed. */
+async function startFakeWhenUnconfigured(prefix: string): Promise<FakeZumRails | undefined> {
+  if (process.env[`${prefix}_USERNAME`]) return undefined;
+  const name = prefix.toLowerCase().replaceAll('_', '-');
+  const fake = await FakeZumRails.start({ username: `${name}-user`, password: `${name}-password` });
   Object.assign(process.env, {
-    ZUMRAILS_ENVIRONMENT: '', // the fake replaces any environment preset from .env
-    ZUMRAILS_BASE_URL: fake.url,
-    ZUMRAILS_USERNAME: fake.username,
-    ZUMRAILS_PASSWORD: fake.password,
+    [`${prefix}_ENVIRONMENT`]: '', // the fake replaces any environment preset from .env
+    [`${prefix}_BASE_URL`]: fake.url,
+    [`${prefix}_USERNAME`]: fake.username,
+    [`${prefix}_PASSWORD`]: fake.password,
   });
   console.log(
-    `No ZUMRAILS_* credentials configured: started an embedded fake Zum Rails at ${fake.url}`,
+    `No ${prefix}_* credentials configured: started an embedded fake Zum Rails at ${fake.url}`,
   );
   return fake;
 }
@@ -38,20 +38,26 @@ async function listen(app: INestApplication, port: number): Promise<void> {
 }
 
 async function bootstrap(): Promise<void> {
-  const fake = await startFakeWhenUnconfigured();
+  if (existsSync(ENV_FILE)) process.loadEnvFile(ENV_FILE);
+  // The default account (ZUMRAILS_*) and the named account `payouts` (ZUMRAILS_PAYOUTS_*).
+  const fakes = [
+    await startFakeWhenUnconfigured('ZUMRAILS'),
+    await startFakeWhenUnconfigured('ZUMRAILS_PAYOUTS'),
+  ].filter((fake) => fake !== undefined);
   // Imported after the environment is final: ConfigModule validates it at import time.
   const { AppModule } = await import('./app.module.js');
   const app = await NestFactory.create(AppModule);
   app.enableShutdownHooks(); // Ctrl-C cancels the token at Zum Rails
-  if (fake) process.once('beforeExit', () => void fake.stop());
+  process.once('beforeExit', () => void Promise.all(fakes.map((fake) => fake.stop())));
   const port = Number(process.env.PORT ?? 3000);
   await listen(app, port);
   const base = `http://127.0.0.1:${port}`;
   console.log(`\nSample app ready on ${base}\n`);
   console.log(`  curl ${base}/wallets    # GET /api/wallet through ZumRailsHttpService`);
   console.log(`  curl ${base}/session    # who we are logged in as (never the token)`);
-  console.log(`  curl ${base}/health     # terminus health check with ZumRailsHealthIndicator`);
-  console.log('\nCtrl-C to stop (the token is cancelled on shutdown).');
+  console.log(`  curl '${base}/session?account=payouts'    # the same for the second account`);
+  console.log(`  curl ${base}/health     # terminus health check of both accounts`);
+  console.log('\nCtrl-C to stop (the tokens are cancelled on shutdown).');
 }
 
 void bootstrap();

@@ -1,6 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
 import { ZumRailsHealthIndicator } from 'nestjs-zumrails-auth';
+import { PAYOUTS } from '../config/zumrails.config.js';
 
 @Controller('health')
 export class HealthController {
@@ -9,9 +10,13 @@ export class HealthController {
     private readonly zumRails: ZumRailsHealthIndicator,
   ) {}
 
+  /** Both accounts: `zumrails` (the default) and `zumrails-payouts`. */
   @Get()
   @HealthCheck()
   check() {
-    return this.health.check([() => this.zumRails.isHealthy()]);
+    return this.health.check([
+      () => this.zumRails.isHealthy(),
+      () => this.zumRails.isHealthy('zumrails-payouts', { account: PAYOUTS }),
+    ]);
   }
 }

@@ -1,21 +1,42 @@
-import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
-import { TokenService } from 'nestjs-zumrails-auth';
+import {
+  Controller,
+  Get,
+  NotFoundException,
+  Query,
+  ServiceUnavailableException,
+} from '@nestjs/common';
+import { InjectTokenService, TokenService } from 'nestjs-zumrails-auth';
+import { PAYOUTS } from '../config/zumrails.config.js';
 
 @Controller('session')
 export class SessionController {
-  constructor(private readonly tokens: TokenService) {}
+  constructor(
+    private readonly tokens: TokenService,
+    @InjectTokenService(PAYOUTS) private readonly payoutTokens: TokenService,
+  ) {}
 
-  /** Who we are logged in as, and until when. The token itself is never exposed. */
+  /**
+   * Who we are logged in as, and until when: `?account=payouts` for the second API user.
+   * The token itself is never exposed.
+   */
   @Get()
-  async show() {
-    await this.tokens.getToken().catch(() => undefined);
-    const session = this.tokens.getSession();
+  async show(@Query('account') account?: string) {
+    const tokens = this.tokensOf(account);
+    await tokens.getToken().catch(() => undefined);
+    const session = tokens.getSession();
     if (!session) throw new ServiceUnavailableException('No Zum Rails session yet');
     return {
       ...session,
       issuedAt: new Date(session.issuedAt).toISOString(),
       expiresAt: new Date(session.expiresAt).toISOString(),
-      state: this.tokens.getStatus().state,
+      account: tokens.getStatus().account,
+      state: tokens.getStatus().state,
     };
+  }
+
+  private tokensOf(account = 'default'): TokenService {
+    if (account === 'default') return this.tokens;
+    if (account === PAYOUTS) return this.payoutTokens;
+    throw new NotFoundException(`Unknown Zum Rails account; try default or ${PAYOUTS}`);
   }
 }

@@ -8,15 +8,21 @@ import { LogCapture } from '../support/log-capture.js';
 
 describe('sample app', () => {
   let fake: FakeZumRails;
+  let payouts: FakeZumRails;
   let app: INestApplication;
 
   beforeAll(async () => {
     fake = await FakeZumRails.start({ tokenTtlSeconds: 2 });
+    payouts = await FakeZumRails.start({ username: 'payouts-user', password: 'payouts-password' });
     Object.assign(process.env, {
       ZUMRAILS_ENVIRONMENT: '',
       ZUMRAILS_BASE_URL: fake.url,
       ZUMRAILS_USERNAME: fake.username,
       ZUMRAILS_PASSWORD: fake.password,
+      ZUMRAILS_PAYOUTS_ENVIRONMENT: '',
+      ZUMRAILS_PAYOUTS_BASE_URL: payouts.url,
+      ZUMRAILS_PAYOUTS_USERNAME: payouts.username,
+      ZUMRAILS_PAYOUTS_PASSWORD: payouts.password,
     });
     // The app module validates the environment when it is imported, as in production.
     const { AppModule } = await import('../../sample-app/app.module.js');
@@ -30,6 +36,7 @@ describe('sample app', () => {
   afterAll(async () => {
     await app?.close();
     await fake?.stop();
+    await payouts?.stop();
   });
 
   it('GET /wallets returns the wallets through a bearer the fake accepted', async () => {
@@ -50,11 +57,26 @@ describe('sample app', () => {
     for (const token of fake.issuedTokens()) expect(response.text).not.toContain(token);
   });
 
-  it('GET /health is up with a valid token', async () => {
+  it('GET /session?account=payouts shows the second account, logged in to its own Zum Rails', async () => {
+    const response = await request(app.getHttpServer()).get('/session?account=payouts').expect(200);
+    expect(response.body).toMatchObject({
+      username: 'payouts-user',
+      account: 'payouts',
+      state: 'valid',
+    });
+    for (const token of payouts.issuedTokens()) expect(response.text).not.toContain(token);
+    expect(payouts.counters.logins).toBe(1);
+    await request(app.getHttpServer()).get('/session?account=nobody').expect(404);
+  });
+
+  it('GET /health is up with a valid token, for both accounts', async () => {
     const response = await request(app.getHttpServer()).get('/health').expect(200);
     expect(response.body).toMatchObject({
       status: 'ok',
-      info: { zumrails: { status: 'up', state: 'valid' } },
+      info: {
+        zumrails: { status: 'up', account: 'default', state: 'valid' },
+        'zumrails-payouts': { status: 'up', account: 'payouts', state: 'valid' },
+      },
     });
   });
 
@@ -73,6 +95,7 @@ describe('sample app', () => {
     expect(response.body).toMatchObject({
       status: 'error',
       error: { zumrails: { status: 'down', lastErrorKind: 'unavailable' } },
+      info: { 'zumrails-payouts': { status: 'up' } },
     });
     for (const token of fake.issuedTokens()) expect(response.text).not.toContain(token);
     // Without a token, API calls answer 503 with the typed error's code.
