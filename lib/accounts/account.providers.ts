@@ -6,6 +6,7 @@ import { TokenEventLogger } from '../logging/token-event-logger.js';
 import { AuthorizeClient } from '../token/authorize.client.js';
 import { TokenAcquirer } from '../token/token-acquirer.js';
 import { TokenService } from '../token/token.service.js';
+import { ZumRailsTransport } from '../transport/zumrails-transport.js';
 import { ACCOUNT_TOKEN_SERVICE, ZUMRAILS_ACCOUNT } from '../zumrails-auth.constants.js';
 import {
   clockProvider,
@@ -35,6 +36,7 @@ export function createAccountProviders(account: string): Provider[] {
     clockProvider,
     resolvedStoreOptionsProvider,
     tokenStoreProvider,
+    ZumRailsTransport,
     AuthorizeClient,
     TokenAcquirer,
     { provide: tokenService, useClass: TokenService },

@@ -3,6 +3,7 @@ import axios, { type AxiosInstance } from 'axios';
 import type { Clock } from '../clock.js';
 import type { ResolvedZumRailsAuthOptions } from '../options/zumrails-auth-options.interface.js';
 import type { TokenService } from '../token/token.service.js';
+import { ZumRailsTransport } from '../transport/zumrails-transport.js';
 import {
   ACCOUNT_TOKEN_SERVICE,
   RESOLVED_OPTIONS,
@@ -16,8 +17,10 @@ export function createZumRailsAxios(
   options: ResolvedZumRailsAuthOptions,
   tokens: ZumRailsTokenSource,
   clock: Clock,
+  transport: ZumRailsTransport,
 ): AxiosInstance {
   const instance = axios.create({
+    ...transport.axiosConfig,
     baseURL: options.baseUrl,
     timeout: options.requestTimeoutMs,
     headers: { 'Content-Type': 'application/json' },
@@ -30,8 +33,12 @@ export function createZumRailsAxios(
 export function zumRailsHttpServiceProvider(token: InjectionToken<ZumRailsHttpService>): Provider {
   return {
     provide: token,
-    useFactory: (options: ResolvedZumRailsAuthOptions, tokens: TokenService, clock: Clock) =>
-      new ZumRailsHttpService(createZumRailsAxios(options, tokens, clock)),
-    inject: [RESOLVED_OPTIONS, ACCOUNT_TOKEN_SERVICE, ZUMRAILS_CLOCK],
+    useFactory: (
+      options: ResolvedZumRailsAuthOptions,
+      tokens: TokenService,
+      clock: Clock,
+      transport: ZumRailsTransport,
+    ) => new ZumRailsHttpService(createZumRailsAxios(options, tokens, clock, transport)),
+    inject: [RESOLVED_OPTIONS, ACCOUNT_TOKEN_SERVICE, ZUMRAILS_CLOCK, ZumRailsTransport],
   };
 }

@@ -21,4 +21,11 @@ export const DEFAULT_OPTIONS = {
   storeTimeoutMs: 250,
   revokeTimeoutMs: 2_000,
   startup: 'background',
+  /**
+   * The module's own keep-alive agents (one http, one https), shared by login and API calls.
+   * 50 sockets cap the parallel calls to the vendor (more wait in the agent's queue); idle
+   * sockets close after 4 s, before the usual server idle timeouts (Node 5 s, ALB 60 s,
+   * nginx 75 s), so a request is rarely sent on a socket the server is closing.
+   */
+  agent: { maxSockets: 50, maxFreeSockets: 10, idleSocketTimeoutMs: 4_000 },
 } as const;

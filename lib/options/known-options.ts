@@ -1,6 +1,7 @@
 import type {
   ZumRailsAuthOptions,
   ZumRailsRetryOptions,
+  ZumRailsTransportOptions,
 } from './zumrails-auth-options.interface.js';
 
 /** Every key of `T`, each `true`: forgetting one (or listing one `T` lacks) is a compile error. */
@@ -30,6 +31,7 @@ export const KNOWN_OPTIONS: KeysOf<ZumRailsAuthOptions> = {
   storeEncryptionKey: true,
   storeTimeoutMs: true,
   logger: true,
+  transport: true,
 };
 
 /** Keys of `T`, checked at compile time like `KNOWN_OPTIONS`. */
@@ -43,4 +45,5 @@ function nested<T>(keys: KeysOf<T>): Readonly<Record<string, true>> {
  */
 export const KNOWN_NESTED_OPTIONS: { readonly [K in keyof ZumRailsAuthOptions]?: object } = {
   retry: nested<ZumRailsRetryOptions>({ initialDelayMs: true, maxDelayMs: true }),
+  transport: nested<ZumRailsTransportOptions>({ httpAgent: true, httpsAgent: true, proxy: true }),
 };

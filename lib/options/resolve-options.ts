@@ -1,6 +1,7 @@
 import { DEFAULT_ACCOUNT } from '../accounts/account-name.js';
 import { ZumRailsConfigError } from '../errors.js';
 import { DEFAULT_OPTIONS, ZUMRAILS_ENVIRONMENTS } from './defaults.js';
+import { resolveTransportOptions } from './resolve-transport-options.js';
 import type {
   ResolvedZumRailsAuthOptions,
   ZumRailsAuthOptions,
@@ -32,9 +33,10 @@ export function resolveOptions(
     );
   }
   const retry = options.retry ?? {};
+  const baseUrl = resolveBaseUrl(options);
   const resolved: ResolvedZumRailsAuthOptions = {
     account,
-    baseUrl: resolveBaseUrl(options),
+    baseUrl,
     username: requireText(
       'username',
       options.username,
@@ -118,6 +120,7 @@ export function resolveOptions(
       60_000,
     ),
     startup: startupMode(options.startup),
+    transport: resolveTransportOptions(options.transport, baseUrl),
   };
   if (resolved.retry.maxDelayMs < resolved.retry.initialDelayMs) {
     throw new ZumRailsConfigError('retry.maxDelayMs', 'must be at least retry.initialDelayMs');

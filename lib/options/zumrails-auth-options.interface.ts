@@ -1,4 +1,7 @@
 import type { LoggerService } from '@nestjs/common';
+import type { Agent as HttpAgent } from 'node:http';
+import type { Agent as HttpsAgent } from 'node:https';
+import type { AxiosProxyConfig } from 'axios';
 import type { Clock } from '../clock.js';
 import type { TokenStore } from '../store/token-store.interface.js';
 
@@ -21,6 +24,32 @@ export interface ZumRailsRetryOptions {
   initialDelayMs?: number;
   /** Largest backoff between two attempts, in ms. Default 60000. */
   maxDelayMs?: number;
+}
+
+/**
+ * How every call to Zum Rails (login, cancel, `ZumRailsHttpService`) reaches the network, with
+ * axios' own types. Each field left out keeps the module's default.
+ */
+export interface ZumRailsTransportOptions {
+  /**
+   * Agent for `http://` base URLs (loopback fakes). Default: the module's keep-alive agent
+   * (see `httpsAgent`). Yours is used as is and never destroyed by the module.
+   */
+  httpAgent?: HttpAgent;
+  /**
+   * Agent for `https://` base URLs: a private CA (`ca`), a client certificate (`cert`, `key`,
+   * `pfx`), socket limits. Default: one keep-alive agent per module shared by login and API
+   * calls, at most 50 sockets, idle sockets closed after 4 s, destroyed on shutdown. Yours is
+   * used as is and never destroyed by the module.
+   */
+  httpsAgent?: HttpsAgent;
+  /**
+   * Forward proxy, e.g. `{ protocol: 'http', host: 'proxy.corp', port: 3128, auth }`; HTTPS
+   * targets are tunnelled with `CONNECT` (TLS stays end to end; needs axios >= 1.17). `false`
+   * ignores the `HTTP_PROXY`/`HTTPS_PROXY` environment variables. Default: what axios does,
+   * i.e. the environment variables (`NO_PROXY` honoured). `auth` is never logged nor echoed.
+   */
+  proxy?: AxiosProxyConfig | false;
 }
 
 /** Options of `ZumRailsAuthModule.forRoot()` / the factory of `forRootAsync()`. */
@@ -88,6 +117,8 @@ export interface ZumRailsAuthOptions {
    * loggers show them as fields. Default: Nest's `Logger` (the app's logger), context `ZumRailsAuth`.
    */
   logger?: LoggerService | false;
+  /** Agents and proxy of every call to Zum Rails. Default: see {@link ZumRailsTransportOptions}. */
+  transport?: ZumRailsTransportOptions;
 }
 
 /** Options after validation and defaults: every field is set. */
@@ -107,6 +138,8 @@ export interface ResolvedZumRailsAuthOptions {
   readonly revokeOnShutdown: boolean;
   readonly revokeTimeoutMs: number;
   readonly startup: ZumRailsStartupMode;
+  /** The validated `transport` option; absent fields mean the module's defaults. */
+  readonly transport: Readonly<ZumRailsTransportOptions>;
 }
 
 /** The store options after validation and defaults. */

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import type { Clock } from '../clock.js';
 import type { ResolvedZumRailsAuthOptions } from '../options/zumrails-auth-options.interface.js';
+import { ZumRailsTransport } from '../transport/zumrails-transport.js';
 import { RESOLVED_OPTIONS, ZUMRAILS_CLOCK } from '../zumrails-auth.constants.js';
 import {
   envelopeFailure,
@@ -26,8 +27,10 @@ export class AuthorizeClient {
   constructor(
     @Inject(RESOLVED_OPTIONS) private readonly options: ResolvedZumRailsAuthOptions,
     @Inject(ZUMRAILS_CLOCK) private readonly clock: Clock,
+    @Inject(ZumRailsTransport) transport: ZumRailsTransport,
   ) {
     this.http = axios.create({
+      ...transport.axiosConfig,
       baseURL: options.baseUrl,
       timeout: options.requestTimeoutMs,
       headers: { 'Content-Type': 'application/json', Accept: 'application/json' },

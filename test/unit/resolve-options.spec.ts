@@ -37,6 +37,7 @@ describe('resolveOptions', () => {
       revokeOnShutdown: true,
       revokeTimeoutMs: 2_000,
       startup: 'background',
+      transport: {},
     });
   });
 
