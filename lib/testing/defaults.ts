@@ -58,6 +58,7 @@ export function zeroCounters(): FakeZumRailsCounters {
     apiUnauthorized: 0,
     expiredTokenCalls: 0,
     revokedTokenCalls: 0,
+    connections: 0,
   };
 }
 

@@ -42,6 +42,7 @@ export class FakeZumRails {
     this.password = options.password;
     this.handler = new FakeZumRailsHandler(options);
     server.on('request', this.handler.receive);
+    server.on('connection', () => void this.handler.stats.connections++);
   }
 
   /**

@@ -83,4 +83,6 @@ export interface FakeZumRailsCounters {
   expiredTokenCalls: number;
   /** Protected calls that carried a revoked or cancelled token. */
   revokedTokenCalls: number;
+  /** Connections accepted (TCP, or TLS when listening on HTTPS); fewer than requests with keep-alive. */
+  connections: number;
 }

@@ -1,0 +1,114 @@
+import { inspect } from 'node:util';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { firstValueFrom } from 'rxjs';
+import { useFakeZumRails } from '../support/fake-fixture.js';
+import { ForwardProxy } from '../support/forward-proxy.js';
+import { rejectionOf } from '../support/zumrails-assertions.js';
+
+const PROXY_USER = 'egress-user';
+const PROXY_PASSWORD = 'pr0xy-s3cret-do-not-echo';
+const PROXY_ENV = [
+  'HTTP_PROXY',
+  'http_proxy',
+  'HTTPS_PROXY',
+  'https_proxy',
+  'NO_PROXY',
+  'no_proxy',
+];
+
+describe('transport.proxy', () => {
+  const fixture = useFakeZumRails();
+  let proxy: ForwardProxy;
+  const savedEnv = new Map<string, string | undefined>();
+
+  beforeEach(async () => {
+    for (const name of PROXY_ENV) savedEnv.set(name, process.env[name]);
+    for (const name of PROXY_ENV) delete process.env[name];
+    proxy = await ForwardProxy.start(`${PROXY_USER}:${PROXY_PASSWORD}`);
+  });
+  afterEach(async () => {
+    for (const [name, value] of savedEnv) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+    await proxy.stop();
+  });
+
+  const proxyOption = (password = PROXY_PASSWORD) => ({
+    protocol: 'http',
+    host: '127.0.0.1',
+    port: proxy.port,
+    auth: { username: PROXY_USER, password },
+  });
+
+  it('carries the login, the API calls and the cancel, with the proxy credentials for the proxy only', async () => {
+    const { app, tokens, http } = await fixture.start({ transport: { proxy: proxyOption() } });
+    await tokens.getToken();
+    await firstValueFrom(http.get('/api/wallet'));
+    await app.close();
+
+    const base = fixture.fake.url;
+    expect(proxy.seen.map(({ method, target }) => `${method} ${target}`)).toEqual([
+      `POST ${base}/api/authorize`,
+      `GET ${base}/api/wallet`,
+      `PATCH ${base}/api/authorize/canceltoken`,
+    ]);
+    const basic = `Basic ${Buffer.from(`${PROXY_USER}:${PROXY_PASSWORD}`).toString('base64')}`;
+    expect(proxy.seen.every((request) => request.proxyAuthorization === basic)).toBe(true);
+    expect(fixture.fake.counters).toMatchObject({ logins: 1, apiCalls: 1, cancels: 1 });
+    for (const request of fixture.fake.requests) {
+      expect(request.headers['proxy-authorization']).toBeUndefined();
+    }
+  });
+
+  it('with proxy: false, goes direct even when HTTP_PROXY is set', async () => {
+    process.env.HTTP_PROXY = proxy.url;
+    process.env.http_proxy = proxy.url;
+    const { app, tokens, http } = await fixture.start({ transport: { proxy: false } });
+    await tokens.getToken();
+    await firstValueFrom(http.get('/api/wallet'));
+    await app.close();
+
+    expect(proxy.seen).toEqual([]);
+    expect(fixture.fake.counters).toMatchObject({ logins: 1, apiCalls: 1, cancels: 1 });
+  });
+
+  it('without the option, honours HTTP_PROXY from the environment like axios does', async () => {
+    const withAuth = new URL(proxy.url);
+    withAuth.username = PROXY_USER;
+    withAuth.password = PROXY_PASSWORD;
+    process.env.HTTP_PROXY = withAuth.href;
+    process.env.http_proxy = withAuth.href;
+    const { tokens, http } = await fixture.start();
+    await tokens.getToken();
+    await firstValueFrom(http.get('/api/wallet'));
+
+    expect(proxy.seen.map(({ method }) => method)).toEqual(['POST', 'GET']);
+  });
+
+  it('a proxy refusing the credentials fails login and API calls without showing them', async () => {
+    const { tokens, http } = await fixture.start({
+      transport: { proxy: proxyOption('wrong-password-also-secret') },
+    });
+    const loginError = await rejectionOf(tokens.getToken());
+    const apiError = await rejectionOf(
+      firstValueFrom(http.get('/api/wallet', { zumRailsAuth: false })),
+    );
+
+    expect(fixture.fake.counters.logins).toBe(0);
+    expect(loginError).toMatchObject({ code: 'bad-response', status: 407 });
+    expect(apiError).toMatchObject({ name: 'ZumRailsHttpError', status: 407 });
+    for (const error of [loginError, apiError]) {
+      const shown = [
+        String(error),
+        JSON.stringify(error),
+        inspect(error, { depth: 8 }),
+        (error as Error).stack ?? '',
+      ].join('\n');
+      expect(shown).not.toContain('wrong-password-also-secret');
+      expect(shown).not.toContain(
+        Buffer.from(`${PROXY_USER}:wrong`).toString('base64').slice(0, 16),
+      );
+    }
+  });
+});
