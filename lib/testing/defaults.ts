@@ -12,6 +12,7 @@ export const DEFAULT_FAKE_OPTIONS: ResolvedFakeOptions = {
   port: 0,
   maxRecordedRequests: 1000,
   clock: { now: () => Date.now() } satisfies FakeZumRailsClock,
+  tls: false,
 };
 
 /**
@@ -43,6 +44,14 @@ export function resolveFakeOptions(options: FakeZumRailsOptions): ResolvedFakeOp
   }
   if (typeof username !== 'string' || username === '' || typeof password !== 'string') {
     throw new TypeError('username must be a non-empty string and password a string');
+  }
+  const { tls } = resolved;
+  if (
+    typeof tls === 'object' &&
+    tls !== null &&
+    (tls.key === undefined) !== (tls.cert === undefined)
+  ) {
+    throw new TypeError('tls.key and tls.cert go together: give both or neither');
   }
   return resolved;
 }

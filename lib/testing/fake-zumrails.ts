@@ -1,11 +1,12 @@
-import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { assertTtl, resolveFakeOptions, zeroCounters } from './defaults.js';
 import type { ResolvedFakeOptions } from './defaults.js';
+import { createFakeServer } from './fake-server.js';
 import { validateFault } from './faults.js';
 import { FakeZumRailsHandler } from './handler.js';
 import { normalizeRoute } from './routes.js';
+import type { FakeZumRailsKeyPair, TestCertificateAuthority } from './test-certificates.js';
 import type {
   FakeZumRailsCounters,
   FakeZumRailsOptions,
@@ -28,6 +29,13 @@ export class FakeZumRails {
   readonly username: string;
   /** The accepted API password (default `'fake-api-password'`). */
   readonly password: string;
+  /**
+   * With `tls`: the PEM certificate of the fake's throwaway CA, which issued the server
+   * certificate (unless `tls.cert` was given) and accepts the client certificates of
+   * {@link FakeZumRails.issueClientCertificate}. Trust it with `new https.Agent({ ca })`.
+   * Undefined on plain HTTP.
+   */
+  readonly ca: string | undefined;
 
   private readonly handler: FakeZumRailsHandler;
   private stopping: Promise<void> | undefined;
@@ -36,12 +44,15 @@ export class FakeZumRails {
     private readonly server: Server,
     url: string,
     options: ResolvedFakeOptions,
+    private readonly authority: TestCertificateAuthority | undefined,
   ) {
     this.url = url;
+    this.ca = authority?.cert;
     this.username = options.username;
     this.password = options.password;
     this.handler = new FakeZumRailsHandler(options);
     server.on('request', this.handler.receive);
+    // 'connection' is the TCP accept, on HTTPS too (before the handshake).
     server.on('connection', () => void this.handler.stats.connections++);
   }
 
@@ -51,7 +62,7 @@ export class FakeZumRails {
    */
   static async start(options: FakeZumRailsOptions = {}): Promise<FakeZumRails> {
     const resolved = resolveFakeOptions(options);
-    const server = createServer();
+    const { server, protocol, authority } = createFakeServer(resolved);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(resolved.port, resolved.host, () => {
@@ -61,7 +72,17 @@ export class FakeZumRails {
     });
     const { port } = server.address() as AddressInfo;
     const host = resolved.host.includes(':') ? `[${resolved.host}]` : resolved.host;
-    return new FakeZumRails(server, `http://${host}:${port}`, resolved);
+    return new FakeZumRails(server, `${protocol}://${host}:${port}`, resolved, authority);
+  }
+
+  /**
+   * A client certificate (PEM key and cert) issued by the fake's CA, for mutual TLS tests:
+   * `new https.Agent({ ca: fake.ca, ...fake.issueClientCertificate('payments-api') })`.
+   * @throws {Error} when the fake does not listen on HTTPS.
+   */
+  issueClientCertificate(commonName: string): FakeZumRailsKeyPair {
+    if (!this.authority) throw new Error('issueClientCertificate needs a fake started with tls');
+    return this.authority.issueClient(commonName);
   }
 
   /** Lifetime in seconds of the next issued token (default 3600); issued tokens keep theirs. */

@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TLSSocket } from 'node:tls';
 import { sampleUsers, sampleWallets, zeroCounters } from './defaults.js';
 import type { ResolvedFakeOptions } from './defaults.js';
 import { sendError, sendJson, successEnvelope } from './envelopes.js';
@@ -97,7 +98,17 @@ export class FakeZumRailsHandler {
       }
     }
     const method = req.method ?? 'GET';
-    this.recorded.push({ method, path, url, headers: req.headers, body, receivedAt: at });
+    const recorded: RecordedRequest = {
+      method,
+      path,
+      url,
+      headers: req.headers,
+      body,
+      receivedAt: at,
+    };
+    const clientCertificate = peerCommonName(req);
+    if (clientCertificate !== undefined) recorded.clientCertificate = clientCertificate;
+    this.recorded.push(recorded);
     const call: Call = { req, res, method, path, route: normalizeRoute(path), body, badJson };
     if (call.route === '/api/authorize') this.onLogin(call);
     else if (call.route === '/api/authorize/canceltoken') this.onCancel(call);
@@ -213,4 +224,13 @@ export class FakeZumRailsHandler {
     else if (state === 'revoked') this.stats.revokedTokenCalls++;
     return false;
   }
+}
+
+/** CN of the verified client certificate on a TLS socket; undefined on plain HTTP. */
+function peerCommonName(req: IncomingMessage): string | undefined {
+  const socket = req.socket as Partial<TLSSocket>;
+  if (socket.authorized !== true || typeof socket.getPeerCertificate !== 'function')
+    return undefined;
+  const subject = socket.getPeerCertificate().subject as Record<string, unknown> | undefined;
+  return typeof subject?.CN === 'string' ? subject.CN : undefined;
 }

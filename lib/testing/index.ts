@@ -4,6 +4,8 @@ export type {
   FakeZumRailsClock,
   FakeZumRailsCounters,
   FakeZumRailsOptions,
+  FakeZumRailsTlsOptions,
   RecordedRequest,
   ZumRailsFault,
 } from './types.js';
+export type { FakeZumRailsKeyPair } from './test-certificates.js';

@@ -4,6 +4,25 @@ export interface FakeZumRailsClock {
   now(): number;
 }
 
+/** HTTPS for {@link FakeZumRails.start}: `tls: true` or these options. */
+export interface FakeZumRailsTlsOptions {
+  /**
+   * PEM private key and certificate to serve (both or neither). Default: a certificate for
+   * `localhost`, `127.0.0.1` and `::1` issued at start by the fake's own throwaway CA
+   * (`fake.ca`), generated in memory without openssl.
+   */
+  key?: string | Buffer;
+  /** See `key`. */
+  cert?: string | Buffer;
+  /**
+   * Require a client certificate (mutual TLS): the handshake fails without one issued by the
+   * fake's CA (`fake.issueClientCertificate()`) or by one of `clientCa`. Default `false`.
+   */
+  requireClientCertificate?: boolean;
+  /** Further PEM CAs whose client certificates are accepted. Default: none. */
+  clientCa?: string | Buffer | Array<string | Buffer>;
+}
+
 /** Options for {@link FakeZumRails.start}. Every field is optional. */
 export interface FakeZumRailsOptions {
   /** Accepted API username. Default `'fake-api-user'`. */
@@ -23,6 +42,8 @@ export interface FakeZumRailsOptions {
    * clock with the code under test to expire tokens without sleeping.
    */
   clock?: FakeZumRailsClock;
+  /** Listen on HTTPS (`fake.url` starts with `https://`). Default `false` (plain HTTP). */
+  tls?: boolean | FakeZumRailsTlsOptions;
 }
 
 /**
@@ -63,6 +84,8 @@ export interface RecordedRequest {
   body: unknown;
   /** When the request arrived, epoch ms on the fake's clock (default `Date.now()`). */
   receivedAt: number;
+  /** Subject CN of the verified client certificate (HTTPS with client certificates only). */
+  clientCertificate?: string;
 }
 
 /** What the fake has seen since start or the last `reset()`. */
