@@ -1,5 +1,6 @@
 import { isAxiosError } from 'axios';
 import { ZumRailsUnavailableError } from '../errors.js';
+import { describeTlsFailure } from '../transport/tls-failure.js';
 
 const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT']);
 
@@ -12,8 +13,8 @@ export function transportFailure(error: unknown, timeoutMs: number): ZumRailsUna
   if (typeof code === 'string' && TIMEOUT_CODES.has(code)) {
     return new ZumRailsUnavailableError(`no answer within ${timeoutMs} ms (timeout)`);
   }
-  if (typeof code === 'string' && /^[A-Z_]+$/.test(code)) {
-    return new ZumRailsUnavailableError(`network error ${code}`);
+  if (typeof code === 'string' && /^[A-Z][A-Z\d_]*$/.test(code)) {
+    return new ZumRailsUnavailableError(describeTlsFailure(code) ?? `network error ${code}`);
   }
   return new ZumRailsUnavailableError('network error');
 }

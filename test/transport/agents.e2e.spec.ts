@@ -15,7 +15,7 @@ class CountingAgent extends Agent {
   override createConnection(
     options: ClientRequestArgs,
     callback?: (error: Error | null, socket: Duplex) => void,
-  ): Duplex {
+  ): Duplex | null | undefined {
     this.opened++;
     return super.createConnection(options, callback);
   }
@@ -64,7 +64,7 @@ describe('transport agents', () => {
     const { httpAgent, httpsAgent } = app.get(ZumRailsTransport).axiosConfig;
     for (const agent of [httpAgent, httpsAgent]) {
       expect(agent).toMatchObject({ keepAlive: true, maxSockets: 50, maxFreeSockets: 10 });
-      expect(agent.options.timeout).toBe(4_000);
+      expect((agent as unknown as { options: { timeout?: number } }).options.timeout).toBe(4_000);
     }
   });
 });
