@@ -33,14 +33,14 @@ interface Variant {
  * `@nestjs/axios` HttpService wrapping that same instance (the Observable API alone), (b) the
  * ZumRailsHttpService users inject, (b2) its axios instance directly (the auth interceptors
  * without the Observable wrapper), (c) axios + axios-auth-refresh. One keep-alive agent for
- * all; rounds interleaved a a2 b b2 c a a2 b ...; a full GC before each round. Besides
+ * a, a2 and c; b and b2 use the module's own default keep-alive agent, as users get it; rounds interleaved a a2 b b2 c a a2 b ...; a full GC before each round. Besides
  * throughput, the client's own CPU time per request (the fake runs in another process).
  */
 export async function overhead(config: BenchConfig): Promise<ScenarioResult> {
   const { requests, concurrency, rounds, warmup, diagnostics } = config.overhead;
   const fake = await startFake(config.placement);
   const agent = keepAliveAgent();
-  const app = await startApp(fake, agent, { startup: 'blocking', revokeOnShutdown: false });
+  const app = await startApp(fake, undefined, { startup: 'blocking', revokeOnShutdown: false });
   const plain = plainClient(fake, agent, await loginOnce(fake, agent));
   const nestPlain = new HttpService(plain);
   const refresh = authRefreshClient(fake, agent);

@@ -23,7 +23,7 @@ export interface BenchApp {
   readonly get: () => Promise<unknown>;
   /** Timeouts the library holds in the app's SchedulerRegistry. */
   libraryTimers(): number;
-  /** Points the service's axios instance at `agent` (the only change to what users get). */
+  /** Points the service's axios instance at another agent (cold-herd's warm wave). */
   useAgent(agent: Agent): void;
 }
 
@@ -31,11 +31,13 @@ class BenchAppModule {}
 
 /**
  * `ScheduleModule.forRoot()` + `ZumRailsAuthModule.forRoot(...)` in a
- * `NestFactory.createApplicationContext`, logger off. Defaults apart from `overrides`.
+ * `NestFactory.createApplicationContext`, logger off. Defaults apart from `overrides`; `agent`,
+ * when given, is set with the public `transport.httpAgent` option (login and API calls),
+ * else the module's own keep-alive agent serves both.
  */
 export async function startApp(
   fake: FakeHost,
-  agent: Agent,
+  agent: Agent | undefined,
   overrides: Partial<ZumRailsAuthOptions> = {},
 ): Promise<BenchApp> {
   const app = await NestFactory.createApplicationContext(
@@ -47,6 +49,7 @@ export async function startApp(
           baseUrl: fake.url,
           username: fake.username,
           password: fake.password,
+          ...(agent ? { transport: { httpAgent: agent } } : {}),
           ...overrides,
         }),
       ],
@@ -64,6 +67,5 @@ export async function startApp(
     libraryTimers: () => registry.getTimeouts().filter((n) => n.startsWith('zumrails-auth')).length,
     useAgent: (next) => void (http.axiosRef.defaults.httpAgent = next),
   };
-  bench.useAgent(agent);
   return bench;
 }
