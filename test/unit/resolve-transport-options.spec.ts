@@ -3,6 +3,7 @@ import { Agent as HttpsAgent } from 'node:https';
 import { describe, expect, it } from '@jest/globals';
 import { ZumRailsConfigError } from '../../lib/errors.js';
 import { resolveTransportOptions } from '../../lib/options/resolve-transport-options.js';
+import { findUnknownOptions } from '../../lib/options/unknown-options.js';
 
 const HTTPS_BASE = 'https://api-sandbox.zumrails.com';
 const SECRET = 'proxy-pa55-do-not-echo';
@@ -75,5 +76,13 @@ describe('resolveTransportOptions', () => {
     expect(() => resolveTransportOptions({ proxy }, HTTPS_BASE, '1.17.0')).not.toThrow();
     expect(() => resolveTransportOptions({ proxy }, 'http://127.0.0.1:1', '1.7.0')).not.toThrow();
     expect(() => resolveTransportOptions({ proxy: false }, HTTPS_BASE, '1.7.0')).not.toThrow();
+  });
+
+  it('leaves a misspelled key to the unknown-option warning, with the right suggestion', () => {
+    const transport = { httpsagent: new HttpsAgent() };
+    expect(resolveTransportOptions(transport, HTTPS_BASE)).toEqual({});
+    expect(findUnknownOptions({ transport })).toEqual([
+      { key: 'transport.httpsagent', suggestion: 'transport.httpsAgent' },
+    ]);
   });
 });
