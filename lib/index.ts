@@ -12,6 +12,7 @@ export type {
   ZumRailsStartupMode,
 } from './options/zumrails-auth-options.interface.js';
 export { ZUMRAILS_ENVIRONMENTS } from './options/defaults.js';
+export type { ZumRailsMeter, ZumRailsMeterProvider } from './metrics/meter.types.js';
 export { TokenService } from './token/token.service.js';
 export { ZumRailsHttpService } from './http/zumrails-http.service.js';
 export { attachZumRailsAuth } from './http/attach-zumrails-auth.js';

@@ -1,8 +1,10 @@
 import type { Provider } from '@nestjs/common';
-import { accountLogContext } from './accounts/account-name.js';
+import { DEFAULT_ACCOUNT, accountLogContext } from './accounts/account-name.js';
 import { systemClock, type Clock } from './clock.js';
 import { logRecord } from './logging/log-record.js';
 import { ModuleLogger } from './logging/module-logger.js';
+import { loadMeter } from './metrics/load-meter.js';
+import { ZumRailsMetrics } from './metrics/zumrails-metrics.js';
 import type { ZumRailsAuthOptions } from './options/zumrails-auth-options.interface.js';
 import { resolveOptions } from './options/resolve-options.js';
 import { resolveStoreOptions } from './options/resolve-store-options.js';
@@ -25,7 +27,11 @@ import {
 export const moduleLoggerProvider: Provider = {
   provide: ModuleLogger,
   useFactory: (options: ZumRailsAuthOptions | undefined, account: string) =>
-    ModuleLogger.from(options?.logger, accountLogContext(LOG_CONTEXT, account)),
+    ModuleLogger.from(
+      options?.logger,
+      accountLogContext(LOG_CONTEXT, account),
+      account === DEFAULT_ACCOUNT ? undefined : account,
+    ),
   inject: [ZUMRAILS_AUTH_OPTIONS, ZUMRAILS_ACCOUNT],
 };
 
@@ -66,4 +72,19 @@ export const tokenStoreProvider: Provider = {
   useFactory: (options: ZumRailsAuthOptions | undefined, clock: Clock): TokenStore =>
     options?.store ?? new InMemoryTokenStore(clock),
   inject: [ZUMRAILS_AUTH_OPTIONS, ZUMRAILS_CLOCK],
+};
+
+/**
+ * The OpenTelemetry instruments, on the `meterProvider` option or the global one; no-ops when
+ * `@opentelemetry/api` is not installed (loaded on demand, once, at module init).
+ */
+export const metricsProvider: Provider = {
+  provide: ZumRailsMetrics,
+  useFactory: async (options: ZumRailsAuthOptions | undefined, account: string) =>
+    new ZumRailsMetrics(
+      await loadMeter(options?.meterProvider),
+      // Only named accounts carry the attribute: a single-account app keeps its series plain.
+      account === DEFAULT_ACCOUNT ? undefined : account,
+    ),
+  inject: [ZUMRAILS_AUTH_OPTIONS, ZUMRAILS_ACCOUNT],
 };

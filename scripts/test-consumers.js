@@ -60,8 +60,11 @@ function checkInstalled(dir, nestMajor) {
       throw new StepError(`${pkg} ${nest} installed, expected ${nestMajor}.x`);
     }
   }
-  if (existsSync(join(dir, 'node_modules/@nestjs/terminus'))) {
-    throw new StepError('@nestjs/terminus got installed although it is an optional peer');
+  // The apps run without the optional peers: proof that neither is needed (no metrics, no error).
+  for (const optional of ['@nestjs/terminus', '@opentelemetry/api']) {
+    if (existsSync(join(dir, 'node_modules', optional))) {
+      throw new StepError(`${optional} got installed although it is an optional peer`);
+    }
   }
 }
 

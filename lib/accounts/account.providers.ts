@@ -3,6 +3,7 @@ import { ModulesContainer } from '@nestjs/core';
 import { ZumRailsHealthIndicator } from '../health/zumrails-health.indicator.js';
 import { zumRailsHttpServiceProvider } from '../http/zumrails-http.providers.js';
 import { TokenEventLogger } from '../logging/token-event-logger.js';
+import { TokenMetrics } from '../metrics/token-metrics.js';
 import { AuthorizeClient } from '../token/authorize.client.js';
 import { TokenAcquirer } from '../token/token-acquirer.js';
 import { TokenService } from '../token/token.service.js';
@@ -10,6 +11,7 @@ import { ZumRailsTransport } from '../transport/zumrails-transport.js';
 import { ACCOUNT_TOKEN_SERVICE, ZUMRAILS_ACCOUNT } from '../zumrails-auth.constants.js';
 import {
   clockProvider,
+  metricsProvider,
   moduleLoggerProvider,
   resolvedOptionsProvider,
   resolvedStoreOptionsProvider,
@@ -34,6 +36,7 @@ export function createAccountProviders(account: string): Provider[] {
     moduleLoggerProvider,
     resolvedOptionsProvider,
     clockProvider,
+    metricsProvider,
     resolvedStoreOptionsProvider,
     tokenStoreProvider,
     ZumRailsTransport,
@@ -42,6 +45,7 @@ export function createAccountProviders(account: string): Provider[] {
     { provide: tokenService, useClass: TokenService },
     { provide: ACCOUNT_TOKEN_SERVICE, useExisting: tokenService },
     TokenEventLogger,
+    TokenMetrics,
     zumRailsHttpServiceProvider(getZumRailsHttpServiceToken(account)),
     ZumRailsHealthIndicator,
   ];

@@ -1,6 +1,6 @@
 import { Logger, type LoggerService } from '@nestjs/common';
 import { ZumRailsConfigError } from '../errors.js';
-import type { ZumRailsLogRecord } from './log-record.js';
+import { ZumRailsLogRecord } from './log-record.js';
 
 /** The three levels this module logs at. */
 export type ModuleLogLevel = 'log' | 'warn' | 'error';
@@ -17,21 +17,23 @@ export class ModuleLogger implements RecordLogger {
   private constructor(
     private readonly target: LoggerService | undefined,
     private readonly context: string,
+    private readonly account: string | undefined,
   ) {}
 
   /**
+   * `account`, when given, is added to every record as a field (named accounts).
    * @throws ZumRailsConfigError when `option` is neither `false` nor a logger.
    */
-  static from(option: unknown, context: string): ModuleLogger {
-    if (option === false) return new ModuleLogger(undefined, context);
-    if (option === undefined) return new ModuleLogger(new Logger(), context);
+  static from(option: unknown, context: string, account?: string): ModuleLogger {
+    if (option === false) return new ModuleLogger(undefined, context, account);
+    if (option === undefined) return new ModuleLogger(new Logger(), context, account);
     if (!isLoggerService(option)) {
       throw new ZumRailsConfigError(
         'logger',
         'must be a Nest LoggerService (log, warn and error methods) or false',
       );
     }
-    return new ModuleLogger(option, context);
+    return new ModuleLogger(option, context, account);
   }
 
   log(record: ZumRailsLogRecord): void {
@@ -48,7 +50,15 @@ export class ModuleLogger implements RecordLogger {
 
   write(level: ModuleLogLevel, record: ZumRailsLogRecord): void {
     // The last string argument is the context for Nest's loggers and for nestjs-pino alike.
-    this.target?.[level](record, this.context);
+    if (!this.target) return;
+    const line =
+      this.account === undefined
+        ? record
+        : new ZumRailsLogRecord(record.event, record.msg, {
+            ...record.fields,
+            account: this.account,
+          });
+    this.target[level](line, this.context);
   }
 }
 

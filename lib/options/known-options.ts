@@ -32,6 +32,7 @@ export const KNOWN_OPTIONS: KeysOf<ZumRailsAuthOptions> = {
   storeTimeoutMs: true,
   logger: true,
   transport: true,
+  meterProvider: true,
 };
 
 /** Keys of `T`, checked at compile time like `KNOWN_OPTIONS`. */

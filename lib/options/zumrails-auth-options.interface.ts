@@ -3,6 +3,7 @@ import type { Agent as HttpAgent } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
 import type { AxiosProxyConfig } from 'axios';
 import type { Clock } from '../clock.js';
+import type { ZumRailsMeterProvider } from '../metrics/meter.types.js';
 import type { TokenStore } from '../store/token-store.interface.js';
 
 /** The two Zum Rails environments; they share nothing, credentials included. */
@@ -119,6 +120,13 @@ export interface ZumRailsAuthOptions {
   logger?: LoggerService | false;
   /** Agents and proxy of every call to Zum Rails. Default: see {@link ZumRailsTransportOptions}. */
   transport?: ZumRailsTransportOptions;
+  /**
+   * Where the metrics go (`zumrails.auth.logins`, `zumrails.auth.login.duration`,
+   * `zumrails.auth.token.remaining`, `zumrails.auth.waiters`, `zumrails.api.retries`): an
+   * OpenTelemetry `MeterProvider`. Default: the global one of `@opentelemetry/api` when that
+   * optional peer is installed, else no metrics (and no cost).
+   */
+  meterProvider?: ZumRailsMeterProvider;
 }
 
 /** Options after validation and defaults: every field is set. */

@@ -13,6 +13,7 @@ import { storeKeys } from '../store/store-keys.js';
 import { RESOLVED_STORE_OPTIONS } from '../store/store.constants.js';
 import { TokenStore } from '../store/token-store.interface.js';
 import { ModuleLogger } from '../logging/module-logger.js';
+import { ZumRailsMetrics } from '../metrics/zumrails-metrics.js';
 import { RESOLVED_OPTIONS, ZUMRAILS_CLOCK } from '../zumrails-auth.constants.js';
 import { AuthorizeClient } from './authorize.client.js';
 import { renewalDelayMs } from './renewal-plan.js';
@@ -57,6 +58,7 @@ export class TokenAcquirer {
     private readonly client: AuthorizeClient,
     @Inject(TokenStore) store: TokenStore,
     logger: ModuleLogger,
+    private readonly metrics: ZumRailsMetrics,
   ) {
     const keys = storeKeys(options.baseUrl, options.username);
     this.shared = new SharedToken(store, storeOptions, keys, clock, logger);
@@ -129,7 +131,7 @@ export class TokenAcquirer {
   /** Logs in; with `publish`, writes the token over `expected` (compare-and-set). */
   private async login(expected: string | undefined, publish: boolean): Promise<AcquiredToken> {
     if (this.stopping.signal.aborted) throw new ZumRailsShutDownError();
-    const result = await this.client.login();
+    const result = await this.metrics.timeLogin(() => this.client.login());
     const now = this.clock.now();
     const token = issueToken(result.token, result.session, now, this.options.fallbackTokenTtlMs);
     if (publish) await this.shared.write(token, expected);

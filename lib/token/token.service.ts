@@ -14,6 +14,7 @@ import {
   ZumRailsTokenUnavailableError,
   ZumRailsUnavailableError,
 } from '../errors.js';
+import { ZumRailsMetrics } from '../metrics/zumrails-metrics.js';
 import type { ResolvedZumRailsAuthOptions } from '../options/zumrails-auth-options.interface.js';
 import { withDeadline } from '../util/deferred.js';
 import { RESOLVED_OPTIONS, ZUMRAILS_CLOCK } from '../zumrails-auth.constants.js';
@@ -52,6 +53,7 @@ export class TokenService implements OnApplicationBootstrap, OnApplicationShutdo
     @Inject(ZUMRAILS_CLOCK) private readonly clock: Clock,
     private readonly acquirer: TokenAcquirer,
     private readonly client: AuthorizeClient,
+    private readonly metrics: ZumRailsMetrics,
     @Optional() @Inject(SchedulerRegistry) registry?: SchedulerRegistry,
   ) {
     // Never import ScheduleModule.forRoot() a second time: that runs the app's crons twice.
@@ -159,7 +161,9 @@ export class TokenService implements OnApplicationBootstrap, OnApplicationShutdo
     this.assertRunning();
     const now = this.clock.now();
     this.noteExpiry(now);
-    return this.withWaitLimit(this.flight.inProgress ?? this.nextAttempt(now));
+    return this.metrics.waiting(
+      this.withWaitLimit(this.flight.inProgress ?? this.nextAttempt(now)),
+    );
   }
 
   /** Starts an acquisition now, or joins the next scheduled one while backing off. */

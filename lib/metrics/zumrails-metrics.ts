@@ -1,0 +1,135 @@
+import { performance } from 'node:perf_hooks';
+import type { ZumRailsAuthErrorCode } from '../errors.js';
+import type {
+  AddInstrument,
+  MetricAttributes,
+  ObservableInstrument,
+  ObserveCallback,
+  RecordInstrument,
+  ZumRailsMeter,
+} from './meter.types.js';
+
+/** `outcome` of `zumrails.auth.logins`. */
+export type LoginOutcome =
+  'success' | 'credentials_rejected' | 'rate_limited' | 'unavailable' | 'bad_response';
+
+const OUTCOMES: Partial<Record<ZumRailsAuthErrorCode, LoginOutcome>> = {
+  'credentials-rejected': 'credentials_rejected',
+  'rate-limited': 'rate_limited',
+  unavailable: 'unavailable',
+  'bad-response': 'bad_response',
+  'token-unavailable': 'unavailable',
+};
+
+interface Instruments {
+  readonly logins: AddInstrument;
+  readonly loginDuration: RecordInstrument;
+  readonly waiters: AddInstrument;
+  readonly apiRetries: AddInstrument;
+  readonly tokenRemaining: ObservableInstrument;
+}
+
+/**
+ * The module's OpenTelemetry instruments, or no-ops without a meter (no `@opentelemetry/api`):
+ * then every method costs a branch. Attributes hold the outcome and the account name only.
+ */
+export class ZumRailsMetrics {
+  private readonly instruments?: Instruments;
+  private readonly base: MetricAttributes;
+  private readonly observers: ObserveCallback[] = [];
+
+  constructor(meter: ZumRailsMeter | undefined, account?: string) {
+    this.base = account === undefined ? {} : { account };
+    if (meter) this.instruments = createInstruments(meter);
+  }
+
+  /** Whether measurements go anywhere. */
+  get enabled(): boolean {
+    return this.instruments !== undefined;
+  }
+
+  /** Times one login (`POST /api/authorize`) and counts it by outcome. */
+  async timeLogin<T>(login: () => Promise<T>): Promise<T> {
+    const instruments = this.instruments;
+    if (!instruments) return login();
+    const started = performance.now();
+    let outcome: LoginOutcome | undefined = 'success';
+    try {
+      return await login();
+    } catch (error) {
+      outcome = OUTCOMES[(error as { code?: ZumRailsAuthErrorCode }).code ?? 'unavailable'];
+      throw error;
+    } finally {
+      // A login cut short by shutdown has no outcome worth counting.
+      if (outcome !== undefined) {
+        const attributes = { ...this.base, outcome };
+        instruments.logins.add(1, attributes);
+        instruments.loginDuration.record((performance.now() - started) / 1000, attributes);
+      }
+    }
+  }
+
+  /** Counts the caller as waiting for a token until `wait` settles. */
+  async waiting<T>(wait: Promise<T>): Promise<T> {
+    const waiters = this.instruments?.waiters;
+    if (!waiters) return wait;
+    waiters.add(1, this.base);
+    try {
+      return await wait;
+    } finally {
+      waiters.add(-1, this.base);
+    }
+  }
+
+  /**
+   * Counts one retried Zum Rails API call (`zumrails.api.retries`), for the API client to call
+   * before each retry. `attributes` must hold nothing secret (e.g. `{ reason: 'status_503' }`).
+   */
+  recordApiRetry(attributes: MetricAttributes = {}): void {
+    this.instruments?.apiRetries.add(1, { ...attributes, ...this.base });
+  }
+
+  /** Reports `remainingSeconds()` as `zumrails.auth.token.remaining` (nothing while undefined). */
+  observeTokenRemaining(remainingSeconds: () => number | undefined): void {
+    const gauge = this.instruments?.tokenRemaining;
+    if (!gauge) return;
+    const callback: ObserveCallback = (result) => {
+      const value = remainingSeconds();
+      if (value !== undefined) result.observe(value, this.base);
+    };
+    gauge.addCallback(callback);
+    this.observers.push(callback);
+  }
+
+  /** Removes the observable callbacks (application shutdown). */
+  stop(): void {
+    for (const callback of this.observers.splice(0)) {
+      this.instruments?.tokenRemaining.removeCallback(callback);
+    }
+  }
+}
+
+function createInstruments(meter: ZumRailsMeter): Instruments {
+  return {
+    logins: meter.createCounter('zumrails.auth.logins', {
+      description: 'Logins to Zum Rails (POST /api/authorize), by outcome',
+      unit: '{login}',
+    }),
+    loginDuration: meter.createHistogram('zumrails.auth.login.duration', {
+      description: 'Duration of logins to Zum Rails',
+      unit: 's',
+    }),
+    waiters: meter.createUpDownCounter('zumrails.auth.waiters', {
+      description: 'Callers waiting for a token',
+      unit: '{caller}',
+    }),
+    apiRetries: meter.createCounter('zumrails.api.retries', {
+      description: 'Zum Rails API calls retried',
+      unit: '{retry}',
+    }),
+    tokenRemaining: meter.createObservableGauge('zumrails.auth.token.remaining', {
+      description: 'Time until the current token expires',
+      unit: 's',
+    }),
+  };
+}
