@@ -3,6 +3,7 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { TokenService, ZumRailsHttpService, type ZumRailsTokenStatus } from 'nestjs-zumrails-auth';
 import { FakeZumRails, type FakeZumRailsOptions } from 'nestjs-zumrails-auth/testing';
 import { firstValueFrom } from 'rxjs';
+import { checkPayouts, settingsOf } from './accounts';
 import { AppModule } from './app.module';
 
 function check(condition: unknown, what: string): asserts condition {
@@ -16,9 +17,10 @@ async function main(): Promise<void> {
 
   const fakeOptions: FakeZumRailsOptions = { username: 'consumer-user', password: 'consumer-pass' };
   const fake = await FakeZumRails.start(fakeOptions);
+  const payouts = await FakeZumRails.start({ username: 'payouts-user', password: 'payouts-pass' });
   try {
     const app = await NestFactory.createApplicationContext(
-      AppModule.register({ baseUrl: fake.url, username: fake.username, password: fake.password }),
+      AppModule.register(settingsOf(fake), settingsOf(payouts)),
       { logger: ['error', 'warn', 'log'] },
     );
     let closed = false;
@@ -40,6 +42,7 @@ async function main(): Promise<void> {
         timers.some((name) => name.startsWith('zumrails-auth:')),
         "the renewal timer is in the app's SchedulerRegistry (one @nestjs/schedule instance)",
       );
+      const payoutToken = await checkPayouts(app, { main: fake, payouts }, check);
 
       await app.close();
       closed = true;
@@ -47,11 +50,16 @@ async function main(): Promise<void> {
         fake.counters.cancels === 1 && !fake.isTokenValid(token),
         'app.close() cancels the token',
       );
+      check(
+        payouts.counters.cancels === 1 && !payouts.isTokenValid(payoutToken),
+        'app.close() cancels the payouts token at its own Zum Rails',
+      );
     } finally {
       if (!closed) await app.close();
     }
   } finally {
     await fake.stop();
+    await payouts.stop();
   }
   console.log('consumer: all checks passed');
 }

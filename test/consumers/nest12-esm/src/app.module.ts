@@ -1,7 +1,14 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Injectable, Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { ScheduleModule } from '@nestjs/schedule';
-import { ZumRailsAuthModule, type ZumRailsAuthOptions } from 'nestjs-zumrails-auth';
+import {
+  InjectTokenService,
+  InjectZumRailsHttpService,
+  TokenService,
+  ZumRailsAuthModule,
+  ZumRailsHttpService,
+  type ZumRailsAuthOptions,
+} from 'nestjs-zumrails-auth';
 
 export interface ZumRailsSettings {
   baseUrl: string;
@@ -9,25 +16,50 @@ export interface ZumRailsSettings {
   password: string;
 }
 
-/** Wired the way the README says: ConfigModule + ZumRailsAuthModule.forRootAsync. */
+/** Both accounts in one service: the default one by class, `payouts` by name. */
+@Injectable()
+export class Payments {
+  constructor(
+    readonly tokens: TokenService,
+    @InjectTokenService('payouts') readonly payoutTokens: TokenService,
+    @InjectZumRailsHttpService('payouts') readonly payoutHttp: ZumRailsHttpService,
+  ) {}
+}
+
+/** One account's options from ConfigService, under `key`. */
+function optionsFrom(key: string) {
+  return (config: ConfigService): ZumRailsAuthOptions => ({
+    baseUrl: config.getOrThrow<string>(`${key}.baseUrl`),
+    username: config.getOrThrow<string>(`${key}.username`),
+    password: config.getOrThrow<string>(`${key}.password`),
+  });
+}
+
+/**
+ * Wired the way the README says: ConfigModule + ZumRailsAuthModule.forRootAsync, plus a second,
+ * named account ("Several accounts").
+ */
 @Module({})
 export class AppModule {
-  static register(zumrails: ZumRailsSettings): DynamicModule {
+  static register(zumrails: ZumRailsSettings, payouts: ZumRailsSettings): DynamicModule {
     return {
       module: AppModule,
       imports: [
-        ConfigModule.forRoot({ ignoreEnvFile: true, load: [() => ({ zumrails })] }),
+        ConfigModule.forRoot({ ignoreEnvFile: true, load: [() => ({ zumrails, payouts })] }),
         ScheduleModule.forRoot(),
         ZumRailsAuthModule.forRootAsync({
           imports: [ConfigModule],
           inject: [ConfigService],
-          useFactory: (config: ConfigService): ZumRailsAuthOptions => ({
-            baseUrl: config.getOrThrow<string>('zumrails.baseUrl'),
-            username: config.getOrThrow<string>('zumrails.username'),
-            password: config.getOrThrow<string>('zumrails.password'),
-          }),
+          useFactory: optionsFrom('zumrails'),
+        }),
+        ZumRailsAuthModule.forRootAsync({
+          name: 'payouts',
+          imports: [ConfigModule],
+          inject: [ConfigService],
+          useFactory: optionsFrom('payouts'),
         }),
       ],
+      providers: [Payments],
     };
   }
 }

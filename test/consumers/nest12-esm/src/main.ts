@@ -3,6 +3,7 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { TokenService, ZumRailsHttpService, type ZumRailsTokenStatus } from 'nestjs-zumrails-auth';
 import { FakeZumRails, type FakeZumRailsOptions } from 'nestjs-zumrails-auth/testing';
 import { firstValueFrom } from 'rxjs';
+import { checkPayouts, settingsOf } from './accounts.js';
 import { AppModule } from './app.module.js';
 
 function check(condition: unknown, what: string): asserts condition {
@@ -15,9 +16,10 @@ check(entry.endsWith('/nestjs-zumrails-auth/dist/esm/index.js'), `import loads t
 
 const fakeOptions: FakeZumRailsOptions = { username: 'consumer-user', password: 'consumer-pass' };
 const fake = await FakeZumRails.start(fakeOptions);
+const payouts = await FakeZumRails.start({ username: 'payouts-user', password: 'payouts-pass' });
 try {
   const app = await NestFactory.createApplicationContext(
-    AppModule.register({ baseUrl: fake.url, username: fake.username, password: fake.password }),
+    AppModule.register(settingsOf(fake), settingsOf(payouts)),
     { logger: ['error', 'warn', 'log'] },
   );
   let closed = false;
@@ -39,14 +41,20 @@ try {
       timers.some((name) => name.startsWith('zumrails-auth:')),
       "the renewal timer is in the app's SchedulerRegistry (one @nestjs/schedule instance)",
     );
+    const payoutToken = await checkPayouts(app, { main: fake, payouts }, check);
 
     await app.close();
     closed = true;
     check(fake.counters.cancels === 1 && !fake.isTokenValid(token), 'app.close() cancels the token');
+    check(
+      payouts.counters.cancels === 1 && !payouts.isTokenValid(payoutToken),
+      'app.close() cancels the payouts token at its own Zum Rails',
+    );
   } finally {
     if (!closed) await app.close();
   }
 } finally {
   await fake.stop();
+  await payouts.stop();
 }
 console.log('consumer: all checks passed');
