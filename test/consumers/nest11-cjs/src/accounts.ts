@@ -1,6 +1,12 @@
-import type { INestApplicationContext } from '@nestjs/common';
+import { Module, type INestApplicationContext, type ModuleMetadata } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { getTokenServiceToken, TokenService } from 'nestjs-zumrails-auth';
+import {
+  getTokenServiceToken,
+  TokenService,
+  ZumRailsAuthModule,
+  ZumRailsConfigError,
+} from 'nestjs-zumrails-auth';
 import type { FakeZumRails } from 'nestjs-zumrails-auth/testing';
 import { firstValueFrom } from 'rxjs';
 import { Payments, type ZumRailsSettings } from './app.module';
@@ -38,4 +44,34 @@ export async function checkPayouts(
     'the payouts account has its own renewal timer',
   );
   return token;
+}
+
+/** The field of the ZumRailsConfigError that stops an app with these imports from starting. */
+async function startupErrorField(imports: ModuleMetadata['imports']) {
+  @Module({ imports })
+  class BrokenModule {}
+  try {
+    const app = await NestFactory.createApplicationContext(BrokenModule, {
+      logger: false,
+      abortOnError: false,
+    });
+    await app.close();
+    return 'started';
+  } catch (error) {
+    return error instanceof ZumRailsConfigError ? error.field : String(error);
+  }
+}
+
+/** The startup checks read Nest's scanned modules: prove them on this Nest version. */
+export async function checkAccountErrors(fake: FakeZumRails, check: Check): Promise<void> {
+  const options = { ...settingsOf(fake), startup: 'lazy' as const };
+  const twice = await startupErrorField([
+    ZumRailsAuthModule.forRoot({ name: 'payouts', ...options }),
+    ZumRailsAuthModule.forRoot({ name: 'payouts', ...options }),
+  ]);
+  check(twice === 'name', 'two forRoot with the same name fail the start (ZumRailsConfigError)');
+  @Module({ imports: [ZumRailsAuthModule] })
+  class FeatureModule {}
+  const bare = await startupErrorField([ZumRailsAuthModule.forRoot(options), FeatureModule]);
+  check(bare === 'forRoot', 'a bare ZumRailsAuthModule import fails the start, saying what to write');
 }

@@ -3,7 +3,7 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { TokenService, ZumRailsHttpService, type ZumRailsTokenStatus } from 'nestjs-zumrails-auth';
 import { FakeZumRails, type FakeZumRailsOptions } from 'nestjs-zumrails-auth/testing';
 import { firstValueFrom } from 'rxjs';
-import { checkPayouts, settingsOf } from './accounts.js';
+import { checkAccountErrors, checkPayouts, settingsOf } from './accounts.js';
 import { AppModule } from './app.module.js';
 
 function check(condition: unknown, what: string): asserts condition {
@@ -53,6 +53,7 @@ try {
   } finally {
     if (!closed) await app.close();
   }
+  await checkAccountErrors(fake, check);
 } finally {
   await fake.stop();
   await payouts.stop();
