@@ -1,6 +1,7 @@
 import type { ModuleRef } from '@nestjs/core';
 import { ZumRailsConfigError } from '../errors.js';
 import type { TokenService } from '../token/token.service.js';
+import { DEFAULT_ACCOUNT } from './account-name.js';
 import { getTokenServiceToken } from './account-tokens.js';
 
 /**
@@ -14,8 +15,10 @@ export function findAccountTokens(moduleRef: ModuleRef, account: string): TokenS
   } catch {
     throw new ZumRailsConfigError(
       'account',
-      `no Zum Rails account "${account}" is configured: add ` +
-        `ZumRailsAuthModule.forRoot({ name: '${account}', ... }) or check the spelling`,
+      account === DEFAULT_ACCOUNT
+        ? 'no default account (forRoot without a name) is configured: name the account to use'
+        : `no Zum Rails account "${account}" is configured: add ` +
+            `ZumRailsAuthModule.forRoot({ name: '${account}', ... }) or check the spelling`,
     );
   }
 }

@@ -221,5 +221,8 @@ describe('named accounts through forRootAsync', () => {
     expect(fakes.payouts.isTokenValid(await settlement.payouts.getToken())).toBe(true);
     expect(fakes.collections.isTokenValid(await settlement.collections.getToken())).toBe(true);
     expect(() => app!.get(TokenService)).toThrow(); // no default account configured
+    const health = app.get(ZumRailsHealthIndicator);
+    expect((await health.isHealthy('p', { account: 'payouts' })).p.status).toBe('up');
+    expect(String(await rejectionOf(health.isHealthy()))).toContain('no default account');
   });
 });
