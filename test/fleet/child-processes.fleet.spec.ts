@@ -5,24 +5,12 @@ import { FakeZumRails } from '../../lib/testing/index.js';
 import { ChildReplica } from './support/child/child-replica.js';
 import type { ChildConfig } from './support/child/protocol.js';
 import { RedisServer } from './support/redis-server.js';
-
-/** Polls `condition` every 10 ms; throws after `timeoutMs`. */
-async function waitFor(
-  what: string,
-  condition: () => boolean | Promise<boolean>,
-  timeoutMs: number,
-) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(10);
-  }
-}
+import { until } from '../support/zumrails-assertions.js';
 
 describe('Fleet of child processes on Redis', () => {
   let redis: RedisServer;
   let fake: FakeZumRails;
-  let children: ChildReplica[];
+  let children: ChildReplica[] = [];
 
   beforeEach(async () => {
     redis = await RedisServer.start();
@@ -31,8 +19,8 @@ describe('Fleet of child processes on Redis', () => {
   });
   afterEach(async () => {
     await Promise.all(children.map((child) => child.kill()));
-    await redis.stop();
-    await fake.stop();
+    await redis?.stop();
+    await fake?.stop();
   });
 
   it('another replica renews before expiry when the lease holder dies mid-login; no caller fails', async () => {
@@ -40,7 +28,7 @@ describe('Fleet of child processes on Redis', () => {
       fakeUrl: fake.url,
       username: fake.username,
       password: fake.password,
-      redisPort: redis.port,
+      redis: redis.connection(),
       callEveryMs: 50,
       // Lease TTL = requestTimeoutMs + 2 × storeTimeoutMs (default 250) + 250 ms = 1.45 s.
       options: { startup: 'background', requestTimeoutMs: 700 },
@@ -50,7 +38,7 @@ describe('Fleet of child processes on Redis', () => {
 
     // The next login, whoever makes it, hangs: that replica holds the lease and never answers.
     fake.failLogin({ kind: 'hang' });
-    await waitFor('the hung login', () => fake.counters.failedLogins === 1, 8_000);
+    await until(() => fake.counters.failedLogins === 1, 8_000, 'the hung login');
     const keys = storeKeys(fake.url, fake.username);
     const inspector = redis.client();
     const holder = await inspector.get(keys.lease);
@@ -64,7 +52,7 @@ describe('Fleet of child processes on Redis', () => {
     await victim!.kill();
 
     // A survivor takes over once the dead holder's lease lapses, while the token is still valid.
-    await waitFor('the takeover login', () => fake.counters.logins > loginsBefore, 4_000);
+    await until(() => fake.counters.logins > loginsBefore, 4_000, 'the takeover login');
     expect(fake.isTokenValid(current.token)).toBe(true);
     expect(Date.now() - killedAt).toBeGreaterThan(500); // it did wait for the lease to lapse
     expect(fake.counters.logins).toBe(loginsBefore + 1);

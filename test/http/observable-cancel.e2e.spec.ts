@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from '@jest/globals';
 import { isCancel, type CancelToken } from 'axios';
 import { firstValueFrom } from 'rxjs';
 import { ZumRailsHttpError } from '../../lib/index.js';
-import { rejectionOf } from '../support/zumrails-assertions.js';
+import { rejectionOf, until } from '../support/zumrails-assertions.js';
 import { useFakeZumRails } from '../support/fake-fixture.js';
 import type { AuthApp } from '../support/auth-app.js';
 
@@ -18,10 +18,6 @@ beforeEach(async () => {
     return config;
   });
 });
-
-async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
-}
 
 describe('ZumRailsHttpService Observables', () => {
   it('cancel the request when the subscriber unsubscribes before the answer', async () => {

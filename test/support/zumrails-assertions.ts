@@ -18,11 +18,18 @@ export function secretsOf(fake: FakeZumRails): string[] {
   return [...fake.issuedTokens(), fake.password];
 }
 
-/** Polls `condition` every 10 ms; throws after `timeoutMs`. */
-export async function until(condition: () => boolean, timeoutMs = 3_000): Promise<void> {
+/**
+ * The one wait of the suite: polls `condition` (sync or async) every 10 ms and throws, naming
+ * `what`, once `timeoutMs` passed. Waits for an event instead of sleeping a wall-clock margin.
+ */
+export async function until(
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs = 3_000,
+  what = 'condition',
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`${what}: not met within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }

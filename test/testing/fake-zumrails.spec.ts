@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { request as httpRequest } from 'node:http';
 import { FakeZumRails } from '../../lib/testing/index.js';
 import type { FakeZumRailsOptions } from '../../lib/testing/index.js';
+import { until } from '../support/zumrails-assertions.js';
 
 interface Answer {
   status: number;
@@ -72,15 +73,6 @@ function rawRequest(path: string, method = 'POST'): Promise<NodeJS.ErrnoExceptio
     req.on('error', resolve);
     req.end('{}');
   });
-}
-
-/** Polls `condition` every 5 ms; fails after 1 s. */
-async function until(condition: () => boolean): Promise<void> {
-  const deadline = Date.now() + 1000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met within 1 s');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }
 
 beforeEach(async () => {
