@@ -12,7 +12,7 @@ import { replicaOptions, startReplica, type Replica } from './support/replica.js
 describe('Fleet on Redis: the token record at rest', () => {
   let redis: RedisServer;
   let fake: FakeZumRails;
-  let replicas: Replica[];
+  let replicas: Replica[] = [];
   const logs = new LogCapture();
 
   beforeEach(async () => {
@@ -22,8 +22,8 @@ describe('Fleet on Redis: the token record at rest', () => {
   });
   afterEach(async () => {
     for (const replica of replicas) await replica.app.close();
-    await redis.stop();
-    await fake.stop();
+    await redis?.stop();
+    await fake?.stop();
   });
 
   async function boot(storeEncryptionKey?: string): Promise<Replica> {

@@ -10,7 +10,7 @@ import { callContinuously, replicaOptions, startReplica, type Replica } from './
 describe('Fleet on Redis: Redis goes away and comes back', () => {
   let redis: RedisServer;
   let fake: FakeZumRails;
-  let replicas: Replica[];
+  let replicas: Replica[] = [];
   const logs = new LogCapture();
 
   beforeEach(async () => {
@@ -20,8 +20,8 @@ describe('Fleet on Redis: Redis goes away and comes back', () => {
   });
   afterEach(async () => {
     for (const replica of replicas) await replica.app.close();
-    await redis.stop();
-    await fake.stop();
+    await redis?.stop();
+    await fake?.stop();
   });
 
   it('fails no caller while Redis is down, degrades to per-process tokens, and shares through Redis again after it restarts', async () => {

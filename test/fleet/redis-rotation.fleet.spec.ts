@@ -12,7 +12,7 @@ const SLOWEST_ROTATION_MS = 1_500;
 
 describe('Fleet on Redis: 5 replicas in separate Nest apps', () => {
   let redis: RedisServer;
-  let fake: FakeZumRails | undefined;
+  let fake: FakeZumRails;
   const replicas: Replica[] = [];
   const logs = new LogCapture();
 
@@ -24,7 +24,7 @@ describe('Fleet on Redis: 5 replicas in separate Nest apps', () => {
     await fake?.stop();
   });
   afterAll(async () => {
-    await redis.stop();
+    await redis?.stop();
   });
 
   function options(overrides: Partial<ZumRailsAuthOptions> = {}): ZumRailsAuthOptions {
