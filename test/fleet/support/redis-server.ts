@@ -1,42 +1,51 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { Redis, type RedisOptions } from 'ioredis';
-
-/** `redis-server` from PATH, or `REDIS_SERVER`. `.ci/run` installs it when missing. */
-const BINARY = process.env.REDIS_SERVER ?? 'redis-server';
-const READY = /Ready to accept connections/;
-const MISSING = `${BINARY} not found: install it (apt-get install -y redis-server) or set REDIS_SERVER`;
+import { freePort } from './free-port.js';
+import { launchOnFreePort, RedisProcess } from './redis-process.js';
+import { RedisProxy } from './redis-proxy.js';
+import { testRedisTarget } from './test-redis.js';
+import { deleteKeysWithPrefix, urlOptions } from './redis-url.js';
 
 /**
- * A real, throw-away `redis-server` on a free loopback port: no persistence, stopped by
- * `stop()`. `restart()` brings it back, empty, on the same port.
+ * The Redis of one fleet suite, as global-setup.ts chose it: a throw-away `redis-server` on a
+ * free loopback port (no persistence), or ZUMRAILS_TEST_REDIS_URL behind a loopback proxy with
+ * a key prefix of its own. `kill()` is an outage; `restart()` brings it back, empty, on the same
+ * port; `stop()` leaves nothing behind (on a shared Redis: deletes only this suite's keys).
  */
 export class RedisServer {
-  private process?: ChildProcess;
   private readonly clients: Redis[] = [];
 
-  private constructor(readonly port: number) {}
+  private constructor(
+    private readonly backend: ProcessBackend | ProxyBackend,
+    /** The loopback port clients connect to. */
+    readonly port: number,
+  ) {}
 
+  /** @throws at once, naming the three ways to get a Redis, when the run has none */
   static async start(): Promise<RedisServer> {
-    let lastError: unknown;
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const server = new RedisServer(await freePort());
-      try {
-        await server.launch();
-        return server;
-      } catch (error) {
-        lastError = error; // most likely the port was taken in between; try another one
-      }
+    const target = testRedisTarget();
+    if (target.kind === 'binary') {
+      const process = await launchOnFreePort(
+        async () => new RedisProcess(target.binary, await freePort()),
+      );
+      return new RedisServer({ kind: 'process', process }, process.port);
     }
-    throw lastError;
+    const connection = { ...urlOptions(target.url), keyPrefix: target.keyPrefix };
+    const proxy = new RedisProxy({ host: connection.host!, port: connection.port! });
+    await proxy.listen();
+    return new RedisServer({ kind: 'proxy', proxy, connection }, proxy.port);
+  }
+
+  /** Plain, JSON-serialisable options to reach this Redis (for child processes). */
+  connection(): RedisOptions {
+    const base = { host: '127.0.0.1', port: this.port };
+    if (this.backend.kind === 'process') return base;
+    return { ...this.backend.connection, ...base };
   }
 
   /** A client that reconnects every 100 ms, so tests see recovery quickly. Quit by `stop()`. */
   client(options: RedisOptions = {}): Redis {
     const client = new Redis({
-      host: '127.0.0.1',
-      port: this.port,
+      ...this.connection(),
       retryStrategy: () => 100,
       maxRetriesPerRequest: 1,
       ...options,
@@ -46,73 +55,26 @@ export class RedisServer {
     return client;
   }
 
-  /** Kills the server (SIGKILL: an outage, not a clean shutdown). Clients stay. */
+  /** An outage: SIGKILL the server, or drop every connection through the proxy. Clients stay. */
   async kill(): Promise<void> {
-    await this.terminate('SIGKILL');
+    if (this.backend.kind === 'process') await this.backend.process.terminate('SIGKILL');
+    else await this.backend.proxy.kill();
   }
 
   async restart(): Promise<void> {
-    await this.launch();
+    if (this.backend.kind === 'process') return this.backend.process.launch();
+    await deleteKeysWithPrefix(this.backend.connection); // empty, like a fresh server
+    await this.backend.proxy.listen();
   }
 
-  /** Disconnects every client and stops the server. Idempotent. */
+  /** Disconnects every client and stops the server (or deletes this suite's keys). Idempotent. */
   async stop(): Promise<void> {
     for (const client of this.clients.splice(0)) client.disconnect();
-    await this.terminate('SIGTERM');
-  }
-
-  private launch(): Promise<void> {
-    const args = ['--port', String(this.port), '--bind', '127.0.0.1'];
-    args.push('--save', '', '--appendonly', 'no', '--dir', tmpdir());
-    const child = spawn(BINARY, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    this.process = child;
-    return new Promise<void>((resolve, reject) => {
-      let output = '';
-      const settle = (error?: Error) => {
-        clearTimeout(timer);
-        child.off('exit', onExit);
-        child.stdout!.off('data', onData);
-        if (!error) return resolve();
-        child.kill('SIGKILL');
-        reject(error);
-      };
-      const onExit = (code: number | null) =>
-        settle(new Error(`redis-server exited (${code}):\n${output}`));
-      const onData = (chunk: Buffer) => {
-        output += chunk.toString();
-        if (READY.test(output)) settle();
-      };
-      const timer = setTimeout(
-        () => settle(new Error(`redis-server not ready:\n${output}`)),
-        5_000,
-      );
-      child.once('error', (error: NodeJS.ErrnoException) =>
-        settle(error.code === 'ENOENT' ? new Error(MISSING) : error),
-      );
-      child.on('exit', onExit);
-      child.stdout!.on('data', onData);
-      child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    });
-  }
-
-  private async terminate(signal: NodeJS.Signals): Promise<void> {
-    const child = this.process;
-    this.process = undefined;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill(signal);
-    await exited;
+    if (this.backend.kind === 'process') return this.backend.process.terminate('SIGTERM');
+    await this.backend.proxy.kill();
+    await deleteKeysWithPrefix(this.backend.connection);
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
+type ProcessBackend = { kind: 'process'; process: RedisProcess };
+type ProxyBackend = { kind: 'proxy'; proxy: RedisProxy; connection: RedisOptions };

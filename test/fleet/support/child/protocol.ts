@@ -1,3 +1,4 @@
+import type { RedisOptions } from 'ioredis';
 import type { ZumRailsAuthOptions } from '../../../../lib/index.js';
 
 /** What the parent passes to a child replica (as JSON in FLEET_CHILD_CONFIG). */
@@ -5,7 +6,8 @@ export interface ChildConfig {
   fakeUrl: string;
   username: string;
   password: string;
-  redisPort: number;
+  /** Plain ioredis options (host, port, keyPrefix...) from RedisServer.connection(). */
+  redis: RedisOptions;
   callEveryMs: number;
   /** JSON-serialisable module options (no store, no clock). */
   options: Partial<ZumRailsAuthOptions>;

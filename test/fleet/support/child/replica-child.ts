@@ -15,8 +15,7 @@ const send = (message: ChildMessage) => process.send?.(message);
 process.on('disconnect', () => process.exit(0)); // the parent went away: never linger
 
 const redis = new Redis({
-  host: '127.0.0.1',
-  port: config.redisPort,
+  ...config.redis,
   retryStrategy: () => 100,
   maxRetriesPerRequest: 1,
 });
