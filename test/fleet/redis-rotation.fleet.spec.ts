@@ -8,7 +8,8 @@ import { callContinuously, replicaOptions, startReplica, type Replica } from './
 
 /** 3-s tokens are renewed 1.5 s before expiry minus up to 0.3 s of jitter: every 1.2–1.5 s. */
 const FASTEST_ROTATION_MS = 1_200;
-const SLOWEST_ROTATION_MS = 1_500;
+/** A late timer (a loaded machine) only slows rotation down, but a token never outlives 3 s. */
+const TOKEN_LIFETIME_MS = 3_000;
 
 describe('Fleet on Redis: 5 replicas in separate Nest apps', () => {
   let redis: RedisServer;
@@ -73,7 +74,7 @@ describe('Fleet on Redis: 5 replicas in separate Nest apps', () => {
     // One login per rotation (+1 for the first token, +1 of slack for a lease race); 5
     // independent replicas would make about 5 times as many.
     expect(logins).toBeLessThanOrEqual(Math.floor(elapsed / FASTEST_ROTATION_MS) + 2);
-    expect(logins).toBeGreaterThanOrEqual(Math.floor(elapsed / SLOWEST_ROTATION_MS));
+    expect(logins).toBeGreaterThanOrEqual(Math.floor(elapsed / TOKEN_LIFETIME_MS));
     const perReplica = replicas.map((replica) => replica.logins());
     expect(perReplica.reduce((sum, count) => sum + count, 0)).toBe(logins);
     expect(replicas.reduce((sum, replica) => sum + replica.adoptions(), 0)).toBeGreaterThan(

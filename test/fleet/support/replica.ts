@@ -34,6 +34,9 @@ export function replicaOptions(
     startup: 'background',
     requestTimeoutMs: 1_000,
     tokenWaitTimeoutMs: 5_000,
+    // Outage suites cut Redis (ioredis then fails fast); a store call merely slowed by a loaded
+    // machine must not count as an outage and make a replica log in alone.
+    storeTimeoutMs: 1_000,
     ...overrides,
   });
 }
