@@ -25,18 +25,18 @@ export interface Replica {
   adoptions(): number;
 }
 
-/** Options for a replica against the fake: background start, short timeouts for tests. */
+/** Options for a replica against the fake: background start, timeouts that tolerate load. */
 export function replicaOptions(
   fake: FakeZumRails,
   overrides: Partial<ZumRailsAuthOptions> = {},
 ): ZumRailsAuthOptions {
   return fakeOptions(fake, {
     startup: 'background',
-    requestTimeoutMs: 1_000,
-    tokenWaitTimeoutMs: 5_000,
-    // Outage suites cut Redis (ioredis then fails fast); a store call merely slowed by a loaded
-    // machine must not count as an outage and make a replica log in alone.
+    // Generous for loopback: a login or store call merely slowed by a loaded machine must not
+    // count as an outage (outage suites cut Redis, and ioredis then fails fast).
+    requestTimeoutMs: 3_000,
     storeTimeoutMs: 1_000,
+    tokenWaitTimeoutMs: 5_000,
     ...overrides,
   });
 }
