@@ -33,7 +33,7 @@ describe('Fleet of child processes on Redis', () => {
       // Lease TTL = requestTimeoutMs + 2 × storeTimeoutMs (default 250) + 250 ms = 1.45 s.
       options: { startup: 'background', requestTimeoutMs: 700 },
     };
-    children = await Promise.all([1, 2, 3].map(() => ChildReplica.start(config, 30_000)));
+    children = await Promise.all([1, 2, 3].map(() => ChildReplica.start(config, 45_000)));
     expect(new Set(children.map((child) => child.firstToken)).size).toBe(1);
 
     // The next login, whoever makes it, hangs: that replica holds the lease and never answers.
@@ -72,5 +72,5 @@ describe('Fleet of child processes on Redis', () => {
     // Every survivor moved to the renewed token: one login for the fleet.
     expect(new Set(renewals.map((events) => events.at(-1)?.fingerprint)).size).toBe(1);
     expect(fake.counters.logins).toBe(loginsBefore + 1);
-  }, 60_000);
+  }, 90_000);
 });

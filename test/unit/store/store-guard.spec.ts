@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
 import { InMemoryTokenStore } from '../../../lib/store/in-memory-token.store.js';
 import { StoreGuard } from '../../../lib/store/store-guard.js';
 import { LogCapture } from '../../support/log-capture.js';
@@ -21,11 +21,21 @@ describe('StoreGuard', () => {
   it('turns a slow call into a failure within the bound and warns once', async () => {
     const logs = new LogCapture();
     const guard = new StoreGuard(new InMemoryTokenStore(), 50, true, logs);
-    const started = Date.now();
     const never = () => new Promise<never>(() => undefined);
-    expect(await guard.run('get', never)).toEqual({ ok: false });
-    expect(Date.now() - started).toBeLessThan(500);
-    expect(await guard.run('get', never)).toEqual({ ok: false });
+    jest.useFakeTimers();
+    try {
+      let outcome: unknown;
+      void guard.run('get', never).then((value) => (outcome = value));
+      await jest.advanceTimersByTimeAsync(49);
+      expect(outcome).toBeUndefined(); // still within its 50 ms
+      await jest.advanceTimersByTimeAsync(1);
+      expect(outcome).toEqual({ ok: false }); // failed exactly at the bound
+      const second = guard.run('get', never);
+      await jest.advanceTimersByTimeAsync(50);
+      expect(await second).toEqual({ ok: false });
+    } finally {
+      jest.useRealTimers();
+    }
     expect(guard.state).toBe('degraded');
     expect(logs.lines).toEqual([
       {
