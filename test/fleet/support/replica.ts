@@ -35,7 +35,7 @@ export function replicaOptions(
     // Generous for loopback: a login or store call merely slowed by a loaded machine must not
     // count as an outage (outage suites cut Redis, and ioredis then fails fast).
     requestTimeoutMs: 3_000,
-    storeTimeoutMs: 1_000,
+    storeTimeoutMs: 3_000,
     tokenWaitTimeoutMs: 5_000,
     ...overrides,
   });
