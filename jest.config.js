@@ -18,7 +18,7 @@ export default {
   globalSetup: '<rootDir>/test/setup/global-setup.mjs',
   globalTeardown: '<rootDir>/test/setup/global-teardown.mjs',
   testTimeout: 20000,
-  // Most suites wait on real timers and sockets, not the CPU: one worker per core and a half
-  // overlaps those waits (the whole run takes half the time on 2 cores).
-  maxWorkers: '150%',
+  // Most suites wait on real timers and sockets, not the CPU: one worker per core (Jest's
+  // default leaves one core idle) overlaps those waits, about halving the run on 2 cores.
+  maxWorkers: '100%',
 };
