@@ -55,3 +55,17 @@ export type {
   ZumRailsHealthDetails,
   ZumRailsHealthResult,
 } from './health/zumrails-health.types.js';
+export { verifyZumRailsSignature, ZUMRAILS_SIGNATURE_HEADER } from './webhooks/verify-signature.js';
+export { ZumRailsWebhookGuard } from './webhooks/zumrails-webhook.guard.js';
+export { ZumRailsWebhookEvent } from './webhooks/zumrails-webhook-event.decorator.js';
+export { ZumRailsWebhookModule } from './webhooks/zumrails-webhook.module.js';
+export type {
+  ZUMRAILS_WEBHOOK_ASYNC_OPTIONS_TYPE as ZumRailsWebhookModuleAsyncOptions,
+  ZumRailsWebhookModuleOptions,
+  ZumRailsWebhookOptionsFactory,
+} from './webhooks/zumrails-webhook.definition.js';
+export type {
+  ZumRailsWebhookData,
+  ZumRailsWebhookEventName,
+  ZumRailsWebhookType,
+} from './webhooks/zumrails-webhook.types.js';

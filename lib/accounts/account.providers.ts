@@ -2,12 +2,17 @@ import type { InjectionToken, Provider } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
 import { ZumRailsHealthIndicator } from '../health/zumrails-health.indicator.js';
 import { zumRailsHttpServiceProvider } from '../http/zumrails-http.providers.js';
+import { ModuleLogger } from '../logging/module-logger.js';
 import { TokenEventLogger } from '../logging/token-event-logger.js';
 import { TokenMetrics } from '../metrics/token-metrics.js';
 import { AuthorizeClient } from '../token/authorize.client.js';
 import { TokenAcquirer } from '../token/token-acquirer.js';
 import { TokenService } from '../token/token.service.js';
 import { ZumRailsTransport } from '../transport/zumrails-transport.js';
+import {
+  authWebhookExports,
+  authWebhookSecretsProvider,
+} from '../webhooks/auth-webhook-secrets.provider.js';
 import { ACCOUNT_TOKEN_SERVICE, ZUMRAILS_ACCOUNT } from '../zumrails-auth.constants.js';
 import {
   clockProvider,
@@ -48,6 +53,7 @@ export function createAccountProviders(account: string): Provider[] {
     TokenMetrics,
     zumRailsHttpServiceProvider(getZumRailsHttpServiceToken(account)),
     ZumRailsHealthIndicator,
+    authWebhookSecretsProvider(account),
   ];
 }
 
@@ -57,5 +63,7 @@ export function accountExports(account: string): InjectionToken[] {
     getTokenServiceToken(account),
     getZumRailsHttpServiceToken(account),
     ZumRailsHealthIndicator,
+    // For ZumRailsWebhookGuard in the app's controllers (default account only).
+    ...authWebhookExports(account, ModuleLogger),
   ];
 }

@@ -33,6 +33,7 @@ export const KNOWN_OPTIONS: KeysOf<ZumRailsAuthOptions> = {
   logger: true,
   transport: true,
   meterProvider: true,
+  webhookSecret: true,
 };
 
 /** Keys of `T`, checked at compile time like `KNOWN_OPTIONS`. */

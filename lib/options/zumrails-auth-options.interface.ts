@@ -127,6 +127,13 @@ export interface ZumRailsAuthOptions {
    * optional peer is installed, else no metrics (and no cost).
    */
   meterProvider?: ZumRailsMeterProvider;
+  /**
+   * The Webhook Secret from the portal (Settings > Webhook & API settings) that
+   * `ZumRailsWebhookGuard` checks incoming webhooks against, or several while rotating (newest
+   * first; any of them is accepted). Never logged. Default: none (the guard refuses to start
+   * without a secret here or in `ZumRailsWebhookModule`).
+   */
+  webhookSecret?: string | readonly string[];
 }
 
 /** Options after validation and defaults: every field is set. */

@@ -7,6 +7,7 @@ import { validateFault } from './faults.js';
 import { FakeZumRailsHandler } from './handler.js';
 import { normalizeRoute } from './routes.js';
 import type { FakeZumRailsKeyPair, TestCertificateAuthority } from './test-certificates.js';
+import { sendWebhook, type SendWebhookOptions, type WebhookDelivery } from './send-webhook.js';
 import type {
   FakeZumRailsCounters,
   FakeZumRailsOptions,
@@ -191,6 +192,17 @@ export class FakeZumRails {
   /** Whether `token` was issued here and is neither expired nor revoked now. */
   isTokenValid(token: string): boolean {
     return this.handler.tokens.check(token, this.handler.clock.now()) === 'valid';
+  }
+
+  /**
+   * POSTs a webhook to your app as Zum Rails would: `event` as JSON (a string or Buffer is sent
+   * byte for byte), signed with `options.secret` in the `zumrails-signature` header, or with
+   * `options.signature` instead (a deliberately wrong one; `false`: no header).
+   * Resolves with the app's answer, whatever its status.
+   * @throws {Error} (rejects) when the app cannot be reached or does not answer within `timeoutMs`.
+   */
+  sendWebhook(url: string, event: unknown, options: SendWebhookOptions): Promise<WebhookDelivery> {
+    return sendWebhook(url, event, options);
   }
 
   /** Zeroes counters, forgets recorded requests and drops faults; tokens stay as they are. */

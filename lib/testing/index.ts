@@ -9,3 +9,4 @@ export type {
   ZumRailsFault,
 } from './types.js';
 export type { FakeZumRailsKeyPair } from './test-certificates.js';
+export type { SendWebhookOptions, WebhookDelivery } from './send-webhook.js';

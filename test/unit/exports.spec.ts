@@ -11,6 +11,7 @@ describe('public exports', () => {
       'RedisTokenStore',
       'TokenService',
       'ZUMRAILS_ENVIRONMENTS',
+      'ZUMRAILS_SIGNATURE_HEADER',
       'ZumRailsAuthError',
       'ZumRailsAuthModule',
       'ZumRailsBadResponseError',
@@ -23,9 +24,13 @@ describe('public exports', () => {
       'ZumRailsShutDownError',
       'ZumRailsTokenUnavailableError',
       'ZumRailsUnavailableError',
+      'ZumRailsWebhookEvent',
+      'ZumRailsWebhookGuard',
+      'ZumRailsWebhookModule',
       'attachZumRailsAuth',
       'getTokenServiceToken',
       'getZumRailsHttpServiceToken',
+      'verifyZumRailsSignature',
     ]);
   });
 

@@ -1,0 +1,35 @@
+import type { InjectionToken, Provider } from '@nestjs/common';
+import { DEFAULT_ACCOUNT } from '../accounts/account-name.js';
+import { ZumRailsConfigError } from '../errors.js';
+import type { ZumRailsAuthOptions } from '../options/zumrails-auth-options.interface.js';
+import { ZUMRAILS_AUTH_OPTIONS } from '../zumrails-auth.constants.js';
+import { resolveWebhookSecrets } from './webhook-secrets.js';
+import { AUTH_MODULE_WEBHOOK_SECRETS } from './zumrails-webhook.constants.js';
+
+/**
+ * Validates `webhookSecret` once, at module init (empty when the option is absent: the app may
+ * not receive webhooks, or configure them in `ZumRailsWebhookModule`). Only the default
+ * account's secret reaches `ZumRailsWebhookGuard`, so a named account refuses the option rather
+ * than ignore it.
+ */
+export function authWebhookSecretsProvider(account: string): Provider {
+  return {
+    provide: AUTH_MODULE_WEBHOOK_SECRETS,
+    useFactory: (options: ZumRailsAuthOptions | undefined) => {
+      if (account !== DEFAULT_ACCOUNT && options?.webhookSecret !== undefined) {
+        throw new ZumRailsConfigError(
+          'webhookSecret',
+          `is read from the default account only, not from "${account}": set it on the account ` +
+            'without a name, or in ZumRailsWebhookModule.forRoot({ secret })',
+        );
+      }
+      return resolveWebhookSecrets(options?.webhookSecret, 'webhookSecret');
+    },
+    inject: [ZUMRAILS_AUTH_OPTIONS],
+  };
+}
+
+/** What the default account exports for the guard: its secret(s), and its logger. */
+export function authWebhookExports(account: string, logger: InjectionToken): InjectionToken[] {
+  return account === DEFAULT_ACCOUNT ? [AUTH_MODULE_WEBHOOK_SECRETS, logger] : [];
+}

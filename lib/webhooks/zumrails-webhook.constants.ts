@@ -1,0 +1,5 @@
+/** DI token of the `WebhookSecrets` from `ZumRailsAuthModule`'s `webhookSecret` option. */
+export const AUTH_MODULE_WEBHOOK_SECRETS = Symbol('ZUMRAILS_AUTH_WEBHOOK_SECRETS');
+
+/** DI token of the `WebhookSecrets` of `ZumRailsWebhookModule.forRoot({ secret })`. */
+export const WEBHOOK_MODULE_SECRETS = Symbol('ZUMRAILS_WEBHOOK_MODULE_SECRETS');

@@ -1,0 +1,140 @@
+import {
+  Inject,
+  Injectable,
+  InternalServerErrorException,
+  Optional,
+  UnauthorizedException,
+  type CanActivate,
+  type ExecutionContext,
+} from '@nestjs/common';
+import { ZumRailsConfigError } from '../errors.js';
+import { logRecord } from '../logging/log-record.js';
+import { ModuleLogger } from '../logging/module-logger.js';
+import { LOG_CONTEXT } from '../zumrails-auth.constants.js';
+import { verifyZumRailsSignature } from './verify-signature.js';
+import type { WebhookSecrets } from './webhook-secrets.js';
+import {
+  isJsonBodyWithoutRawBytes,
+  markVerified,
+  rawBodyOf,
+  routeOf,
+  signatureOf,
+  type WebhookRequest,
+} from './webhook-request.js';
+import {
+  AUTH_MODULE_WEBHOOK_SECRETS,
+  WEBHOOK_MODULE_SECRETS,
+} from './zumrails-webhook.constants.js';
+
+/** Says exactly what to add; logged once per guard, however many requests fail for it. */
+export const RAW_BODY_MISSING_MESSAGE =
+  'ZumRailsWebhookGuard needs the raw request body to verify webhook signatures, and this app ' +
+  'does not keep it: create the app with NestFactory.create(AppModule, { rawBody: true }) ' +
+  '(in tests: moduleRef.createNestApplication({ rawBody: true })). ' +
+  'Webhooks answer 500 until then.';
+
+/**
+ * Lets a request through only when its `zumrails-signature` header is the HMAC-SHA256 of the
+ * raw body under the configured webhook secret (any of them, while rotating). Otherwise:
+ * 401 with a generic body and one warning line (never the signature or the secret).
+ *
+ * The secret comes from `ZumRailsAuthModule`'s `webhookSecret` option or from
+ * `ZumRailsWebhookModule.forRoot({ secret })`, whichever the controller's module sees.
+ * Needs `NestFactory.create(AppModule, { rawBody: true })`; without it every webhook answers
+ * 500 and one error line says what to add.
+ *
+ * ```ts
+ * @Post('webhooks/zumrails')
+ * @UseGuards(ZumRailsWebhookGuard)
+ * handle(@ZumRailsWebhookEvent() event: ZumRailsWebhookEvent) { ... }
+ * ```
+ * @throws ZumRailsConfigError at app start when no secret, or a secret in both places, is configured.
+ */
+@Injectable()
+export class ZumRailsWebhookGuard implements CanActivate {
+  /** Kept wrapped: `util.inspect(guard)` must not show the secrets. */
+  private readonly secrets: WebhookSecrets;
+  private rawBodyProblemLogged = false;
+
+  constructor(
+    @Optional() @Inject(AUTH_MODULE_WEBHOOK_SECRETS) fromAuthModule?: WebhookSecrets,
+    @Optional() @Inject(WEBHOOK_MODULE_SECRETS) fromWebhookModule?: WebhookSecrets,
+    /** ZumRailsAuthModule's (its `logger` option), when the controller's module sees it. */
+    @Optional() private readonly logger: ModuleLogger = ModuleLogger.from(undefined, LOG_CONTEXT),
+  ) {
+    this.secrets = pickSecrets(fromAuthModule, fromWebhookModule);
+  }
+
+  /**
+   * @throws UnauthorizedException (401) on a missing or wrong signature.
+   * @throws InternalServerErrorException (500) when the app keeps no raw body.
+   */
+  canActivate(context: ExecutionContext): boolean {
+    const request = context.switchToHttp().getRequest<WebhookRequest>();
+    const body = rawBodyOf(request);
+    if (body === undefined && isJsonBodyWithoutRawBytes(request)) {
+      this.reportMissingRawBody();
+      throw new InternalServerErrorException();
+    }
+    const signature = signatureOf(request);
+    if (body === undefined || !verifyZumRailsSignature(body, signature, this.secrets.values)) {
+      const reason = rejection(body, signature);
+      this.logger.warn(
+        logRecord(
+          'webhook-rejected',
+          `Rejected a Zum Rails webhook on ${routeOf(request)}: ${reason.text}`,
+          {
+            route: routeOf(request),
+            reason: reason.code,
+          },
+        ),
+      );
+      throw new UnauthorizedException();
+    }
+    markVerified(request, body);
+    return true;
+  }
+
+  private reportMissingRawBody(): void {
+    if (this.rawBodyProblemLogged) return;
+    this.rawBodyProblemLogged = true;
+    this.logger.error(logRecord('webhook-raw-body-missing', RAW_BODY_MISSING_MESSAGE));
+  }
+}
+
+function pickSecrets(
+  fromAuthModule: WebhookSecrets | undefined,
+  fromWebhookModule: WebhookSecrets | undefined,
+): WebhookSecrets {
+  const auth = fromAuthModule?.configured === true;
+  const own = fromWebhookModule?.configured === true;
+  if (auth && own) {
+    throw new ZumRailsConfigError(
+      'webhookSecret',
+      'the webhook secret is set both in ZumRailsAuthModule (webhookSecret) and in ZumRailsWebhookModule: keep one',
+    );
+  }
+  const secrets = own ? fromWebhookModule : auth ? fromAuthModule : undefined;
+  if (!secrets) {
+    throw new ZumRailsConfigError(
+      'webhookSecret',
+      'ZumRailsWebhookGuard has no webhook secret: set webhookSecret in ZumRailsAuthModule options, ' +
+        "or import ZumRailsWebhookModule.forRoot({ secret }) where the guard's controller can see it (isGlobal: true)",
+    );
+  }
+  return secrets;
+}
+
+function rejection(
+  body: Buffer | undefined,
+  signature: string | undefined,
+): { code: string; text: string } {
+  if (body === undefined) return { code: 'no-body', text: 'no JSON body' };
+  if (signature === undefined) {
+    return { code: 'no-signature', text: 'no zumrails-signature header' };
+  }
+  return {
+    code: 'bad-signature',
+    text: 'the signature does not match (wrong webhook secret, or the body was altered)',
+  };
+}

@@ -1,0 +1,47 @@
+import { Module } from '@nestjs/common';
+import { ZumRailsConfigError } from '../errors.js';
+import { resolveWebhookSecrets } from './webhook-secrets.js';
+import { WEBHOOK_MODULE_SECRETS } from './zumrails-webhook.constants.js';
+import {
+  ZUMRAILS_WEBHOOK_OPTIONS,
+  ZumRailsWebhookConfigurableModule,
+  type ZumRailsWebhookModuleOptions,
+} from './zumrails-webhook.definition.js';
+
+const FIELD = 'ZumRailsWebhookModule.secret';
+
+/**
+ * The webhook secret(s) for `ZumRailsWebhookGuard`, for apps that receive Zum Rails webhooks
+ * without `ZumRailsAuthModule` (or prefer to configure them apart). Give the secret here or in
+ * `ZumRailsAuthModule`'s `webhookSecret`, not both.
+ *
+ * ```ts
+ * ZumRailsWebhookModule.forRootAsync({
+ *   isGlobal: true,
+ *   imports: [ConfigModule],
+ *   inject: [ConfigService],
+ *   useFactory: (config: ConfigService) => ({ secret: config.getOrThrow('ZUMRAILS_WEBHOOK_SECRET') }),
+ * })
+ * ```
+ * @throws ZumRailsConfigError at module init when the secret is missing or invalid.
+ */
+@Module({
+  providers: [
+    {
+      provide: WEBHOOK_MODULE_SECRETS,
+      useFactory: (options: ZumRailsWebhookModuleOptions | undefined) => {
+        const secrets = resolveWebhookSecrets(options?.secret, FIELD);
+        if (!secrets.configured) {
+          throw new ZumRailsConfigError(
+            FIELD,
+            'is required: ZumRailsWebhookModule needs { secret }',
+          );
+        }
+        return secrets;
+      },
+      inject: [ZUMRAILS_WEBHOOK_OPTIONS],
+    },
+  ],
+  exports: [WEBHOOK_MODULE_SECRETS],
+})
+export class ZumRailsWebhookModule extends ZumRailsWebhookConfigurableModule {}
