@@ -8,6 +8,7 @@ import { validateEnv, type SampleEnv } from './config/env.validation.js';
 import { PAYOUTS, zumRailsOptionsFrom } from './config/zumrails.config.js';
 import { HealthController } from './health/health.controller.js';
 import { SessionController } from './session/session.controller.js';
+import { WebhooksController } from './webhooks/webhooks.controller.js';
 import { WalletsModule } from './wallets/wallets.module.js';
 import { ZumRailsExceptionFilter } from './zumrails-exception.filter.js';
 
@@ -35,7 +36,7 @@ import { ZumRailsExceptionFilter } from './zumrails-exception.filter.js';
     TerminusModule,
     WalletsModule,
   ],
-  controllers: [SessionController, HealthController],
+  controllers: [SessionController, HealthController, WebhooksController],
   providers: [{ provide: APP_FILTER, useClass: ZumRailsExceptionFilter }],
 })
 export class AppModule {}

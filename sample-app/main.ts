@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -40,13 +41,16 @@ async function listen(app: INestApplication, port: number): Promise<void> {
 async function bootstrap(): Promise<void> {
   if (existsSync(ENV_FILE)) process.loadEnvFile(ENV_FILE);
   // The default account (ZUMRAILS_*) and the named account `payouts` (ZUMRAILS_PAYOUTS_*).
-  const fakes = [
-    await startFakeWhenUnconfigured('ZUMRAILS'),
-    await startFakeWhenUnconfigured('ZUMRAILS_PAYOUTS'),
-  ].filter((fake) => fake !== undefined);
+  const defaultFake = await startFakeWhenUnconfigured('ZUMRAILS');
+  // With the fake, a throw-away webhook secret signs the demo webhook below.
+  if (defaultFake) process.env.ZUMRAILS_WEBHOOK_SECRET = randomBytes(24).toString('base64');
+  const fakes = [defaultFake, await startFakeWhenUnconfigured('ZUMRAILS_PAYOUTS')].filter(
+    (fake) => fake !== undefined,
+  );
   // Imported after the environment is final: ConfigModule validates it at import time.
   const { AppModule } = await import('./app.module.js');
-  const app = await NestFactory.create(AppModule);
+  // rawBody: the webhook guard verifies signatures on the bytes exactly as received.
+  const app = await NestFactory.create(AppModule, { rawBody: true });
   app.enableShutdownHooks(); // Ctrl-C cancels the token at Zum Rails
   process.once('beforeExit', () => void Promise.all(fakes.map((fake) => fake.stop())));
   const port = Number(process.env.PORT ?? 3000);
@@ -57,7 +61,24 @@ async function bootstrap(): Promise<void> {
   console.log(`  curl ${base}/session    # who we are logged in as (never the token)`);
   console.log(`  curl '${base}/session?account=payouts'    # the same for the second account`);
   console.log(`  curl ${base}/health     # terminus health check of both accounts`);
+  if (defaultFake) await sendDemoWebhook(defaultFake, base);
   console.log('\nCtrl-C to stop (the tokens are cancelled on shutdown).');
+}
+
+/** Shows the webhook route at work: one signed webhook from the fake, one forged one. */
+async function sendDemoWebhook(fake: FakeZumRails, base: string): Promise<void> {
+  const url = `${base}/webhooks/zumrails`;
+  const event = {
+    Type: 'Transaction',
+    Event: 'StatusChange',
+    Data: { Id: 'demo-transaction-1', TransactionStatus: 'Completed' },
+  };
+  const secret = process.env.ZUMRAILS_WEBHOOK_SECRET ?? '';
+  const signed = await fake.sendWebhook(url, event, { secret });
+  const forged = await fake.sendWebhook(url, event, { secret: 'not-the-secret' });
+  console.log(
+    `\n  POST ${url}: a signed webhook from the fake got ${signed.status}, a forged one ${forged.status}`,
+  );
 }
 
 void bootstrap();

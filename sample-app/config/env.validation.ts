@@ -13,6 +13,8 @@ export interface SampleEnv {
   zumrails: AccountEnv;
   /** `ZUMRAILS_PAYOUTS_*`: a second API user, the named account `payouts`. */
   payouts: AccountEnv;
+  /** `ZUMRAILS_WEBHOOK_SECRET`: the portal's Webhook Secret, for POST /webhooks/zumrails. */
+  webhookSecret: string;
 }
 
 type Text = (name: string) => string | undefined;
@@ -46,10 +48,13 @@ export function validateEnv(raw: Record<string, unknown>): SampleEnv {
   };
   const zumrails = accountEnv(text, 'ZUMRAILS', problems);
   const payouts = accountEnv(text, 'ZUMRAILS_PAYOUTS', problems);
+  const webhookSecret = text('ZUMRAILS_WEBHOOK_SECRET');
+  if (!webhookSecret)
+    problems.push("ZUMRAILS_WEBHOOK_SECRET is required (the portal's Webhook Secret)");
   const port = Number(text('PORT') ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65_535)
     problems.push('PORT must be a port number');
   if (problems.length > 0)
     throw new Error(`Invalid sample-app configuration:\n- ${problems.join('\n- ')}`);
-  return { PORT: port, zumrails, payouts };
+  return { PORT: port, zumrails, payouts, webhookSecret: webhookSecret! };
 }

@@ -11,5 +11,9 @@ export function zumRailsOptionsFrom(
   account: 'zumrails' | 'payouts',
 ): ZumRailsAuthOptions {
   const { environment, baseUrl, username, password } = config.get(account, { infer: true });
-  return { ...(environment ? { environment } : { baseUrl }), username, password };
+  const options = { ...(environment ? { environment } : { baseUrl }), username, password };
+  // Webhooks are checked with the default account's secret.
+  if (account === 'zumrails')
+    return { ...options, webhookSecret: config.get('webhookSecret', { infer: true }) };
+  return options;
 }

@@ -1,15 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
+import { createHmac } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import request from 'supertest';
 import { FakeZumRails } from '../../lib/testing/index.js';
 import { LogCapture } from '../support/log-capture.js';
 
+const WEBHOOK_SECRET = 'sample-webhook-secret-4e1f';
+
 describe('sample app', () => {
   let fake: FakeZumRails;
   let payouts: FakeZumRails;
   let app: INestApplication;
+  const logs = new LogCapture();
 
   beforeAll(async () => {
     fake = await FakeZumRails.start({ tokenTtlSeconds: 2 });
@@ -23,13 +27,15 @@ describe('sample app', () => {
       ZUMRAILS_PAYOUTS_BASE_URL: payouts.url,
       ZUMRAILS_PAYOUTS_USERNAME: payouts.username,
       ZUMRAILS_PAYOUTS_PASSWORD: payouts.password,
+      ZUMRAILS_WEBHOOK_SECRET: WEBHOOK_SECRET,
     });
     // The app module validates the environment when it is imported, as in production.
     const { AppModule } = await import('../../sample-app/app.module.js');
     const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
-      .setLogger(new LogCapture())
+      .setLogger(logs)
       .compile();
-    app = moduleRef.createNestApplication({ logger: false });
+    // As in sample-app/main.ts: the webhook guard needs the raw body.
+    app = moduleRef.createNestApplication({ rawBody: true });
     await app.init();
   });
 
@@ -78,6 +84,29 @@ describe('sample app', () => {
         'zumrails-payouts': { status: 'up', account: 'payouts', state: 'valid' },
       },
     });
+  });
+
+  it('POST /webhooks/zumrails logs a signed webhook and answers 401 to a forged one', async () => {
+    const body = JSON.stringify({
+      Type: 'Transaction',
+      Event: 'StatusChange',
+      Data: { Id: 'tx-sample-1', TransactionStatus: 'Completed' },
+    });
+    const signature = createHmac('sha256', WEBHOOK_SECRET).update(body).digest('base64');
+    const post = (signed: string) =>
+      request(app.getHttpServer())
+        .post('/webhooks/zumrails')
+        .set('content-type', 'application/json')
+        .set('zumrails-signature', signed)
+        .send(body);
+    await post(signature).expect(200, { received: true });
+    expect(logs.text()).toContain(
+      'Received "Transaction" webhook, event "StatusChange", Data.Id "tx-sample-1"',
+    );
+    const forged = createHmac('sha256', 'guess').update(body).digest('base64');
+    await post(forged).expect(401);
+    expect(logs.text()).not.toContain(WEBHOOK_SECRET);
+    expect(logs.text()).not.toContain(signature);
   });
 
   it('GET /wallets answers 502 with the vendor message when Zum Rails fails, and no secret', async () => {
