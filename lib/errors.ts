@@ -9,6 +9,8 @@
  *   page whatever its status (a proxy speaking), an empty 2xx, `isError: true`, no `result.Token`.
  * - `token-unavailable`: no valid token could be obtained within the bounded wait.
  * - `shut-down`: the module is shutting down and hands out no more tokens.
+ * - `cross-origin`: a request (or a redirect of a non-GET request) would have gone to an origin
+ *   other than the configured `baseUrl`'s; nothing was sent there.
  */
 export type ZumRailsAuthErrorCode =
   | 'config'
@@ -17,7 +19,8 @@ export type ZumRailsAuthErrorCode =
   | 'unavailable'
   | 'bad-response'
   | 'token-unavailable'
-  | 'shut-down';
+  | 'shut-down'
+  | 'cross-origin';
 
 /**
  * Base class of every error this library throws. Messages and serialised forms never contain
@@ -126,5 +129,42 @@ export class ZumRailsShutDownError extends ZumRailsAuthError {
   readonly code = 'shut-down' as const;
   constructor() {
     super('ZumRailsAuthModule is shutting down; no token is available');
+  }
+}
+
+/**
+ * A request through `ZumRailsHttpService` (or an instance given to `attachZumRailsAuth`) was
+ * stopped because it would have left the configured origin (scheme, host and port of
+ * `baseUrl`): the bearer goes to that origin only.
+ * - `reason: 'request'`: the request URL itself points elsewhere; nothing was sent. Use
+ *   `{ zumRailsAuth: false }` to call another origin deliberately (without the bearer).
+ * - `reason: 'redirect'`: the server redirected a non-GET request (whose body and
+ *   `idempotency-key` must not reach another host) to another origin; the redirect was not
+ *   followed. GET and HEAD redirects to another origin are followed without the bearer.
+ */
+export class ZumRailsCrossOriginError extends ZumRailsAuthError {
+  readonly code = 'cross-origin' as const;
+  constructor(
+    /** The request method, upper case. */
+    readonly method: string,
+    /** Origin the request or redirect pointed to (scheme, host, port only; never a path). */
+    readonly origin: string,
+    /** Whether the request itself or a redirect pointed elsewhere. */
+    readonly reason: 'request' | 'redirect',
+    /** The configured origin. */
+    readonly allowedOrigin: string,
+  ) {
+    super(
+      reason === 'request'
+        ? `Refused to send ${method} to ${origin}: the Zum Rails bearer goes only to ${allowedOrigin}; ` +
+            'pass { zumRailsAuth: false } to call another origin without it'
+        : `Refused to follow a redirect of ${method} from ${allowedOrigin} to ${origin}: ` +
+            'a non-GET request (its body, idempotency-key) is never re-sent to another origin',
+    );
+  }
+
+  override toJSON(): Record<string, unknown> {
+    const { method, origin, reason, allowedOrigin } = this;
+    return { ...super.toJSON(), method, origin, reason, allowedOrigin };
   }
 }

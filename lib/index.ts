@@ -43,6 +43,7 @@ export {
   ZumRailsBadResponseError,
   ZumRailsConfigError,
   ZumRailsCredentialsRejectedError,
+  ZumRailsCrossOriginError,
   ZumRailsRateLimitedError,
   ZumRailsShutDownError,
   ZumRailsTokenUnavailableError,

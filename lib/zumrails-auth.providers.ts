@@ -5,13 +5,17 @@ import { logRecord } from './logging/log-record.js';
 import { ModuleLogger } from './logging/module-logger.js';
 import { loadMeter } from './metrics/load-meter.js';
 import { ZumRailsMetrics } from './metrics/zumrails-metrics.js';
-import type { ZumRailsAuthOptions } from './options/zumrails-auth-options.interface.js';
+import type {
+  ResolvedZumRailsAuthOptions,
+  ZumRailsAuthOptions,
+} from './options/zumrails-auth-options.interface.js';
 import { resolveOptions } from './options/resolve-options.js';
 import { resolveStoreOptions } from './options/resolve-store-options.js';
 import { describeUnknownOptions, findUnknownOptions } from './options/unknown-options.js';
 import { InMemoryTokenStore } from './store/in-memory-token.store.js';
 import { RESOLVED_STORE_OPTIONS } from './store/store.constants.js';
 import { TokenStore } from './store/token-store.interface.js';
+import { SecretRedactor } from './util/redact.js';
 import {
   LOG_CONTEXT,
   RESOLVED_OPTIONS,
@@ -87,4 +91,21 @@ export const metricsProvider: Provider = {
       account === DEFAULT_ACCOUNT ? undefined : account,
     ),
   inject: [ZUMRAILS_AUTH_OPTIONS, ZUMRAILS_ACCOUNT],
+};
+
+/**
+ * The module's secrets, redacted from every error, status, event and log: the password and the
+ * proxy password from the options here; `TokenService` adds the current and previous tokens
+ * as they change.
+ */
+export const secretRedactorProvider: Provider = {
+  provide: SecretRedactor,
+  useFactory: (options: ResolvedZumRailsAuthOptions) => {
+    const redactor = new SecretRedactor();
+    redactor.set('password', [options.password]);
+    const proxy = options.transport.proxy;
+    if (proxy && proxy.auth) redactor.set('proxy', [proxy.auth.password]);
+    return redactor;
+  },
+  inject: [RESOLVED_OPTIONS],
 };

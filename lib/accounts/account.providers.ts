@@ -20,6 +20,7 @@ import {
   moduleLoggerProvider,
   resolvedOptionsProvider,
   resolvedStoreOptionsProvider,
+  secretRedactorProvider,
   tokenStoreProvider,
 } from '../zumrails-auth.providers.js';
 import { assertAccountsUnique } from './account-scope.js';
@@ -45,6 +46,7 @@ export function createAccountProviders(account: string): Provider[] {
     resolvedStoreOptionsProvider,
     tokenStoreProvider,
     ZumRailsTransport,
+    secretRedactorProvider,
     AuthorizeClient,
     TokenAcquirer,
     { provide: tokenService, useClass: TokenService },

@@ -7,7 +7,11 @@ import {
   type InternalAxiosRequestConfig,
 } from 'axios';
 import { systemClock, type Clock } from '../clock.js';
+import { authContextOf } from '../token/auth-context.js';
 import type { TokenService } from '../token/token.service.js';
+import { SecretRedactor } from '../util/redact.js';
+import { crossOriginCause, guardOrigin, originOf } from './origin-guard.js';
+import { noteRequestSecrets } from './request-secrets.js';
 import { UnauthorizedCooldown } from './unauthorized-cooldown.js';
 import { ZumRailsHttpError } from './zumrails-http.error.js';
 
@@ -28,6 +32,11 @@ export type ZumRailsTokenSource = Pick<TokenService, 'getToken' | 'invalidate'>;
 export interface AttachZumRailsAuthOptions {
   /** Time source of the 401 cool-down. Default: the system clock. */
   clock?: Clock;
+  /**
+   * The only origin (scheme, host, port) the bearer is sent to. Default: the `baseUrl` of the
+   * module when `tokens` is its `TokenService`, else the instance's `defaults.baseURL`.
+   */
+  baseUrl?: string;
 }
 
 /** Config key marking the one retry after a 401 (a string key: axios' merge drops symbols). */
@@ -41,7 +50,11 @@ type Config = InternalAxiosRequestConfig & { [RETRIED]?: true };
  * Adds the Zum Rails interceptor pair to an axios instance the app owns (never use it on the
  * global `axios` default instance):
  * - every request gets `Authorization: Bearer <token>` from `tokens.getToken()` (cached while
- *   valid, one login for all concurrent callers);
+ *   valid, one login for all concurrent callers), but only when it goes to the configured
+ *   origin (scheme, host and port of `baseUrl`): a request to any other origin is refused with
+ *   a `ZumRailsCrossOriginError` before anything is sent. A redirect to another origin is
+ *   followed without the bearer for GET and HEAD, and refused (the same error) for any other
+ *   method, whose body and `idempotency-key` must not reach another host;
  * - a POST without an `idempotency-key` header gets a random UUID, so a retried payment is
  *   never executed twice;
  * - a 401 invalidates the token that request carried (if still current), awaits a fresh one and
@@ -57,8 +70,9 @@ type Config = InternalAxiosRequestConfig & { [RETRIED]?: true };
  *
  * @param instance the app's axios instance; its base URL should be the Zum Rails API.
  * @param tokens usually the injected `TokenService`.
- * @param options `clock` for tests.
+ * @param options `baseUrl` for token sources other than `TokenService`, `clock` for tests.
  * @returns a function that removes both interceptors (idempotent).
+ * @throws TypeError when no origin is known (no `TokenService`, `baseUrl` or instance `baseURL`).
  */
 export function attachZumRailsAuth(
   instance: AxiosInstance,
@@ -66,11 +80,16 @@ export function attachZumRailsAuth(
   options: AttachZumRailsAuthOptions = {},
 ): () => void {
   const cooldown = new UnauthorizedCooldown(options.clock ?? systemClock);
+  const context = authContextOf(tokens);
+  const redactor = context?.redactor ?? new SecretRedactor();
+  const allowed = allowedOrigin(options.baseUrl ?? context?.baseUrl ?? instance.defaults.baseURL);
   let lastToken = '';
   let lastHeader = '';
 
   const onRequest = async (config: Config): Promise<Config> => {
+    noteRequestSecrets(config, redactor);
     if (config.zumRailsAuth === false) return config;
+    guardOrigin(config, allowed, redactor);
     const token = await tokens.getToken();
     if (token !== lastToken) {
       lastToken = token;
@@ -86,6 +105,8 @@ export function attachZumRailsAuth(
 
   const onError = async (error: unknown): Promise<AxiosResponse> => {
     if (!isAxiosError(error) || error instanceof ZumRailsHttpError) throw error;
+    const refused = crossOriginCause(error);
+    if (refused) throw refused;
     const config = error.config as Config | undefined;
     const token = config && carriedToken(config);
     if (config && token !== undefined && isRecoverable(error, config)) {
@@ -96,7 +117,7 @@ export function attachZumRailsAuth(
         return instance.request({ ...config, [RETRIED]: true } as Config);
       }
     }
-    throw new ZumRailsHttpError(error, token);
+    throw new ZumRailsHttpError(error, token, redactor);
   };
 
   const requestId = instance.interceptors.request.use(onRequest);
@@ -108,6 +129,15 @@ export function attachZumRailsAuth(
     instance.interceptors.request.eject(requestId);
     instance.interceptors.response.eject(responseId);
   };
+}
+
+function allowedOrigin(baseUrl: string | undefined): string {
+  const origin = originOf(baseUrl);
+  if (origin) return origin;
+  throw new TypeError(
+    'attachZumRailsAuth needs the Zum Rails origin: pass the TokenService, { baseUrl }, or an ' +
+      'instance created with an absolute http(s) baseURL',
+  );
 }
 
 /** A 401 on a request that used our bearer and whose body can be sent again. */

@@ -5,11 +5,12 @@ import {
   type InternalAxiosRequestConfig,
 } from 'axios';
 import { describeEnvelopeError, parseEnvelope } from '../token/zumrails-envelope.js';
+import { Redaction, type SecretRedactor } from '../util/redact.js';
+import { requestSecrets } from './request-secrets.js';
 
 /** Request headers that carry credentials; never kept on an error. */
 const SECRET_HEADERS = ['Authorization', 'Proxy-Authorization', 'Cookie'] as const;
 const ABSOLUTE_URL = /^([a-z][a-z\d+\-.]*:)?\/\//i;
-const REDACTED = '[REDACTED]';
 
 /**
  * What a call through `ZumRailsHttpService` (or an instance given to `attachZumRailsAuth`)
@@ -23,6 +24,11 @@ const REDACTED = '[REDACTED]';
  * `url`, `baseURL`, `params`, `timeout`, `zumRailsAuth` and the headers minus `Authorization`,
  * `Proxy-Authorization` and `Cookie`. The request body is not kept either (it may hold
  * banking details). `axios.isCancel(err)` still answers true for a cancelled request.
+ *
+ * Every string it keeps (message, `zumRailsMessage`, `exceptionMessage`, URL, params, the
+ * remaining headers, `statusText`, response headers and `response.data`, walked to a bounded
+ * depth) has the password and the current and previous tokens, in any form the server may
+ * echo them (raw, JSON-escaped, URL-encoded), replaced by `[REDACTED]`.
  *
  * `JSON.stringify(err)` gives a compact, secret-free summary (see {@link ZumRailsHttpError.toJSON}).
  */
@@ -41,17 +47,22 @@ export class ZumRailsHttpError<T = unknown> extends AxiosError<T> {
 
   /**
    * @param source the error axios produced; read, never kept.
-   * @param token the bearer this request carried, redacted from the message if it appears there.
+   * @param token the bearer this request carried; redacted wherever it appears.
+   * @param redactor the module's secrets; default: those of the module whose interceptor
+   *   handled the request, when there was one.
    */
-  constructor(source: AxiosError<T>, token?: string) {
-    const config = scrubConfig(source.config);
-    const message = token ? source.message.split(token).join(REDACTED) : source.message;
-    super(message, source.code, config, undefined, scrubResponse(source.response, config));
+  constructor(source: AxiosError<T>, token?: string, redactor?: SecretRedactor) {
+    const secrets = redactor ?? requestSecrets(source.config);
+    const redaction = secrets ? secrets.with([token]) : new Redaction(token ? [token] : []);
+    const config = scrubConfig(source.config, redaction);
+    const message = redaction.text(source.message);
+    const response = scrubResponse(source.response, config, redaction);
+    super(message, source.code, config, undefined, response);
     this.name = 'ZumRailsHttpError';
     this.method = (config?.method ?? 'get').toUpperCase();
     this.url = fullUrl(config);
     if (source.status !== undefined && this.status === undefined) this.status = source.status;
-    const envelope = parseEnvelope(source.response?.data);
+    const envelope = parseEnvelope(response?.data);
     if (envelope) {
       this.zumRailsMessage = describeEnvelopeError(envelope);
       this.exceptionMessage = envelope.responseException?.exceptionMessage;
@@ -80,18 +91,19 @@ Object.defineProperty(ZumRailsHttpError.prototype, 'toJSON', {
   configurable: true,
 });
 
-/** A reduced copy of the request config without credentials or body. */
+/** A reduced, redacted copy of the request config without credentials or body. */
 function scrubConfig(
   config: InternalAxiosRequestConfig | undefined,
+  redaction: Redaction,
 ): InternalAxiosRequestConfig | undefined {
   if (!config) return undefined;
-  const headers = new AxiosHeaders(config.headers);
+  const headers = scrubHeaders(config.headers, redaction);
   for (const name of SECRET_HEADERS) headers.delete(name);
   return {
     method: config.method,
-    url: config.url,
-    baseURL: config.baseURL,
-    params: config.params as unknown,
+    url: optionalText(config.url, redaction),
+    baseURL: optionalText(config.baseURL, redaction),
+    params: redaction.value(config.params as unknown),
     timeout: config.timeout,
     zumRailsAuth: config.zumRailsAuth,
     headers,
@@ -101,10 +113,30 @@ function scrubConfig(
 function scrubResponse<T>(
   response: AxiosResponse<T> | undefined,
   config: InternalAxiosRequestConfig | undefined,
+  redaction: Redaction,
 ): AxiosResponse<T> | undefined {
   if (!response) return undefined;
-  const { status, statusText, headers, data } = response;
-  return { status, statusText, headers, data, config: config ?? { headers: new AxiosHeaders() } };
+  return {
+    status: response.status,
+    statusText: optionalText(response.statusText, redaction) as string,
+    headers: scrubHeaders(response.headers, redaction),
+    data: redaction.value(response.data),
+    config: config ?? { headers: new AxiosHeaders() },
+  };
+}
+
+/** A copy of `headers` with every value redacted (a server may echo a secret in any header). */
+function scrubHeaders(headers: unknown, redaction: Redaction): AxiosHeaders {
+  const copy = new AxiosHeaders();
+  const source = AxiosHeaders.from(headers as ConstructorParameters<typeof AxiosHeaders>[0]);
+  for (const [name, value] of Object.entries(source.toJSON())) {
+    copy.set(redaction.text(name), redaction.value(value));
+  }
+  return copy;
+}
+
+function optionalText(text: string | undefined, redaction: Redaction): string | undefined {
+  return typeof text === 'string' ? redaction.text(text) : text;
 }
 
 function fullUrl(config: InternalAxiosRequestConfig | undefined): string {

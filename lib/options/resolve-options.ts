@@ -1,6 +1,7 @@
 import { DEFAULT_ACCOUNT } from '../accounts/account-name.js';
 import { ZumRailsConfigError } from '../errors.js';
 import { DEFAULT_OPTIONS, ZUMRAILS_ENVIRONMENTS } from './defaults.js';
+import { describeValue, holdsPassword, withoutPassword } from './describe-value.js';
 import { resolveTransportOptions } from './resolve-transport-options.js';
 import type {
   ResolvedZumRailsAuthOptions,
@@ -14,11 +15,23 @@ const STARTUP_MODES: readonly ZumRailsStartupMode[] = ['background', 'blocking',
 
 /**
  * Validates user options and applies defaults, once. Throws `ZumRailsConfigError` naming the
- * field and the fix. The password is checked for presence only and never echoed.
+ * field and the fix. The password is checked for presence only and never echoed, nor is any
+ * value that contains it (two swapped settings); enum-like values show a masked preview only.
  */
 export function resolveOptions(
   options: ZumRailsAuthOptions | undefined,
   account: string = DEFAULT_ACCOUNT,
+): ResolvedZumRailsAuthOptions {
+  try {
+    return validate(options, account);
+  } catch (error) {
+    throw withoutPassword(error, options?.password);
+  }
+}
+
+function validate(
+  options: ZumRailsAuthOptions | undefined,
+  account: string,
 ): ResolvedZumRailsAuthOptions {
   if (!options || typeof options !== 'object') {
     throw new ZumRailsConfigError(
@@ -111,6 +124,7 @@ export function resolveOptions(
       options.store === undefined
         ? DEFAULT_OPTIONS.revokeOnShutdown
         : DEFAULT_OPTIONS.revokeOnShutdownWithStore,
+      options.password,
     ),
     revokeTimeoutMs: duration(
       'revokeTimeoutMs',
@@ -119,7 +133,7 @@ export function resolveOptions(
       1,
       60_000,
     ),
-    startup: startupMode(options.startup),
+    startup: startupMode(options.startup, options.password),
     transport: resolveTransportOptions(options.transport, baseUrl),
   };
   if (resolved.retry.maxDelayMs < resolved.retry.initialDelayMs) {
@@ -134,10 +148,10 @@ function resolveBaseUrl(options: ZumRailsAuthOptions): string {
     throw new ZumRailsConfigError('baseUrl', 'give either baseUrl or environment, not both');
   }
   if (environment !== undefined) {
-    if (!Object.hasOwn(ZUMRAILS_ENVIRONMENTS, environment)) {
+    if (typeof environment !== 'string' || !Object.hasOwn(ZUMRAILS_ENVIRONMENTS, environment)) {
       throw new ZumRailsConfigError(
         'environment',
-        `must be 'sandbox' or 'production', got ${JSON.stringify(environment)}`,
+        `must be 'sandbox' or 'production', got ${describeValue(environment, options.password)}`,
       );
     }
     return ZUMRAILS_ENVIRONMENTS[environment];
@@ -147,6 +161,9 @@ function resolveBaseUrl(options: ZumRailsAuthOptions): string {
       'baseUrl',
       "missing: set environment ('sandbox' | 'production') or baseUrl",
     );
+  }
+  if (holdsPassword(baseUrl, options.password)) {
+    throw new ZumRailsConfigError('baseUrl', `is ${describeValue(baseUrl, options.password)}`);
   }
   return validateUrl(baseUrl);
 }
@@ -204,7 +221,7 @@ function duration(
   if (typeof value !== 'number' || !Number.isFinite(value)) {
     throw new ZumRailsConfigError(
       field,
-      `must be a finite number of milliseconds, got ${typeof value === 'string' ? 'a string (convert it with Number())' : String(value)}`,
+      `must be a finite number of milliseconds, got ${typeof value === 'string' ? 'a string (convert it with Number())' : describeValue(value, undefined)}`,
     );
   }
   if (value < min || value > max) {
@@ -213,19 +230,21 @@ function duration(
   return value;
 }
 
-function flag(field: string, value: unknown, fallback: boolean): boolean {
+function flag(field: string, value: unknown, fallback: boolean, password: unknown): boolean {
   if (value === undefined) return fallback;
-  if (typeof value !== 'boolean')
-    throw new ZumRailsConfigError(field, `must be true or false, got ${String(value)}`);
+  if (typeof value !== 'boolean') {
+    const got = describeValue(value, password);
+    throw new ZumRailsConfigError(field, `must be true or false, got ${got}`);
+  }
   return value;
 }
 
-function startupMode(value: unknown): ZumRailsStartupMode {
+function startupMode(value: unknown, password: unknown): ZumRailsStartupMode {
   if (value === undefined) return DEFAULT_OPTIONS.startup;
   if (!STARTUP_MODES.includes(value as ZumRailsStartupMode)) {
     throw new ZumRailsConfigError(
       'startup',
-      `must be one of ${STARTUP_MODES.join(', ')}, got ${JSON.stringify(value)}`,
+      `must be one of ${STARTUP_MODES.join(', ')}, got ${describeValue(value, password)}`,
     );
   }
   return value as ZumRailsStartupMode;

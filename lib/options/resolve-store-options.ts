@@ -1,6 +1,7 @@
 import { ZumRailsConfigError } from '../errors.js';
 import { decodeEncryptionKey } from '../store/record-cipher.js';
 import { DEFAULT_OPTIONS } from './defaults.js';
+import { describeValue, withoutPassword } from './describe-value.js';
 import type {
   ResolvedStoreOptions,
   ZumRailsAuthOptions,
@@ -21,11 +22,15 @@ const STORE_METHODS = [
 export function resolveStoreOptions(
   options: ZumRailsAuthOptions | undefined,
 ): ResolvedStoreOptions {
-  return {
-    shared: checkStore(options?.store),
-    timeoutMs: timeout(options?.storeTimeoutMs),
-    encryptionKey: encryptionKey(options?.storeEncryptionKey),
-  };
+  try {
+    return {
+      shared: checkStore(options?.store),
+      timeoutMs: timeout(options?.storeTimeoutMs),
+      encryptionKey: encryptionKey(options?.storeEncryptionKey),
+    };
+  } catch (error) {
+    throw withoutPassword(error, options?.password);
+  }
 }
 
 function checkStore(store: unknown): boolean {
@@ -46,7 +51,7 @@ function timeout(value: unknown): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 1 || value > 10_000) {
     throw new ZumRailsConfigError(
       'storeTimeoutMs',
-      `must be a number of milliseconds between 1 and 10000, got ${String(value)}`,
+      `must be a number of milliseconds between 1 and 10000, got ${describeValue(value, undefined)}`,
     );
   }
   return value;

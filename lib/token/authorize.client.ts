@@ -3,22 +3,19 @@ import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import type { Clock } from '../clock.js';
 import type { ResolvedZumRailsAuthOptions } from '../options/zumrails-auth-options.interface.js';
 import { ZumRailsTransport } from '../transport/zumrails-transport.js';
+import { SecretRedactor } from '../util/redact.js';
 import { RESOLVED_OPTIONS, ZUMRAILS_CLOCK } from '../zumrails-auth.constants.js';
-import {
-  envelopeFailure,
-  readLoginResponse,
-  type LoginResult,
-  type RawResponse,
-} from './login-response.js';
+import { readCancelResponse, type CancelOutcome } from './cancel-response.js';
+import { readLoginResponse, type LoginResult, type RawResponse } from './login-response.js';
 import { transportFailure } from './transport-failure.js';
-import { parseEnvelope } from './zumrails-envelope.js';
 
 export const AUTHORIZE_PATH = '/api/authorize';
 export const CANCEL_TOKEN_PATH = '/api/authorize/canceltoken';
 
 /**
  * The two auth endpoints over HTTP. Uses a private axios instance so auth calls never pass
- * through the bearer interceptor, and turns every outcome into a login or a typed error.
+ * through the bearer interceptor, and turns every outcome into a login or a typed error whose
+ * texts went through the module's {@link SecretRedactor}.
  */
 @Injectable()
 export class AuthorizeClient {
@@ -28,6 +25,7 @@ export class AuthorizeClient {
     @Inject(RESOLVED_OPTIONS) private readonly options: ResolvedZumRailsAuthOptions,
     @Inject(ZUMRAILS_CLOCK) private readonly clock: Clock,
     @Inject(ZumRailsTransport) transport: ZumRailsTransport,
+    private readonly secrets: SecretRedactor,
   ) {
     this.http = axios.create({
       ...transport.axiosConfig,
@@ -49,13 +47,14 @@ export class AuthorizeClient {
       () => this.http.post(AUTHORIZE_PATH, body),
       this.options.requestTimeoutMs,
     );
-    // Error texts are the vendor's: never let one that echoes the password reach a message.
-    const answer = redact(response.body, this.options.password);
-    return readLoginResponse({ ...response, body: answer }, this.clock.now());
+    return readLoginResponse(response, this.clock.now(), this.secrets.with());
   }
 
-  /** `PATCH /api/authorize/canceltoken` for `token`. Rejects with a `ZumRailsAuthError`. */
-  async cancel(token: string, timeoutMs = this.options.requestTimeoutMs): Promise<void> {
+  /**
+   * `PATCH /api/authorize/canceltoken` for `token`. Resolves `already-invalid` on a 401.
+   * @throws ZumRailsAuthError subclass when the cancel fails (see `readCancelResponse`).
+   */
+  async cancel(token: string, timeoutMs = this.options.requestTimeoutMs): Promise<CancelOutcome> {
     const response = await this.send(
       () =>
         this.http.patch(CANCEL_TOKEN_PATH, undefined, {
@@ -64,8 +63,7 @@ export class AuthorizeClient {
         }),
       timeoutMs,
     );
-    const failure = envelopeFailure(response, parseEnvelope(response.body), this.clock.now());
-    if (failure) throw failure;
+    return readCancelResponse(response, this.clock.now(), this.secrets.with([token]));
   }
 
   private async send(
@@ -85,10 +83,6 @@ export class AuthorizeClient {
       headers: { get: (name) => headerValue(headers[name]) },
     };
   }
-}
-
-function redact(text: string, secret: string): string {
-  return text.includes(secret) ? text.split(secret).join('[redacted]') : text;
 }
 
 function headerValue(value: unknown): string | undefined {

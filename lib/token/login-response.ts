@@ -5,6 +5,7 @@ import {
   ZumRailsUnavailableError,
   type ZumRailsAuthError,
 } from '../errors.js';
+import type { Redaction } from '../util/redact.js';
 import type { ZumRailsSession } from './token.js';
 import {
   describeEnvelopeError,
@@ -31,11 +32,17 @@ export interface LoginResult {
 
 /**
  * Maps an answer of `POST /api/authorize` to a login or a typed error, checking `isError`
- * first, then `statusCode`, then `result.Token`, as the vendor advises.
+ * first, then `statusCode`, then `result.Token`, as the vendor advises. Every string taken
+ * from the answer into an error or the session goes through `redaction` (the vendor may echo
+ * the password back, in any encoding).
  */
-export function readLoginResponse(response: RawResponse, now: number): LoginResult {
+export function readLoginResponse(
+  response: RawResponse,
+  now: number,
+  redaction: Redaction,
+): LoginResult {
   const envelope = parseEnvelope(response.body);
-  const failure = envelopeFailure(response, envelope, now);
+  const failure = envelopeFailure(response, envelope, now, redaction);
   if (failure) throw failure;
   const result = (envelope?.result ?? undefined) as AuthorizeResultWire | undefined;
   if (!result || typeof result.Token !== 'string' || result.Token.trim() === '') {
@@ -47,29 +54,33 @@ export function readLoginResponse(response: RawResponse, now: number): LoginResu
   return {
     token: result.Token,
     session: {
-      role: text(result.Role),
-      customerId: text(result.CustomerId),
-      companyName: text(result.CompanyName),
-      customerType: text(result.CustomerType),
-      username: text(result.Username),
+      role: text(result.Role, redaction),
+      customerId: text(result.CustomerId, redaction),
+      companyName: text(result.CompanyName, redaction),
+      customerType: text(result.CustomerType, redaction),
+      username: text(result.Username, redaction),
     },
   };
 }
 
-/** The typed error an answer stands for, or undefined when it is a success envelope. */
+/**
+ * The typed error a login answer stands for, or undefined when it is a success envelope.
+ * Vendor texts in the error are taken from the redacted envelope.
+ */
 export function envelopeFailure(
   response: RawResponse,
   envelope: ZumRailsEnvelope | undefined,
   now: number,
+  redaction: Redaction,
 ): ZumRailsAuthError | undefined {
   const status = effectiveStatus(response.status, envelope);
-  const detail = envelope ? describeEnvelopeError(envelope) : undefined;
+  const detail = vendorDetail(envelope, redaction);
   if (status === 401 || status === 403) return new ZumRailsCredentialsRejectedError(status, detail);
   if (status === 429)
     return new ZumRailsRateLimitedError(retryAfterMs(response.headers.get('retry-after'), now));
   // A page instead of an envelope (HTML from the istio-envoy edge, text): not Zum Rails speaking.
   if (!envelope && response.body.trim() !== '') {
-    return new ZumRailsBadResponseError(describeBody(response), response.status);
+    return new ZumRailsBadResponseError(describeBody(response, redaction), response.status);
   }
   if (status >= 500 || status === 408) {
     return new ZumRailsUnavailableError(
@@ -77,7 +88,9 @@ export function envelopeFailure(
       response.status,
     );
   }
-  if (!envelope) return new ZumRailsBadResponseError(describeBody(response), response.status);
+  if (!envelope) {
+    return new ZumRailsBadResponseError(describeBody(response, redaction), response.status);
+  }
   if (envelope.isError === true || status >= 400) {
     return new ZumRailsBadResponseError(
       `isError with statusCode ${status}${detail ? `: ${detail}` : ''}`,
@@ -87,15 +100,27 @@ export function envelopeFailure(
   return undefined;
 }
 
+/** The vendor's error text from the envelope, after redaction of every string in it. */
+export function vendorDetail(
+  envelope: ZumRailsEnvelope | undefined,
+  redaction: Redaction,
+): string | undefined {
+  return envelope ? describeEnvelopeError(redaction.value(envelope)) : undefined;
+}
+
 /** HTTP status when it is an error; otherwise the envelope's own statusCode when it reports one. */
-function effectiveStatus(httpStatus: number, envelope: ZumRailsEnvelope | undefined): number {
+export function effectiveStatus(
+  httpStatus: number,
+  envelope: ZumRailsEnvelope | undefined,
+): number {
   if (httpStatus >= 400 || !envelope) return httpStatus;
   const code = Number(envelope.statusCode);
   return envelope.isError === true && Number.isInteger(code) && code >= 400 ? code : httpStatus;
 }
 
-function describeBody(response: RawResponse): string {
-  const type = response.headers.get('content-type') ?? 'no content type';
+/** What a body that is no envelope looks like; the content type is the server's, so redacted. */
+export function describeBody(response: RawResponse, redaction: Redaction): string {
+  const type = redaction.text(response.headers.get('content-type') ?? 'no content type');
   if (response.body.trim() === '') return `empty body (HTTP ${response.status})`;
   if (type.includes('html'))
     return `HTML instead of JSON (HTTP ${response.status}), probably from a proxy`;
@@ -111,6 +136,6 @@ export function retryAfterMs(header: string | undefined, now: number): number {
   return Number.isNaN(date) ? DEFAULT_RATE_LIMIT_WAIT_MS : Math.max(0, date - now);
 }
 
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
+function text(value: unknown, redaction: Redaction): string | undefined {
+  return typeof value === 'string' ? redaction.text(value) : undefined;
 }

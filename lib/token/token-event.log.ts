@@ -75,15 +75,11 @@ export function describeTokenEvent(event: ZumRailsTokenEvent): TokenEventLine | 
         },
       );
     case 'cancelled':
-      return line(
-        'log',
-        event,
-        `Token cancelled (fp ${event.fingerprint})${event.revoked ? '' : '; Zum Rails did not confirm the cancellation'}`,
-        {
-          fingerprint: event.fingerprint,
-          revoked: event.revoked,
-        },
-      );
+      return line('log', event, `Token cancelled (fp ${event.fingerprint})${cancelNote(event)}`, {
+        fingerprint: event.fingerprint,
+        revoked: event.revoked,
+        alreadyInvalid: event.alreadyInvalid,
+      });
   }
 }
 
@@ -100,6 +96,11 @@ function line(
   fields: Parameters<typeof logRecord>[2],
 ): TokenEventLine {
   return { level, record: logRecord(event.type, msg, fields) };
+}
+
+function cancelNote(event: { revoked: boolean; alreadyInvalid: boolean }): string {
+  if (event.alreadyInvalid) return '; it was already invalid at Zum Rails';
+  return event.revoked ? '' : '; Zum Rails did not confirm the cancellation';
 }
 
 function from(origin: ZumRailsTokenOrigin): string {

@@ -52,7 +52,15 @@ export type ZumRailsTokenEventBody =
       nextRetryInMs: number;
     }
   | { type: 'expired'; at: number; fingerprint: string }
-  | { type: 'cancelled'; at: number; fingerprint: string; revoked: boolean };
+  | {
+      type: 'cancelled';
+      at: number;
+      fingerprint: string;
+      /** Whether the token is known dead at Zum Rails (cancelled now, or already invalid). */
+      revoked: boolean;
+      /** Zum Rails answered 401: the token was already expired, cancelled or unknown. */
+      alreadyInvalid: boolean;
+    };
 
 /**
  * Emitted on `TokenService.events$`. Tokens appear only as an 8-hex-char fingerprint.

@@ -17,8 +17,11 @@ import {
 import { ZumRailsMetrics } from '../metrics/zumrails-metrics.js';
 import type { ResolvedZumRailsAuthOptions } from '../options/zumrails-auth-options.interface.js';
 import { withDeadline } from '../util/deferred.js';
+import { SecretRedactor } from '../util/redact.js';
 import { RESOLVED_OPTIONS, ZUMRAILS_CLOCK } from '../zumrails-auth.constants.js';
+import { AUTH_CONTEXT, type AuthContext } from './auth-context.js';
 import { AuthorizeClient } from './authorize.client.js';
+import type { CancelOutcome } from './cancel-response.js';
 import { LoginFlight } from './login-flight.js';
 import { renewalDelayMs } from './renewal-plan.js';
 import { RenewalState } from './renewal-state.js';
@@ -47,6 +50,8 @@ export class TokenService implements OnApplicationBootstrap, OnApplicationShutdo
   private current?: IssuedToken;
   private readonly flight = new LoginFlight<IssuedToken>();
   private stopped = false;
+  /** @internal For `attachZumRailsAuth`: the module's secrets and the bearer's only origin. */
+  readonly [AUTH_CONTEXT]: AuthContext;
 
   constructor(
     @Inject(RESOLVED_OPTIONS) private readonly options: ResolvedZumRailsAuthOptions,
@@ -54,8 +59,10 @@ export class TokenService implements OnApplicationBootstrap, OnApplicationShutdo
     private readonly acquirer: TokenAcquirer,
     private readonly client: AuthorizeClient,
     private readonly metrics: ZumRailsMetrics,
+    private readonly secrets: SecretRedactor,
     @Optional() @Inject(SchedulerRegistry) registry?: SchedulerRegistry,
   ) {
+    this[AUTH_CONTEXT] = { redactor: secrets, baseUrl: options.baseUrl };
     // Never import ScheduleModule.forRoot() a second time: that runs the app's crons twice.
     this.timer = new RenewalTimer(registry ?? new SchedulerRegistry(), options.account);
     const account = options.account;
@@ -213,6 +220,7 @@ export class TokenService implements OnApplicationBootstrap, OnApplicationShutdo
   private onAcquired({ token, origin }: AcquiredToken): IssuedToken {
     const previous = this.current;
     this.current = token;
+    this.secrets.rememberToken(token.value);
     this.renewal.succeeded(token.issuedAt);
     const base = {
       at: this.clock.now(),
@@ -265,14 +273,18 @@ export class TokenService implements OnApplicationBootstrap, OnApplicationShutdo
   /** Cancels `token` at Zum Rails; it is dead for the whole fleet, so it leaves the store too. */
   private async revoke(token: IssuedToken, timeoutMs: number): Promise<void> {
     const removed = this.acquirer.discard(token.value);
-    let revoked = false;
+    let outcome: CancelOutcome | undefined;
     try {
-      await this.client.cancel(token.value, timeoutMs);
-      revoked = true;
+      outcome = await this.client.cancel(token.value, timeoutMs);
     } finally {
       await removed;
-      const at = this.clock.now();
-      this.emitter.next({ type: 'cancelled', at, fingerprint: token.fingerprint, revoked });
+      this.emitter.next({
+        type: 'cancelled',
+        at: this.clock.now(),
+        fingerprint: token.fingerprint,
+        revoked: outcome !== undefined,
+        alreadyInvalid: outcome === 'already-invalid',
+      });
     }
   }
 

@@ -5,6 +5,7 @@ import {
   ZumRailsAuthModule,
   ZumRailsHttpService,
   type ZumRailsAuthOptions,
+  type ZumRailsTokenEvent,
 } from '../../lib/index.js';
 import type { FakeZumRails } from '../../lib/testing/index.js';
 import { LogCapture } from './log-capture.js';
@@ -14,11 +15,16 @@ export interface AuthApp {
   tokens: TokenService;
   http: ZumRailsHttpService;
   logs: LogCapture;
+  /** Every event `tokens.events$` emitted since the app started. */
+  events: ZumRailsTokenEvent[];
 }
+
+/** Where an app logs in: a FakeZumRails, or a test's own server with the credentials it expects. */
+export type LoginTarget = Pick<FakeZumRails, 'url' | 'username' | 'password'>;
 
 /** Options pointing at a fake, with test-friendly defaults (no background login, fast waits). */
 export function fakeOptions(
-  fake: FakeZumRails,
+  fake: LoginTarget,
   overrides: Partial<ZumRailsAuthOptions> = {},
 ): ZumRailsAuthOptions {
   return {
@@ -34,7 +40,7 @@ export function fakeOptions(
 
 /** Boots a Nest application context with ZumRailsAuthModule.forRoot() against a fake. */
 export async function startAuthApp(
-  fake: FakeZumRails,
+  fake: LoginTarget,
   overrides: Partial<ZumRailsAuthOptions> = {},
   imports: ModuleMetadata['imports'] = [],
 ): Promise<AuthApp> {
@@ -44,6 +50,9 @@ export async function startAuthApp(
   })
     .setLogger(logs)
     .compile();
+  const tokens = moduleRef.get(TokenService);
+  const events: ZumRailsTokenEvent[] = [];
+  tokens.events$.subscribe((event) => events.push(event));
   const app = await moduleRef.init();
-  return { app, tokens: app.get(TokenService), http: app.get(ZumRailsHttpService), logs };
+  return { app, tokens, http: app.get(ZumRailsHttpService), logs, events };
 }

@@ -1,4 +1,8 @@
+import { expect } from '@jest/globals';
+import { inspect } from 'node:util';
+import { ZumRailsHealthIndicator } from '../../lib/index.js';
 import type { FakeZumRails, RecordedRequest } from '../../lib/testing/index.js';
+import type { AuthApp } from './auth-app.js';
 
 /** The bearer token a recorded request carried, if any. */
 export function bearerOf(request: RecordedRequest | undefined): string | undefined {
@@ -42,4 +46,92 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
     return error;
   }
   throw new Error('expected a rejection, got a value');
+}
+
+/**
+ * The ways a secret can be written in a rendering: raw, URL-encoded and every character as
+ * `\uXXXX`, each also as `JSON.stringify` and `util.inspect` escape it inside an enclosing
+ * value (so a quote, a backslash or an escaped form rendered once more is still found).
+ */
+export function secretForms(secret: string): string[] {
+  const base = [secret, [...secret].map((char) => escapeUnits(char)).join('')];
+  try {
+    base.push(encodeURIComponent(secret));
+  } catch {
+    // A lone surrogate cannot be URL-encoded, so it cannot leak that way either.
+  }
+  const forms = new Set<string>();
+  for (const form of base) {
+    forms.add(form);
+    forms.add(JSON.stringify(form).slice(1, -1));
+    forms.add(inspect(form).slice(1, -1));
+  }
+  return [...forms].filter((form) => form !== '');
+}
+
+function escapeUnits(char: string): string {
+  let out = '';
+  for (let i = 0; i < char.length; i++) {
+    out += `\\u${char.charCodeAt(i).toString(16).padStart(4, '0')}`;
+  }
+  return out;
+}
+
+/** What {@link expectNoSecrets} scans. */
+export interface LeakScan {
+  /** Thrown errors: message, stack, String(), JSON.stringify and util.inspect (hidden too). */
+  errors?: readonly unknown[];
+  /** A started app: getStatus(), getSession(), every event since start and every log line. */
+  app?: AuthApp;
+  /** Also the health indicator's answer (it may log in when no login was tried lately). */
+  health?: boolean;
+  /** Anything else the test captured, rendered with JSON.stringify and util.inspect. */
+  values?: Record<string, unknown>;
+}
+
+/** Every rendering the scan covers, by name. */
+export async function renderingsOf(scan: LeakScan): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const render = (name: string, value: unknown): void => {
+    out.set(`JSON.stringify(${name})`, JSON.stringify(value) ?? 'undefined');
+    out.set(`inspect(${name})`, inspect(value, { depth: Infinity, showHidden: true }));
+  };
+  (scan.errors ?? []).forEach((error, index) => {
+    const name = `errors[${index}]`;
+    const err = error as Error | undefined;
+    out.set(`${name}.message`, String(err?.message));
+    out.set(`${name}.stack`, String(err?.stack));
+    out.set(`String(${name})`, String(error));
+    render(name, error);
+  });
+  if (scan.app) {
+    const { tokens, logs, events, app } = scan.app;
+    render('getStatus()', tokens.getStatus());
+    render('getSession()', tokens.getSession());
+    render('events', events);
+    out.set('logs', logs.text());
+    if (scan.health) render('health', await app.get(ZumRailsHealthIndicator).isHealthy());
+  }
+  for (const [name, value] of Object.entries(scan.values ?? {})) render(name, value);
+  return out;
+}
+
+/**
+ * Fails, naming the rendering and the form, when any form of any of `secrets` appears in any
+ * rendering of the scan. The one check every secrecy test uses.
+ */
+export async function expectNoSecrets(secrets: readonly string[], scan: LeakScan): Promise<void> {
+  expect(secrets.length).toBeGreaterThan(0);
+  const renderings = await renderingsOf(scan);
+  expect(renderings.size).toBeGreaterThan(0);
+  for (const [index, secret] of secrets.entries()) {
+    expect(secret.length).toBeGreaterThan(0);
+    for (const form of secretForms(secret)) {
+      for (const [name, text] of renderings) {
+        if (text.includes(form)) {
+          throw new Error(`${name} contains secret #${index} (form ${JSON.stringify(form)})`);
+        }
+      }
+    }
+  }
 }

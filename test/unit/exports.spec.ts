@@ -17,6 +17,7 @@ describe('public exports', () => {
       'ZumRailsBadResponseError',
       'ZumRailsConfigError',
       'ZumRailsCredentialsRejectedError',
+      'ZumRailsCrossOriginError',
       'ZumRailsHealthIndicator',
       'ZumRailsHttpError',
       'ZumRailsHttpService',

@@ -1,0 +1,115 @@
+import { describe, expect, it } from '@jest/globals';
+import { inspect } from 'node:util';
+import { Redaction, SecretRedactor, TRUNCATED } from '../../lib/util/redact.js';
+import {
+  aspNetEscaped,
+  fullyEscaped,
+  htmlEscaped,
+  jsonEscaped,
+  urlEncoded,
+} from '../support/echo-forms.js';
+import { expectNoSecrets } from '../support/zumrails-assertions.js';
+
+const SECRET = 'a+b "c"\\d/é🔑 z';
+
+describe('Redaction', () => {
+  it.each<[string, string]>([
+    ['raw', SECRET],
+    ['JSON-escaped', jsonEscaped(SECRET)],
+    ['ASP.NET-escaped', aspNetEscaped(SECRET)],
+    ['fully \\u-escaped', fullyEscaped(SECRET)],
+    [
+      'fully \\u-escaped, upper-case hex',
+      fullyEscaped(SECRET).toUpperCase().replace(/\\U/g, '\\u'),
+    ],
+    ['URL-encoded', urlEncoded(SECRET)],
+    [
+      'URL-encoded, lower-case hex, + for space',
+      urlEncoded(SECRET).toLowerCase().replace(/%20/g, '+'),
+    ],
+    ['HTML-escaped', htmlEscaped(SECRET)],
+  ])('redacts the %s form', (_name, form) => {
+    expect(new Redaction([SECRET]).text(`before ${form} after`)).toBe('before [REDACTED] after');
+  });
+
+  it('redacts the longer of two overlapping secrets whole', () => {
+    expect(new Redaction(['abc', 'abcdef']).text('x abcdef y abc')).toBe(
+      'x [REDACTED] y [REDACTED]',
+    );
+  });
+
+  it('walks arrays, plain objects and their keys, and buffers, leaving other values alone', () => {
+    const date = new Date(0);
+    const input = {
+      [SECRET]: [1, true, null, `${SECRET}!`],
+      nested: { date, buf: Buffer.from(SECRET) },
+    };
+    const output = new Redaction([SECRET]).value(input);
+    expect(output).toEqual({
+      '[REDACTED]': [1, true, null, '[REDACTED]!'],
+      nested: { date, buf: Buffer.from('[REDACTED]') },
+    });
+    expect(input[SECRET]?.[3]).toBe(`${SECRET}!`);
+  });
+
+  it('replaces what lies beyond its depth or size budget instead of passing it on unchecked', () => {
+    let deep: unknown = SECRET;
+    for (let i = 0; i < 40; i++) deep = [deep];
+    const wide = Array.from({ length: 10_000 }, () => SECRET);
+    const redaction = new Redaction([SECRET]);
+    expect(JSON.stringify(redaction.value(deep))).toContain(TRUNCATED);
+    const kept = redaction.value(wide);
+    expect(kept).toHaveLength(10_000);
+    expect(new Set(kept)).toEqual(new Set(['[REDACTED]', TRUNCATED]));
+  });
+
+  it('returns its input unchanged when it knows no secret', () => {
+    const data = { a: 'b' };
+    expect(new Redaction([]).value(data)).toBe(data);
+    expect(new Redaction(['']).text('')).toBe('');
+  });
+});
+
+describe('SecretRedactor', () => {
+  it('knows its slots, the current and the previous token, and forgets older ones', () => {
+    const redactor = new SecretRedactor();
+    redactor.set('password', ['pw-123456']);
+    redactor.rememberToken('token-1');
+    redactor.rememberToken('token-2');
+    redactor.rememberToken('token-2');
+    expect(redactor.with().text('pw-123456 token-1 token-2')).toBe(
+      '[REDACTED] [REDACTED] [REDACTED]',
+    );
+    redactor.rememberToken('token-3');
+    expect(redactor.with().text('token-1 token-2 token-3')).toBe('token-1 [REDACTED] [REDACTED]');
+    expect(redactor.with(['token-1']).text('token-1')).toBe('[REDACTED]');
+    redactor.set('password', []);
+    expect(redactor.with().text('pw-123456')).toBe('pw-123456');
+  });
+
+  it('reuses the compiled redaction while its secrets stay the same', () => {
+    const redactor = new SecretRedactor();
+    redactor.set('password', ['pw-123456']);
+    expect(redactor.with()).toBe(redactor.with([undefined, 'pw-123456']));
+  });
+
+  it('shows slot names only when inspected or serialised', async () => {
+    const redactor = new SecretRedactor();
+    redactor.set('password', ['pw-123456']);
+    redactor.set('proxy', ['proxy-user:proxy-pass']);
+    expect(inspect(redactor)).toBe('SecretRedactor { slots: [password, proxy] }');
+    await expectNoSecrets(['pw-123456', 'proxy-pass'], { values: { redactor } });
+  });
+});
+
+describe('expectNoSecrets (the check itself works)', () => {
+  it.each<[string, unknown]>([
+    ['raw in an error message', new Error(`boom ${SECRET}`)],
+    ['JSON-escaped inside an object', { detail: SECRET }],
+    ['URL-encoded', `q=${urlEncoded(SECRET)}`],
+    ['fully \\u-escaped', fullyEscaped(SECRET)],
+  ])('catches a secret %s', async (_name, leak) => {
+    const scan = leak instanceof Error ? { errors: [leak] } : { values: { leak } };
+    await expect(expectNoSecrets([SECRET], scan)).rejects.toThrow(/contains secret #0/);
+  });
+});
