@@ -94,7 +94,9 @@ describe('a login error that echoes the password', () => {
     expect((error as Error).message).toMatch(kept);
     expect(subject.tokens.getStatus().lastError?.message).toMatch(kept);
     expect(subject.events.map((event) => event.type)).toContain('renewal-failed');
-    expect(subject.logs.text()).toMatch(kept);
+    // Rejected credentials log one line of their own, without the vendor text.
+    const rejected = fault.kind === 'status' && fault.status === 401;
+    expect(subject.logs.text()).toMatch(rejected ? /rejected the API credentials/ : kept);
     await expectNoSecrets([PASSWORD], { errors: [error], app: subject });
   });
 
