@@ -16,6 +16,8 @@ import { InMemoryTokenStore } from './store/in-memory-token.store.js';
 import { RESOLVED_STORE_OPTIONS } from './store/store.constants.js';
 import { TokenStore } from './store/token-store.interface.js';
 import { SecretRedactor } from './util/redact.js';
+import type { WebhookSecrets } from './webhooks/webhook-secrets.js';
+import { AUTH_MODULE_WEBHOOK_SECRETS } from './webhooks/zumrails-webhook.constants.js';
 import {
   LOG_CONTEXT,
   RESOLVED_OPTIONS,
@@ -94,18 +96,23 @@ export const metricsProvider: Provider = {
 };
 
 /**
- * The module's secrets, redacted from every error, status, event and log: the password and the
- * proxy password from the options here; `TokenService` adds the current and previous tokens
- * as they change.
+ * The module's secrets, redacted from every error, status, event and log: the password, the
+ * proxy password and the webhook secret(s) from the options here; `TokenService` adds the
+ * current and previous tokens as they change.
  */
 export const secretRedactorProvider: Provider = {
   provide: SecretRedactor,
-  useFactory: (options: ResolvedZumRailsAuthOptions) => {
+  useFactory: (options: ResolvedZumRailsAuthOptions, webhook: WebhookSecrets) => {
     const redactor = new SecretRedactor();
     redactor.set('password', [options.password]);
     const proxy = options.transport.proxy;
-    if (proxy && proxy.auth) redactor.set('proxy', [proxy.auth.password]);
+    if (proxy && proxy.auth) {
+      const { username, password } = proxy.auth;
+      const basic = Buffer.from(`${username}:${password}`).toString('base64');
+      redactor.set('proxy', [password, basic]);
+    }
+    redactor.set('webhook', webhook.values);
     return redactor;
   },
-  inject: [RESOLVED_OPTIONS],
+  inject: [RESOLVED_OPTIONS, AUTH_MODULE_WEBHOOK_SECRETS],
 };
