@@ -8,7 +8,7 @@ import {
   ZumRailsHttpError,
 } from '../../lib/index.js';
 import { type ZumRailsFault } from '../../lib/testing/index.js';
-import { rejectionOf, secretsOf } from '../support/zumrails-assertions.js';
+import { expectNoSecrets, rejectionOf, secretsOf } from '../support/zumrails-assertions.js';
 import { useFakeZumRails } from '../support/fake-fixture.js';
 import type { AuthApp } from '../support/auth-app.js';
 
@@ -19,27 +19,10 @@ beforeEach(async () => {
   subject = await fixture.start();
 });
 
-/** Every way a caller or a logger may render an error. */
-function renderings(error: unknown): Record<string, string> {
-  const err = error as Error;
-  return {
-    json: JSON.stringify(err),
-    inspect: inspect(err, { depth: 10, showHidden: false }),
-    inspectHidden: inspect(err, { depth: 10, showHidden: true }),
-    message: err.message,
-    stack: String(err.stack),
-    string: String(err),
-  };
-}
-
-function expectNoSecret(error: unknown): void {
-  const secrets = secretsOf(fixture.fake);
-  expect(secrets).toContain(fixture.fake.password);
-  for (const [shape, text] of Object.entries(renderings(error))) {
-    for (const secret of secrets) {
-      if (text.includes(secret)) throw new Error(`${shape} of the error contains a secret`);
-    }
-  }
+/** The shared scan: the error's every rendering, status, events and logs, every secret. */
+async function expectNoSecret(error: unknown): Promise<void> {
+  expect(secretsOf(fixture.fake)).toContain(fixture.fake.password);
+  await expectNoSecrets(secretsOf(fixture.fake), { errors: [error], app: subject });
 }
 
 /** A token exists before the failing call, so both a bearer and a password are in play. */
@@ -62,7 +45,7 @@ describe('errors leaving ZumRailsHttpService', () => {
     ['a connection reset', { kind: 'reset' }, undefined],
   ])('carry no bearer token and no password for %s', async (_name, fault, timeout) => {
     const error = await failingCall(fault, timeout);
-    expectNoSecret(error);
+    await expectNoSecret(error);
     expect(error.request).toBeUndefined();
     expect(error.cause).toBeUndefined();
     expect(error.config?.headers.has('Authorization')).toBe(false);
@@ -118,7 +101,7 @@ describe('errors leaving ZumRailsHttpService', () => {
     const error = await rejectionOf(pending);
     expect(error).toBeInstanceOf(ZumRailsHttpError);
     expect(isCancel(error)).toBe(true);
-    expectNoSecret(error);
+    await expectNoSecret(error);
   });
 
   it('pass a failed login through unchanged as a ZumRailsAuthError', async () => {
@@ -127,7 +110,7 @@ describe('errors leaving ZumRailsHttpService', () => {
     expect(error).toBeInstanceOf(ZumRailsCredentialsRejectedError);
     expect(error).toBeInstanceOf(ZumRailsAuthError);
     expect(fixture.fake.counters.apiCalls).toBe(0);
-    expectNoSecret(error);
+    await expectNoSecret(error);
   });
 
   it('are also scrubbed for requests that opt out of auth', async () => {
@@ -142,7 +125,7 @@ describe('errors leaving ZumRailsHttpService', () => {
       }),
     );
     expect(error).toBeInstanceOf(ZumRailsHttpError);
-    expectNoSecret(error);
+    await expectNoSecret(error);
   });
 
   it('would have leaked without scrubbing (the check itself works)', async () => {

@@ -94,7 +94,8 @@ export async function renderingsOf(scan: LeakScan): Promise<Map<string, string>>
   const out = new Map<string, string>();
   const render = (name: string, value: unknown): void => {
     out.set(`JSON.stringify(${name})`, JSON.stringify(value) ?? 'undefined');
-    out.set(`inspect(${name})`, inspect(value, { depth: Infinity, showHidden: true }));
+    out.set(`inspect(${name})`, inspect(value, { depth: Infinity }));
+    out.set(`inspect(${name}, showHidden)`, inspect(value, { depth: Infinity, showHidden: true }));
   };
   (scan.errors ?? []).forEach((error, index) => {
     const name = `errors[${index}]`;
