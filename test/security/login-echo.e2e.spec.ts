@@ -100,6 +100,25 @@ describe('a login error that echoes the password', () => {
     await expectNoSecrets([PASSWORD], { errors: [error], app: subject });
   });
 
+  it('redacts it from the session fields of a successful login', async () => {
+    const subject = await fixture.start();
+    const token = 'opaque-token-0123456789abcdef';
+    fixture.fake.failLogin({
+      kind: 'status',
+      status: 200,
+      headers: JSON_TYPE,
+      body:
+        `{"statusCode":200,"isError":false,"result":{"Token":"${token}",` +
+        `"CompanyName":"Acme ${aspNetEscaped(PASSWORD)}","Username":"${jsonEscaped(PASSWORD)}"}}`,
+    });
+    await expect(subject.tokens.getToken()).resolves.toBe(token);
+    expect(subject.tokens.getSession()).toMatchObject({
+      companyName: 'Acme [REDACTED]',
+      username: '[REDACTED]',
+    });
+    await expectNoSecrets([PASSWORD, token], { app: subject });
+  });
+
   it('still logs in with that password when the server is well behaved', async () => {
     const subject = await fixture.start();
     await expect(subject.tokens.getToken()).resolves.toEqual(expect.any(String));
