@@ -14,6 +14,8 @@ export type MetricAttributes = Readonly<Record<string, string>>;
 export interface InstrumentOptions {
   description?: string;
   unit?: string;
+  /** Hints to the SDK (`@opentelemetry/api` >= 1.7), e.g. histogram bucket boundaries. */
+  advice?: { explicitBucketBoundaries?: number[] };
 }
 
 /** A callback that reports the current value of an observable instrument. */

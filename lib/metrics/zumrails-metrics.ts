@@ -118,6 +118,8 @@ function createInstruments(meter: ZumRailsMeter): Instruments {
     loginDuration: meter.createHistogram('zumrails.auth.login.duration', {
       description: 'Duration of logins to Zum Rails',
       unit: 's',
+      // The SDK's default buckets (0, 5, 10, 25... ) suit milliseconds, not seconds.
+      advice: { explicitBucketBoundaries: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] },
     }),
     waiters: meter.createUpDownCounter('zumrails.auth.waiters', {
       description: 'Callers waiting for a token',

@@ -84,6 +84,9 @@ describe('OpenTelemetry metrics', () => {
     expect((duration?.value as Histogram).count).toBe(1);
     expect((duration?.value as Histogram).sum).toBeGreaterThan(0);
     expect((duration?.value as Histogram).sum).toBeLessThan(3);
+    expect((duration?.value as Histogram).buckets.boundaries).toEqual([
+      0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30,
+    ]);
     const [remaining] = all.get('zumrails.auth.token.remaining') ?? [];
     expect(remaining?.value).toBeGreaterThan(0);
     expect(remaining?.value).toBeLessThanOrEqual(3);
