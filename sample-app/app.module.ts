@@ -7,6 +7,7 @@ import { ZumRailsAuthModule } from 'nestjs-zumrails-auth';
 import { validateEnv, type SampleEnv } from './config/env.validation.js';
 import { PAYOUTS, zumRailsOptionsFrom } from './config/zumrails.config.js';
 import { HealthController } from './health/health.controller.js';
+import { MetricsController } from './metrics/sample-metrics.js';
 import { SessionController } from './session/session.controller.js';
 import { WebhooksController } from './webhooks/webhooks.controller.js';
 import { WalletsModule } from './wallets/wallets.module.js';
@@ -36,7 +37,7 @@ import { ZumRailsExceptionFilter } from './zumrails-exception.filter.js';
     TerminusModule,
     WalletsModule,
   ],
-  controllers: [SessionController, HealthController, WebhooksController],
+  controllers: [SessionController, HealthController, WebhooksController, MetricsController],
   providers: [{ provide: APP_FILTER, useClass: ZumRailsExceptionFilter }],
 })
 export class AppModule {}

@@ -1,9 +1,10 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import type { INestApplication } from '@nestjs/common';
+import { ConsoleLogger, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FakeZumRails } from 'nestjs-zumrails-auth/testing';
+import { startSampleMetrics } from './metrics/sample-metrics.js';
 
 const ENV_FILE = 'sample-app/.env';
 
@@ -49,8 +50,14 @@ async function bootstrap(): Promise<void> {
   );
   // Imported after the environment is final: ConfigModule validates it at import time.
   const { AppModule } = await import('./app.module.js');
+  startSampleMetrics();
   // rawBody: the webhook guard verifies signatures on the bytes exactly as received.
-  const app = await NestFactory.create(AppModule, { rawBody: true });
+  // LOG_FORMAT=json: one JSON object a line, the library's fields (event, attempt...) included.
+  const json = process.env.LOG_FORMAT === 'json';
+  const app = await NestFactory.create(AppModule, {
+    rawBody: true,
+    ...(json ? { logger: new ConsoleLogger({ json: true }) } : {}),
+  });
   app.enableShutdownHooks(); // Ctrl-C cancels the token at Zum Rails
   process.once('beforeExit', () => void Promise.all(fakes.map((fake) => fake.stop())));
   const port = Number(process.env.PORT ?? 3000);
@@ -61,6 +68,7 @@ async function bootstrap(): Promise<void> {
   console.log(`  curl ${base}/session    # who we are logged in as (never the token)`);
   console.log(`  curl '${base}/session?account=payouts'    # the same for the second account`);
   console.log(`  curl ${base}/health     # terminus health check of both accounts`);
+  console.log(`  curl ${base}/metrics    # the OpenTelemetry metrics the library records`);
   if (defaultFake) await sendDemoWebhook(defaultFake, base);
   console.log('\nCtrl-C to stop (the tokens are cancelled on shutdown).');
 }

@@ -2,10 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { createHmac } from 'node:crypto';
+import { metrics } from '@opentelemetry/api';
 import { setTimeout as sleep } from 'node:timers/promises';
 import request from 'supertest';
 import { FakeZumRails } from '../../lib/testing/index.js';
 import { LogCapture } from '../support/log-capture.js';
+import { startSampleMetrics } from '../../sample-app/metrics/sample-metrics.js';
 
 const WEBHOOK_SECRET = 'sample-webhook-secret-4e1f';
 
@@ -29,6 +31,7 @@ describe('sample app', () => {
       ZUMRAILS_PAYOUTS_PASSWORD: payouts.password,
       ZUMRAILS_WEBHOOK_SECRET: WEBHOOK_SECRET,
     });
+    startSampleMetrics(); // as main.ts does, before the app starts
     // The app module validates the environment when it is imported, as in production.
     const { AppModule } = await import('../../sample-app/app.module.js');
     const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
@@ -40,6 +43,7 @@ describe('sample app', () => {
   });
 
   afterAll(async () => {
+    metrics.disable();
     await app?.close();
     await fake?.stop();
     await payouts?.stop();
@@ -107,6 +111,17 @@ describe('sample app', () => {
     await post(forged).expect(401);
     expect(logs.text()).not.toContain(WEBHOOK_SECRET);
     expect(logs.text()).not.toContain(signature);
+  });
+
+  it('GET /metrics shows the logins the library recorded on the global MeterProvider', async () => {
+    const response = await request(app.getHttpServer()).get('/metrics').expect(200);
+    expect(response.body['zumrails.auth.logins']).toEqual(
+      expect.arrayContaining([
+        { attributes: { outcome: 'success' }, value: expect.any(Number) },
+        { attributes: { account: 'payouts', outcome: 'success' }, value: 1 },
+      ]),
+    );
+    expect(response.body['zumrails.auth.token.remaining']).toHaveLength(2);
   });
 
   it('GET /wallets answers 502 with the vendor message when Zum Rails fails, and no secret', async () => {
