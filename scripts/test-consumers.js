@@ -19,6 +19,7 @@ import {
   run,
   tempDir,
 } from './packaging.js';
+import { writeReadmeApp } from './readme-app.js';
 
 /**
  * Each consumer and the Nest major its lockfile must install. nest12-esm and nest11-cjs are
@@ -26,10 +27,18 @@ import {
  * (`require(esm)`, Node >= 20.19): the case the README's Install section promises.
  */
 const CONSUMERS = [
-  { name: 'nest12-esm', nestMajor: 12 },
-  { name: 'nest11-cjs', nestMajor: 11 },
+  // The Nest 12 apps also run the README's minimal app and its Jest e2e test (readmeApp), which
+  // needs @nestjs/terminus; nest11-cjs proves the optional peers are optional.
+  { name: 'nest12-esm', nestMajor: 12, readmeApp: true, absent: ['@opentelemetry/api'] },
+  { name: 'nest11-cjs', nestMajor: 11, absent: ['@nestjs/terminus', '@opentelemetry/api'] },
   // Same app as nest11-cjs (its src and tsconfigs), only the package.json and lockfile differ.
-  { name: 'nest12-cjs', nestMajor: 12, sourcesFrom: 'nest11-cjs' },
+  {
+    name: 'nest12-cjs',
+    nestMajor: 12,
+    sourcesFrom: 'nest11-cjs',
+    readmeApp: true,
+    absent: ['@opentelemetry/api'],
+  },
 ];
 /** What a consumer that borrows another's sources keeps of its own. */
 const OWN_FILES = new Set(['package.json', 'package-lock.json']);
@@ -45,7 +54,7 @@ function readJson(path) {
 }
 
 /** The tarball, not a link to the source tree, at our version; Nest of the expected major. */
-function checkInstalled(dir, nestMajor) {
+function checkInstalled(dir, nestMajor, absent) {
   const installed = join(dir, 'node_modules/nestjs-zumrails-auth');
   if (lstatSync(installed).isSymbolicLink()) {
     throw new StepError(`${installed} is a symlink, not the unpacked tarball`);
@@ -60,15 +69,16 @@ function checkInstalled(dir, nestMajor) {
       throw new StepError(`${pkg} ${nest} installed, expected ${nestMajor}.x`);
     }
   }
-  // The apps run without the optional peers: proof that neither is needed (no metrics, no error).
-  for (const optional of ['@nestjs/terminus', '@opentelemetry/api']) {
+  // The app runs without these optional peers: proof that they are optional (no error).
+  for (const optional of absent) {
     if (existsSync(join(dir, 'node_modules', optional))) {
       throw new StepError(`${optional} got installed although it is an optional peer`);
     }
   }
 }
 
-async function testConsumer({ name, nestMajor, sourcesFrom }, tarball, workDir) {
+async function testConsumer(consumer, tarball, workDir) {
+  const { name, nestMajor, sourcesFrom, readmeApp, absent } = consumer;
   const dir = join(workDir, name);
   const log = (line) => console.log(`[${name}] ${line}`);
   const step = async (title, action) => {
@@ -107,7 +117,7 @@ async function testConsumer({ name, nestMajor, sourcesFrom }, tarball, workDir) 
     }),
   );
   await step(`installed: the tarball, Nest ${nestMajor}.x`, async () =>
-    checkInstalled(dir, nestMajor),
+    checkInstalled(dir, nestMajor, absent),
   );
   await step('tsc --noEmit', () => node([tsc, '-p', 'tsconfig.json', '--noEmit'], TSC_TIMEOUT_MS));
   // Emit only: the step above has type-checked the same sources.
@@ -118,6 +128,23 @@ async function testConsumer({ name, nestMajor, sourcesFrom }, tarball, workDir) 
     node(['dist/main.js'], RUN_TIMEOUT_MS),
   );
   for (const line of output.trimEnd().split('\n')) log(`  | ${line}`);
+  if (readmeApp) await testReadmeApp(dir, step, env);
+}
+
+/** The README's minimal app and e2e test, verbatim, with the README's Jest setup. */
+async function testReadmeApp(dir, step, env) {
+  const app = writeReadmeApp(dir);
+  const tsc = join(dir, 'node_modules/typescript/bin/tsc');
+  await step('README app: tsc -p tsconfig.spec.json --noEmit', () =>
+    run(process.execPath, [tsc, '-p', 'tsconfig.spec.json', '--noEmit'], {
+      cwd: app,
+      env,
+      timeoutMs: TSC_TIMEOUT_MS,
+    }),
+  );
+  await step("README app: npm run test:e2e (the README's Jest setup)", () =>
+    npm(['run', 'test:e2e'], { cwd: app, env, timeoutMs: RUN_TIMEOUT_MS * 2 }),
+  );
 }
 
 main(async () => {
