@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { storeKeys } from '../../lib/store/store-keys.js';
 import { FakeZumRails } from '../../lib/testing/index.js';
 import { ChildReplica } from './support/child/child-replica.js';
@@ -57,7 +56,10 @@ describe('Fleet of child processes on Redis', () => {
     expect(Date.now() - killedAt).toBeGreaterThan(500); // it did wait for the lease to lapse
     expect(fake.counters.logins).toBe(loginsBefore + 1);
 
-    await sleep(300);
+    // Events arrive over IPC: wait for both survivors' renewals, not a fixed pause (loaded CI).
+    const renewedSince = (child: ChildReplica, i: number) =>
+      child.events.slice(seenBefore[i]).some((event) => event.type === 'renewed');
+    await until(() => survivors.every(renewedSince), 8_000, 'both survivors renewed');
     const since = survivors.map((child, i) => child.events.slice(seenBefore[i]));
     const renewals = since.map((events) => events.filter((event) => event.type === 'renewed'));
     // One survivor logged in for the fleet, the other took its token from the store.
