@@ -101,6 +101,15 @@ describe('Fleet lease protocol (in process)', () => {
     expect(renewing.logins()).toBe(2); // its own first token, then a login instead of adopting
   });
 
+  it('never reads the store per request: 200 getToken() calls after the first make no store call', async () => {
+    const store = new FlakyStore(shared);
+    const replica = await boot(store);
+    const token = await replica.tokens.getToken();
+    const calls = store.calls;
+    for (let i = 0; i < 200; i++) expect(await replica.tokens.getToken()).toBe(token);
+    expect(store.calls).toBe(calls);
+  });
+
   describe('Redis failing mid-protocol', () => {
     it('logs in alone, without publishing, when taking the lease fails', async () => {
       const store = new FlakyStore(shared);

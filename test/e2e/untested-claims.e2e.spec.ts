@@ -1,0 +1,85 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { inspect } from 'node:util';
+import {
+  ZumRailsRateLimitedError,
+  ZumRailsTokenUnavailableError,
+  type ZumRailsAuthError,
+} from '../../lib/index.js';
+import { FakeZumRails } from '../../lib/testing/index.js';
+import { startAuthApp, type AuthApp } from '../support/auth-app.js';
+import { useFakeZumRails } from '../support/fake-fixture.js';
+import { rejectionOf, secretsOf } from '../support/zumrails-assertions.js';
+
+/** Every serialised form of `error` is free of every secret the fake knows. */
+function expectSecretFree(error: ZumRailsAuthError, fake: FakeZumRails): void {
+  const forms = [JSON.stringify(error), inspect(error, { depth: 5 }), String(error.stack)];
+  for (const secret of secretsOf(fake))
+    for (const form of forms) expect(form).not.toContain(secret);
+}
+
+/** A whole second, so an HTTP date (second resolution) names it exactly. */
+function wholeSecond(ms: number): number {
+  return Math.ceil(ms / 1000) * 1000;
+}
+
+describe('Claims of the README, each with a test', () => {
+  const fixture = useFakeZumRails();
+
+  describe('429 on login', () => {
+    it('waits the vendor’s 5-minute block when there is no Retry-After; toJSON is secret-free', async () => {
+      const now = 1_800_000_000_000;
+      const subject = await fixture.start({ clock: { now: () => now } });
+      fixture.fake.failLogin({ kind: 'status', status: 429 }); // no Retry-After header
+      const error = await rejectionOf(subject.tokens.getToken());
+      expect(error).toBeInstanceOf(ZumRailsRateLimitedError);
+      expect((error as ZumRailsRateLimitedError).retryAfterMs).toBe(5 * 60_000);
+      expect(subject.tokens.getStatus().nextAttemptAt).toBe(now + 5 * 60_000);
+      expect(JSON.parse(JSON.stringify(error))).toMatchObject({ code: 'rate-limited' });
+      expectSecretFree(error as ZumRailsAuthError, fixture.fake);
+    });
+
+    it('reads Retry-After as an HTTP date', async () => {
+      const now = wholeSecond(Date.now());
+      const subject = await fixture.start({ clock: { now: () => now } });
+      const until = new Date(now + 90_000).toUTCString();
+      fixture.fake.failLogin({ kind: 'status', status: 429, headers: { 'Retry-After': until } });
+      const error = await rejectionOf(subject.tokens.getToken());
+      expect((error as ZumRailsRateLimitedError).retryAfterMs).toBe(90_000);
+      expect(subject.tokens.getStatus().nextAttemptAt).toBe(now + 90_000);
+    });
+  });
+
+  it('token-unavailable errors serialise without a secret', async () => {
+    const subject = await fixture.start({ requestTimeoutMs: 5_000, tokenWaitTimeoutMs: 200 });
+    await subject.tokens.getToken(); // a token and the password are now secrets to look for
+    fixture.fake.revokeToken(await subject.tokens.getToken());
+    fixture.fake.failLogin({ kind: 'hang' });
+    const error = await rejectionOf(subject.tokens.refresh());
+    expect(error).toBeInstanceOf(ZumRailsTokenUnavailableError);
+    expect(JSON.parse(JSON.stringify(error))).toMatchObject({ code: 'token-unavailable' });
+    expectSecretFree(error as ZumRailsAuthError, fixture.fake);
+  });
+});
+
+describe('A late renewal timer (the clock jumped forward, e.g. after a laptop sleep)', () => {
+  let fake: FakeZumRails | undefined;
+  let subject: AuthApp | undefined;
+  afterEach(async () => {
+    await subject?.app.close();
+    await fake?.stop();
+  });
+
+  it('never serves the expired token: getToken() logs in again', async () => {
+    let now = Date.now();
+    const clock = { now: () => now };
+    fake = await FakeZumRails.start({ clock }); // 1-hour tokens, judged on the same clock
+    subject = await startAuthApp(fake, { clock });
+    const before = await subject.tokens.getToken();
+    now += 2 * 60 * 60_000; // two hours later; the renewal timer (real time) has not fired
+    expect(fake.isTokenValid(before)).toBe(false);
+    const after = await subject.tokens.getToken();
+    expect(after).not.toBe(before);
+    expect(fake.isTokenValid(after)).toBe(true);
+    expect(fake.counters.logins).toBe(2);
+  });
+});
