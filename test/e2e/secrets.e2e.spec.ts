@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { type ZumRailsFault } from '../../lib/testing/index.js';
 import { useFakeZumRails } from '../support/fake-fixture.js';
-import { expectNoSecrets, rejectionOf } from '../support/zumrails-assertions.js';
+import { expectNoSecrets, rejectionOf, until } from '../support/zumrails-assertions.js';
 
 const PASSWORD = 'S3cret-Pa55word-never-shown';
 
@@ -28,7 +28,8 @@ describe('secrets never leak', () => {
     const subject = await fixture.start({ password: password ?? PASSWORD, requestTimeoutMs: 300 });
     if (fault) fixture.fake.failLogin(fault);
     const error = await rejectionOf(subject.tokens.getToken());
-    expect(error).toBeDefined();
+    expect(error).toMatchObject({ code: expect.any(String) });
+    expect(fixture.fake.counters.failedLogins).toBe(1); // the fault did fire
     expect(subject.tokens.getStatus().lastError).toBeDefined();
     await expectNoSecrets([PASSWORD], { errors: [error], app: subject });
   });
@@ -40,14 +41,22 @@ describe('secrets never leak', () => {
     });
     await subject.tokens.getToken();
     fixture.fake.failLogin({ kind: 'status', status: 503 }, 2);
-    await subject.tokens.refresh().catch(() => undefined);
-    await subject.tokens.refresh().catch(() => undefined);
+    expect(await rejectionOf(subject.tokens.refresh())).toMatchObject({ code: 'unavailable' });
+    // The second 503 goes to this refresh or to the background retry (100 ms): either way it fires.
+    await subject.tokens.refresh().catch((error: unknown) => {
+      expect(error).toMatchObject({ code: 'unavailable' });
+    });
+    await until(() => fixture.fake.counters.failedLogins === 2, 3_000, 'both 503s');
     await subject.tokens.refresh();
     const status = subject.tokens.getStatus();
     const session = subject.tokens.getSession();
     fixture.fake.failLogin({ kind: 'status', status: 401 });
-    await subject.tokens.refresh().catch(() => undefined);
+    expect(await rejectionOf(subject.tokens.refresh())).toMatchObject({
+      code: 'credentials-rejected',
+    });
+    expect(fixture.fake.counters.failedLogins).toBe(3); // every fault fired
     await subject.tokens.cancelToken();
+    expect(fixture.fake.counters.cancels).toBe(1);
     await subject.app.close();
     expect(fixture.fake.issuedTokens().length).toBeGreaterThanOrEqual(2);
     expect(subject.events.map((event) => event.type)).toContain('cancelled');
@@ -64,10 +73,13 @@ describe('secrets never leak', () => {
     });
     await subject.tokens.getToken();
     fixture.fake.failLogin({ kind: 'status', status: 500 });
-    await subject.tokens.refresh().catch(() => undefined);
+    expect(await rejectionOf(subject.tokens.refresh())).toMatchObject({ code: 'unavailable' });
     await subject.tokens.refresh();
     fixture.fake.failLogin({ kind: 'status', status: 403 });
-    await subject.tokens.refresh().catch(() => undefined);
+    expect(await rejectionOf(subject.tokens.refresh())).toMatchObject({
+      code: 'credentials-rejected',
+    });
+    expect(fixture.fake.counters.failedLogins).toBe(2); // every fault fired
     const { logs } = subject;
     await subject.app.close();
     expect(logs.lines.length).toBeGreaterThanOrEqual(4);
