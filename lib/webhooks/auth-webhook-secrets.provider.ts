@@ -10,7 +10,8 @@ import { AUTH_MODULE_WEBHOOK_SECRETS } from './zumrails-webhook.constants.js';
  * Validates `webhookSecret` once, at module init (empty when the option is absent: the app may
  * not receive webhooks, or configure them in `ZumRailsWebhookModule`). Only the default
  * account's secret reaches `ZumRailsWebhookGuard`, so a named account refuses the option rather
- * than ignore it.
+ * than ignore it. The module's redactor reads them too (`secretRedactorProvider`): should a
+ * vendor text ever echo one, it is redacted from errors, status and logs.
  */
 export function authWebhookSecretsProvider(account: string): Provider {
   return {

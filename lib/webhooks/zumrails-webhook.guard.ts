@@ -119,7 +119,8 @@ function pickSecrets(
     throw new ZumRailsConfigError(
       'webhookSecret',
       'ZumRailsWebhookGuard has no webhook secret: set webhookSecret in ZumRailsAuthModule options, ' +
-        "or import ZumRailsWebhookModule.forRoot({ secret }) where the guard's controller can see it (isGlobal: true)",
+        "or import ZumRailsWebhookModule.forRoot({ secret }) where the guard's controller can see it (isGlobal: true); " +
+        'a named account never provides one',
     );
   }
   return secrets;

@@ -8,7 +8,7 @@ import {
   ZumRailsWebhookModule,
 } from '../../lib/index.js';
 import { FakeZumRails } from '../../lib/testing/index.js';
-import { fakeOptions } from '../support/auth-app.js';
+import { fakeOptions, startAuthApp } from '../support/auth-app.js';
 import { LogCapture } from '../support/log-capture.js';
 import { rejectionOf } from '../support/zumrails-assertions.js';
 import { startWebhookApp, type WebhookApp } from './support/webhook-app.js';
@@ -126,7 +126,20 @@ describe('ZumRailsWebhookGuard configuration', () => {
     expect((await fake.sendWebhook(hook.url, EVENT, { secret: SECRET })).status).toBe(200);
     await hook.app.close();
     hook = undefined;
-    const error = await rejectionOf(
+    // Without a guard in the app, the named account's own check speaks.
+    const named = await rejectionOf(
+      startAuthApp(fake, {}, [
+        ZumRailsAuthModule.forRoot({
+          ...fakeOptions(fake, { webhookSecret: SECRET }),
+          name: 'payouts',
+        }),
+      ]),
+    );
+    expect(named).toBeInstanceOf(ZumRailsConfigError);
+    expect((named as Error).message).toContain('default account only');
+    expect((named as Error).message).not.toContain(SECRET);
+    // With one, whichever fails first says a named account gives the guard no secret.
+    const guarded = await rejectionOf(
       startWebhookApp({
         imports: [
           ZumRailsAuthModule.forRoot({
@@ -137,9 +150,10 @@ describe('ZumRailsWebhookGuard configuration', () => {
         ],
       }),
     );
-    expect(error).toBeInstanceOf(ZumRailsConfigError);
-    expect((error as Error).message).toContain('default account only');
-    expect((error as Error).message).not.toContain(SECRET);
+    expect((guarded as Error).message).toMatch(
+      /default account only|a named account never provides one/,
+    );
+    expect((guarded as Error).message).not.toContain(SECRET);
   });
 
   it('fails the start when the guard has no secret, saying where to set one', async () => {
