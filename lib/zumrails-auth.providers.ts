@@ -15,6 +15,7 @@ import { describeUnknownOptions, findUnknownOptions } from './options/unknown-op
 import { InMemoryTokenStore } from './store/in-memory-token.store.js';
 import { RESOLVED_STORE_OPTIONS } from './store/store.constants.js';
 import { TokenStore } from './store/token-store.interface.js';
+import { proxySecrets } from './transport/proxy-secrets.js';
 import { SecretRedactor } from './util/redact.js';
 import type { WebhookSecrets } from './webhooks/webhook-secrets.js';
 import { AUTH_MODULE_WEBHOOK_SECRETS } from './webhooks/zumrails-webhook.constants.js';
@@ -97,20 +98,15 @@ export const metricsProvider: Provider = {
 
 /**
  * The module's secrets, redacted from every error, status, event and log: the password, the
- * proxy password and the webhook secret(s) from the options here; `TokenService` adds the
- * current and previous tokens as they change.
+ * proxy credentials (option or environment, see `proxySecrets`) and the webhook secret(s) from
+ * the options here; `TokenService` adds the current and previous tokens as they change.
  */
 export const secretRedactorProvider: Provider = {
   provide: SecretRedactor,
   useFactory: (options: ResolvedZumRailsAuthOptions, webhook: WebhookSecrets) => {
     const redactor = new SecretRedactor();
     redactor.set('password', [options.password]);
-    const proxy = options.transport.proxy;
-    if (proxy && proxy.auth) {
-      const { username, password } = proxy.auth;
-      const basic = Buffer.from(`${username}:${password}`).toString('base64');
-      redactor.set('proxy', [password, basic]);
-    }
+    redactor.set('proxy', proxySecrets(options.transport.proxy));
     redactor.set('webhook', webhook.values);
     return redactor;
   },

@@ -16,6 +16,8 @@ export interface ProxiedRequest {
  */
 export class ForwardProxy {
   readonly seen: ProxiedRequest[] = [];
+  /** When set, a 407 echoes the credentials it was sent (as a careless proxy might), JSON. */
+  echo = false;
   private readonly sockets = new Set<Socket>();
 
   private constructor(
@@ -26,7 +28,8 @@ export class ForwardProxy {
     server.on('connection', (socket) => this.track(socket));
     server.on('request', (req, res) => {
       if (!this.admit(req, req.url ?? '')) {
-        res.writeHead(407, { 'Proxy-Authenticate': 'Basic realm="test"' }).end();
+        res.writeHead(407, { 'Proxy-Authenticate': 'Basic realm="test"' });
+        res.end(this.echo ? echoCredentials(req) : undefined);
         return;
       }
       const headers = { ...req.headers };
@@ -86,4 +89,11 @@ export class ForwardProxy {
     socket.on('close', () => this.sockets.delete(socket));
     return socket;
   }
+}
+
+/** The Proxy-Authorization header as sent and decoded, in a JSON body. */
+function echoCredentials(req: IncomingMessage): string {
+  const header = req.headers['proxy-authorization'] ?? '';
+  const decoded = Buffer.from(header.replace(/^Basic /, ''), 'base64').toString('utf8');
+  return JSON.stringify({ message: `bad credentials ${header} (${decoded})`, header, decoded });
 }

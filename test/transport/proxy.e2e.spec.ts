@@ -87,6 +87,7 @@ describe('transport.proxy', () => {
   });
 
   it('a proxy refusing the credentials fails login and API calls without showing them', async () => {
+    proxy.echo = true;
     const { tokens, http } = await fixture.start({
       transport: { proxy: proxyOption('wrong-password-also-secret') },
     });
@@ -106,9 +107,29 @@ describe('transport.proxy', () => {
         (error as Error).stack ?? '',
       ].join('\n');
       expect(shown).not.toContain('wrong-password-also-secret');
+      // The Proxy-Authorization value, which a careless proxy echoes back.
       expect(shown).not.toContain(
-        Buffer.from(`${PROXY_USER}:wrong`).toString('base64').slice(0, 16),
+        Buffer.from(`${PROXY_USER}:wrong-password-also-secret`).toString('base64'),
       );
+      // The echoed text itself is there: only its secrets are gone.
+      expect(shown).toContain('bad credentials');
     }
+  });
+
+  it('credentials of an HTTP_PROXY URL are kept out of errors too', async () => {
+    proxy.echo = true;
+    const withAuth = new URL(proxy.url);
+    withAuth.username = PROXY_USER;
+    withAuth.password = 'env-password-also-secret';
+    process.env.HTTP_PROXY = withAuth.href;
+    const { tokens } = await fixture.start();
+    const error = await rejectionOf(tokens.getToken());
+
+    const shown = [JSON.stringify(error), inspect(error, { depth: 8 })].join('\n');
+    expect(shown).toContain('bad credentials');
+    expect(shown).not.toContain('env-password-also-secret');
+    expect(shown).not.toContain(
+      Buffer.from(`${PROXY_USER}:env-password-also-secret`).toString('base64'),
+    );
   });
 });
