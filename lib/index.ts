@@ -1,6 +1,14 @@
 export { ZumRailsAuthModule } from './zumrails-auth.module.js';
-export { getTokenServiceToken, getZumRailsHttpServiceToken } from './accounts/account-tokens.js';
-export { InjectTokenService, InjectZumRailsHttpService } from './accounts/account.decorators.js';
+export {
+  getTokenServiceToken,
+  getZumRailsClientToken,
+  getZumRailsHttpServiceToken,
+} from './accounts/account-tokens.js';
+export {
+  InjectTokenService,
+  InjectZumRailsClient,
+  InjectZumRailsHttpService,
+} from './accounts/account.decorators.js';
 export type {
   ZUMRAILS_AUTH_ASYNC_OPTIONS_TYPE as ZumRailsAuthAsyncOptions,
   ZumRailsAuthOptionsFactory,
@@ -8,6 +16,7 @@ export type {
 export type {
   ZumRailsAuthOptions,
   ZumRailsEnvironment,
+  ZumRailsApiRetryOptions,
   ZumRailsRetryOptions,
   ZumRailsStartupMode,
 } from './options/zumrails-auth-options.interface.js';
@@ -21,6 +30,9 @@ export type {
   ZumRailsTokenSource,
 } from './http/attach-zumrails-auth.js';
 export { ZumRailsHttpError } from './http/zumrails-http.error.js';
+export { ZumRailsApiError } from './http/zumrails-api.error.js';
+export { ZumRailsClient } from './http/zumrails.client.js';
+export type { ZumRailsEnvelope, ZumRailsPage, ZumRailsWallet } from './http/zumrails-api.types.js';
 export type { ZumRailsSession } from './token/token.js';
 export type {
   ZumRailsTokenEvent,

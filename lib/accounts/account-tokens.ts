@@ -1,5 +1,6 @@
 import type { InjectionToken } from '@nestjs/common';
 import { ZumRailsHttpService } from '../http/zumrails-http.service.js';
+import { ZumRailsClient } from '../http/zumrails.client.js';
 import { TokenService } from '../token/token.service.js';
 import { accountOf, DEFAULT_ACCOUNT } from './account-name.js';
 
@@ -26,4 +27,13 @@ export function getTokenServiceToken(name?: string): InjectionToken<TokenService
  */
 export function getZumRailsHttpServiceToken(name?: string): InjectionToken<ZumRailsHttpService> {
   return accountToken(ZumRailsHttpService, 'ZumRailsHttpService', name);
+}
+
+/**
+ * DI token of an account's `ZumRailsClient`: the class for the default account,
+ * `'ZumRailsAuth:<name>:ZumRailsClient'` for a named one.
+ * @throws ZumRailsConfigError when `name` is not a valid account name.
+ */
+export function getZumRailsClientToken(name?: string): InjectionToken<ZumRailsClient> {
+  return accountToken(ZumRailsClient, 'ZumRailsClient', name);
 }

@@ -1,5 +1,9 @@
 import { Inject } from '@nestjs/common';
-import { getTokenServiceToken, getZumRailsHttpServiceToken } from './account-tokens.js';
+import {
+  getTokenServiceToken,
+  getZumRailsClientToken,
+  getZumRailsHttpServiceToken,
+} from './account-tokens.js';
 
 /**
  * Injects the `TokenService` of the account `name` (`forRoot({ name })`); without a name, the
@@ -22,4 +26,15 @@ export function InjectTokenService(name?: string): PropertyDecorator & Parameter
  */
 export function InjectZumRailsHttpService(name?: string): PropertyDecorator & ParameterDecorator {
   return Inject(getZumRailsHttpServiceToken(name));
+}
+
+/**
+ * Injects the `ZumRailsClient` of the account `name`; without a name, the default account's.
+ * ```ts
+ * constructor(@InjectZumRailsClient('payouts') private readonly payouts: ZumRailsClient) {}
+ * ```
+ * @throws ZumRailsConfigError when `name` is not a valid account name.
+ */
+export function InjectZumRailsClient(name?: string): PropertyDecorator & ParameterDecorator {
+  return Inject(getZumRailsClientToken(name));
 }

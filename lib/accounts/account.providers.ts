@@ -1,7 +1,10 @@
 import type { InjectionToken, Provider } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
 import { ZumRailsHealthIndicator } from '../health/zumrails-health.indicator.js';
-import { zumRailsHttpServiceProvider } from '../http/zumrails-http.providers.js';
+import {
+  zumRailsClientProvider,
+  zumRailsHttpServiceProvider,
+} from '../http/zumrails-http.providers.js';
 import { ModuleLogger } from '../logging/module-logger.js';
 import { TokenEventLogger } from '../logging/token-event-logger.js';
 import { TokenMetrics } from '../metrics/token-metrics.js';
@@ -24,7 +27,11 @@ import {
   tokenStoreProvider,
 } from '../zumrails-auth.providers.js';
 import { assertAccountsUnique } from './account-scope.js';
-import { getTokenServiceToken, getZumRailsHttpServiceToken } from './account-tokens.js';
+import {
+  getTokenServiceToken,
+  getZumRailsClientToken,
+  getZumRailsHttpServiceToken,
+} from './account-tokens.js';
 
 /** Its factory runs the duplicate-account check at startup. */
 const ACCOUNTS_CHECKED = Symbol('ZUMRAILS_AUTH_ACCOUNTS_CHECKED');
@@ -54,6 +61,7 @@ export function createAccountProviders(account: string): Provider[] {
     TokenEventLogger,
     TokenMetrics,
     zumRailsHttpServiceProvider(getZumRailsHttpServiceToken(account)),
+    zumRailsClientProvider(getZumRailsClientToken(account), getZumRailsHttpServiceToken(account)),
     ZumRailsHealthIndicator,
     authWebhookSecretsProvider(account),
   ];
@@ -64,6 +72,7 @@ export function accountExports(account: string): InjectionToken[] {
   return [
     getTokenServiceToken(account),
     getZumRailsHttpServiceToken(account),
+    getZumRailsClientToken(account),
     ZumRailsHealthIndicator,
     // For ZumRailsWebhookGuard in the app's controllers (default account only).
     ...authWebhookExports(account, ModuleLogger),

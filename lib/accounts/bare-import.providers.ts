@@ -3,6 +3,7 @@ import { ModulesContainer } from '@nestjs/core';
 import { ZumRailsConfigError } from '../errors.js';
 import { ZumRailsHealthIndicator } from '../health/zumrails-health.indicator.js';
 import { ZumRailsHttpService } from '../http/zumrails-http.service.js';
+import { ZumRailsClient } from '../http/zumrails.client.js';
 import { TokenService } from '../token/token.service.js';
 import { scannedModules } from './scanned-modules.js';
 
@@ -10,7 +11,12 @@ import { scannedModules } from './scanned-modules.js';
 const BARE_IMPORT = Symbol('ZUMRAILS_AUTH_BARE_IMPORT');
 
 /** What the bare module exports: each of them fails with the same clear error. */
-export const BARE_IMPORT_EXPORTS = [TokenService, ZumRailsHttpService, ZumRailsHealthIndicator];
+export const BARE_IMPORT_EXPORTS = [
+  TokenService,
+  ZumRailsHttpService,
+  ZumRailsClient,
+  ZumRailsHealthIndicator,
+];
 
 function bareImportError(container: ModulesContainer): ZumRailsConfigError {
   const importers = scannedModules(container)

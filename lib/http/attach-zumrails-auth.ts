@@ -1,18 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import {
-  isAxiosError,
-  type AxiosError,
-  type AxiosInstance,
-  type AxiosResponse,
-  type InternalAxiosRequestConfig,
-} from 'axios';
+import type { LoggerService } from '@nestjs/common';
+import { isAxiosError, type AxiosError, type AxiosInstance, type AxiosResponse } from 'axios';
 import { systemClock, type Clock } from '../clock.js';
+import type { ZumRailsApiRetryOptions } from '../options/zumrails-auth-options.interface.js';
 import { authContextOf } from '../token/auth-context.js';
 import type { TokenService } from '../token/token.service.js';
 import { SecretRedactor } from '../util/redact.js';
+import { createApiRetrier, isStream, type RetryConfig, type RetryCounter } from './api-retry.js';
+import { carriedToken, checkEnvelope } from './envelope-check.js';
 import { crossOriginCause, guardOrigin, originOf } from './origin-guard.js';
 import { noteRequestSecrets } from './request-secrets.js';
 import { UnauthorizedCooldown } from './unauthorized-cooldown.js';
+import { toZumRailsError } from './zumrails-api.error.js';
 import { ZumRailsHttpError } from './zumrails-http.error.js';
 
 declare module 'axios' {
@@ -22,6 +21,15 @@ declare module 'axios' {
      * `idempotency-key`, no retry after a 401. Errors are still scrubbed. Default `true`.
      */
     zumRailsAuth?: boolean;
+    /**
+     * `false` hands this request's answer over raw: a 2xx whose Zum Rails envelope says
+     * `isError: true` resolves instead of rejecting with a `ZumRailsApiError`, error answers
+     * reject with a plain `ZumRailsHttpError`, and `ZumRailsClient` resolves the whole body
+     * instead of `result`. Default `true`.
+     */
+    zumRailsEnvelope?: boolean;
+    /** `false` never retries this request (see the `apiRetry` option). Default `true`. */
+    zumRailsRetry?: boolean;
   }
 }
 
@@ -30,13 +38,24 @@ export type ZumRailsTokenSource = Pick<TokenService, 'getToken' | 'invalidate'>;
 
 /** Optional settings of `attachZumRailsAuth`. */
 export interface AttachZumRailsAuthOptions {
-  /** Time source of the 401 cool-down. Default: the system clock. */
+  /** Time source of the 401 cool-down and the retry deadline. Default: the system clock. */
   clock?: Clock;
   /**
    * The only origin (scheme, host, port) the bearer is sent to. Default: the `baseUrl` of the
    * module when `tokens` is its `TokenService`, else the instance's `defaults.baseURL`.
    */
   baseUrl?: string;
+  /** Safe retries, as the module option `apiRetry`. Default: 2 retries; `false`: none. */
+  apiRetry?: ZumRailsApiRetryOptions | false;
+  /**
+   * Overall deadline of one call with its retries, in ms (the request's `timeout` when longer).
+   * Default: the instance's `defaults.timeout`, else 10000.
+   */
+  requestTimeoutMs?: number;
+  /** Where the retry warnings go, as the module option `logger`. Default: Nest's `Logger`. */
+  logger?: LoggerService | false;
+  /** @internal The module's metrics, counting each retry (`zumrails.api.retries`). */
+  metrics?: RetryCounter;
 }
 
 /** Config key marking the one retry after a 401 (a string key: axios' merge drops symbols). */
@@ -44,7 +63,7 @@ const RETRIED = 'zumRailsAuthRetried';
 const BEARER = 'Bearer ';
 const IDEMPOTENCY_KEY = 'idempotency-key';
 
-type Config = InternalAxiosRequestConfig & { [RETRIED]?: true };
+type Config = RetryConfig & { [RETRIED]?: true };
 
 /**
  * Adds the Zum Rails interceptor pair to an axios instance the app owns (never use it on the
@@ -62,24 +81,33 @@ type Config = InternalAxiosRequestConfig & { [RETRIED]?: true };
  *   When that retry with a fresh token is refused too, the 401 is not about the token: further
  *   401s for that token go to the caller without a new login for 10 s, so an endpoint that
  *   always answers 401 costs at most one login per 10 s, not one per call;
+ * - a 2xx answer whose Zum Rails envelope has `isError` other than `false` rejects with a
+ *   `ZumRailsApiError` (vendor text in its message), and so does any error answer that carries
+ *   an envelope (`zumRailsEnvelope: false` in a request config: raw answers);
+ * - requests safe to repeat are retried on 429/502/503/504 and on a reset or timeout before any
+ *   response, within the call's deadline (`apiRetry`; `zumRailsRetry: false` per request);
  * - every `AxiosError` is replaced by a secret-free {@link ZumRailsHttpError}; errors of
  *   `getToken()` (`ZumRailsAuthError` subclasses) reach the caller unchanged.
  *
- * `zumRailsAuth: false` in a request config skips all of this for that request, except the
- * error scrubbing. Request bodies that are streams are not retried (they cannot be replayed).
+ * `zumRailsAuth: false` in a request config skips the bearer, the key and the 401 retry for
+ * that request. Request bodies that are streams are never retried (they cannot be replayed).
  *
  * @param instance the app's axios instance; its base URL should be the Zum Rails API.
  * @param tokens usually the injected `TokenService`.
- * @param options `baseUrl` for token sources other than `TokenService`, `clock` for tests.
+ * @param options `baseUrl` for token sources other than `TokenService`, `clock` for tests,
+ *   `apiRetry`, `requestTimeoutMs`, `logger`.
  * @returns a function that removes both interceptors (idempotent).
  * @throws TypeError when no origin is known (no `TokenService`, `baseUrl` or instance `baseURL`).
+ * @throws ZumRailsConfigError when `options.apiRetry` or `options.logger` is invalid.
  */
 export function attachZumRailsAuth(
   instance: AxiosInstance,
   tokens: ZumRailsTokenSource,
   options: AttachZumRailsAuthOptions = {},
 ): () => void {
-  const cooldown = new UnauthorizedCooldown(options.clock ?? systemClock);
+  const clock = options.clock ?? systemClock;
+  const cooldown = new UnauthorizedCooldown(clock);
+  const retrier = createApiRetrier(instance, options, clock);
   const context = authContextOf(tokens);
   const redactor = context?.redactor ?? new SecretRedactor();
   const allowed = allowedOrigin(options.baseUrl ?? context?.baseUrl ?? instance.defaults.baseURL);
@@ -88,6 +116,7 @@ export function attachZumRailsAuth(
 
   const onRequest = async (config: Config): Promise<Config> => {
     noteRequestSecrets(config, redactor);
+    retrier.stamp(config);
     if (config.zumRailsAuth === false) return config;
     guardOrigin(config, allowed, redactor);
     const token = await tokens.getToken();
@@ -117,11 +146,13 @@ export function attachZumRailsAuth(
         return instance.request({ ...config, [RETRIED]: true } as Config);
       }
     }
-    throw new ZumRailsHttpError(error, token, redactor);
+    const retry = config && (await retrier.next(error, config));
+    if (retry) return instance.request(retry);
+    throw toZumRailsError(error, token, redactor);
   };
 
   const requestId = instance.interceptors.request.use(onRequest);
-  const responseId = instance.interceptors.response.use(undefined, onError);
+  const responseId = instance.interceptors.response.use(checkEnvelope, onError);
   let attached = true;
   return () => {
     if (!attached) return;
@@ -143,16 +174,4 @@ function allowedOrigin(baseUrl: string | undefined): string {
 /** A 401 on a request that used our bearer and whose body can be sent again. */
 function isRecoverable(error: AxiosError, config: Config): boolean {
   return error.response?.status === 401 && config.zumRailsAuth !== false && !isStream(config.data);
-}
-
-/** The token in this request's `Authorization: Bearer` header, if any. */
-function carriedToken(config: Config): string | undefined {
-  const value = config.headers?.get('Authorization');
-  return typeof value === 'string' && value.startsWith(BEARER)
-    ? value.slice(BEARER.length)
-    : undefined;
-}
-
-function isStream(data: unknown): boolean {
-  return typeof (data as { pipe?: unknown } | null | undefined)?.pipe === 'function';
 }

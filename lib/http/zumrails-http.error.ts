@@ -139,7 +139,8 @@ function optionalText(text: string | undefined, redaction: Redaction): string | 
   return typeof text === 'string' ? redaction.text(text) : text;
 }
 
-function fullUrl(config: InternalAxiosRequestConfig | undefined): string {
+/** `baseURL` joined with the request `url` the way axios joins them (params not appended). */
+export function fullUrl(config: InternalAxiosRequestConfig | undefined): string {
   const url = config?.url ?? '';
   const base = config?.baseURL;
   if (!base || ABSOLUTE_URL.test(url)) return url;

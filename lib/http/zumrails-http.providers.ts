@@ -1,6 +1,8 @@
 import type { InjectionToken, Provider } from '@nestjs/common';
 import axios, { type AxiosInstance } from 'axios';
 import type { Clock } from '../clock.js';
+import { ModuleLogger } from '../logging/module-logger.js';
+import { ZumRailsMetrics } from '../metrics/zumrails-metrics.js';
 import type { ResolvedZumRailsAuthOptions } from '../options/zumrails-auth-options.interface.js';
 import type { TokenService } from '../token/token.service.js';
 import { ZumRailsTransport } from '../transport/zumrails-transport.js';
@@ -11,6 +13,7 @@ import {
 } from '../zumrails-auth.constants.js';
 import { attachZumRailsAuth, type ZumRailsTokenSource } from './attach-zumrails-auth.js';
 import { ZumRailsHttpService } from './zumrails-http.service.js';
+import { ZumRailsClient } from './zumrails.client.js';
 
 /** A new axios instance for API calls, never the global one nor the app's `HttpService` one. */
 export function createZumRailsAxios(
@@ -18,6 +21,8 @@ export function createZumRailsAxios(
   tokens: ZumRailsTokenSource,
   clock: Clock,
   transport: ZumRailsTransport,
+  logger: ModuleLogger,
+  metrics?: ZumRailsMetrics,
 ): AxiosInstance {
   const instance = axios.create({
     ...transport.axiosConfig,
@@ -25,7 +30,13 @@ export function createZumRailsAxios(
     timeout: options.requestTimeoutMs,
     headers: { 'Content-Type': 'application/json' },
   });
-  attachZumRailsAuth(instance, tokens, { clock });
+  attachZumRailsAuth(instance, tokens, {
+    clock,
+    apiRetry: options.apiRetry,
+    requestTimeoutMs: options.requestTimeoutMs,
+    logger,
+    metrics,
+  });
   return instance;
 }
 
@@ -38,7 +49,31 @@ export function zumRailsHttpServiceProvider(token: InjectionToken<ZumRailsHttpSe
       tokens: TokenService,
       clock: Clock,
       transport: ZumRailsTransport,
-    ) => new ZumRailsHttpService(createZumRailsAxios(options, tokens, clock, transport)),
-    inject: [RESOLVED_OPTIONS, ACCOUNT_TOKEN_SERVICE, ZUMRAILS_CLOCK, ZumRailsTransport],
+      logger: ModuleLogger,
+      metrics: ZumRailsMetrics,
+    ) =>
+      new ZumRailsHttpService(
+        createZumRailsAxios(options, tokens, clock, transport, logger, metrics),
+      ),
+    inject: [
+      RESOLVED_OPTIONS,
+      ACCOUNT_TOKEN_SERVICE,
+      ZUMRAILS_CLOCK,
+      ZumRailsTransport,
+      ModuleLogger,
+      ZumRailsMetrics,
+    ],
+  };
+}
+
+/** The account's promise client, under `token`, on the axios instance of its `http` service. */
+export function zumRailsClientProvider(
+  token: InjectionToken<ZumRailsClient>,
+  http: InjectionToken<ZumRailsHttpService>,
+): Provider {
+  return {
+    provide: token,
+    useFactory: (service: ZumRailsHttpService) => new ZumRailsClient(service.axiosRef),
+    inject: [http],
   };
 }

@@ -28,4 +28,6 @@ export const DEFAULT_OPTIONS = {
    * nginx 75 s), so a request is rarely sent on a socket the server is closing.
    */
   agent: { maxSockets: 50, maxFreeSockets: 10, idleSocketTimeoutMs: 4_000 },
+  /** Safe retries of API calls (see `ZumRailsApiRetryOptions`). */
+  apiRetry: { maxRetries: 2, initialDelayMs: 200, maxDelayMs: 2_000, maxRetryAfterMs: 5_000 },
 } as const;

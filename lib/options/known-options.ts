@@ -1,4 +1,5 @@
 import type {
+  ZumRailsApiRetryOptions,
   ZumRailsAuthOptions,
   ZumRailsRetryOptions,
   ZumRailsTransportOptions,
@@ -34,6 +35,7 @@ export const KNOWN_OPTIONS: KeysOf<ZumRailsAuthOptions> = {
   transport: true,
   meterProvider: true,
   webhookSecret: true,
+  apiRetry: true,
 };
 
 /** Keys of `T`, checked at compile time like `KNOWN_OPTIONS`. */
@@ -48,4 +50,10 @@ function nested<T>(keys: KeysOf<T>): Readonly<Record<string, true>> {
 export const KNOWN_NESTED_OPTIONS: { readonly [K in keyof ZumRailsAuthOptions]?: object } = {
   retry: nested<ZumRailsRetryOptions>({ initialDelayMs: true, maxDelayMs: true }),
   transport: nested<ZumRailsTransportOptions>({ httpAgent: true, httpsAgent: true, proxy: true }),
+  apiRetry: nested<ZumRailsApiRetryOptions>({
+    maxRetries: true,
+    initialDelayMs: true,
+    maxDelayMs: true,
+    maxRetryAfterMs: true,
+  }),
 };

@@ -3,6 +3,7 @@ import { ZumRailsConfigError } from '../errors.js';
 import { DEFAULT_OPTIONS, ZUMRAILS_ENVIRONMENTS } from './defaults.js';
 import { describeValue, holdsPassword, withoutPassword } from './describe-value.js';
 import { resolveTransportOptions } from './resolve-transport-options.js';
+import { resolveApiRetry } from './resolve-api-retry.js';
 import type {
   ResolvedZumRailsAuthOptions,
   ZumRailsAuthOptions,
@@ -135,6 +136,7 @@ function validate(
     ),
     startup: startupMode(options.startup, options.password),
     transport: resolveTransportOptions(options.transport, baseUrl),
+    apiRetry: resolveApiRetry(options.apiRetry),
   };
   if (resolved.retry.maxDelayMs < resolved.retry.initialDelayMs) {
     throw new ZumRailsConfigError('retry.maxDelayMs', 'must be at least retry.initialDelayMs');

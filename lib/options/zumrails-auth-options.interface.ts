@@ -53,6 +53,31 @@ export interface ZumRailsTransportOptions {
   proxy?: AxiosProxyConfig | false;
 }
 
+/**
+ * Retries of API calls that are safe to repeat: GET, HEAD and OPTIONS, and any request that
+ * carries an `idempotency-key` header (every POST gets one). Retried on 429 with a
+ * `Retry-After` up to `maxRetryAfterMs`, on 502, 503 and 504, and on a connection reset or
+ * timeout before any response; never on another 4xx, on 500 or on an `isError` answer. All
+ * attempts together stay within the request's overall deadline (`requestTimeoutMs`, or the
+ * request's `timeout` when longer). One warning is logged per retry.
+ */
+export interface ZumRailsApiRetryOptions {
+  /** Retries after the first attempt, 0 to 5. Default 2. */
+  maxRetries?: number;
+  /**
+   * Backoff before the first retry, in ms; doubles for each further retry (capped at
+   * `maxDelayMs`), and each wait is drawn between half and all of it. Default 200.
+   */
+  initialDelayMs?: number;
+  /** Largest backoff between two attempts, in ms. Default 2000. */
+  maxDelayMs?: number;
+  /**
+   * Longest `Retry-After` of a 429 the client waits for before retrying; a longer one, or a 429
+   * without `Retry-After`, goes to the caller at once. Default 5000.
+   */
+  maxRetryAfterMs?: number;
+}
+
 /** Options of `ZumRailsAuthModule.forRoot()` / the factory of `forRootAsync()`. */
 export interface ZumRailsAuthOptions {
   /**
@@ -134,6 +159,12 @@ export interface ZumRailsAuthOptions {
    * without a secret here or in `ZumRailsWebhookModule`).
    */
   webhookSecret?: string | readonly string[];
+  /**
+   * Safe retries of API calls (see {@link ZumRailsApiRetryOptions}); `false` turns them off.
+   * Per request, `zumRailsRetry: false` in the axios config turns them off for that request.
+   * Default: 2 retries, 200 ms initial backoff, 2 s max, `Retry-After` honoured up to 5 s.
+   */
+  apiRetry?: ZumRailsApiRetryOptions | false;
 }
 
 /** Options after validation and defaults: every field is set. */
@@ -155,6 +186,8 @@ export interface ResolvedZumRailsAuthOptions {
   readonly startup: ZumRailsStartupMode;
   /** The validated `transport` option; absent fields mean the module's defaults. */
   readonly transport: Readonly<ZumRailsTransportOptions>;
+  /** `maxRetries: 0` when `apiRetry: false`. */
+  readonly apiRetry: Required<ZumRailsApiRetryOptions>;
 }
 
 /** The store options after validation and defaults. */

@@ -68,6 +68,8 @@ export function zeroCounters(): FakeZumRailsCounters {
     expiredTokenCalls: 0,
     revokedTokenCalls: 0,
     connections: 0,
+    transactionsCreated: 0,
+    idempotentReplays: 0,
   };
 }
 

@@ -18,7 +18,9 @@ import type {
 /**
  * A real HTTP fake of the Zum Rails API on loopback: `POST /api/authorize` issues HS256 JWTs
  * that expire on time, `PATCH /api/authorize/canceltoken` revokes them, every other `/api/...`
- * path needs a valid bearer. Faults can be queued per endpoint kind or chosen by a `fail:<status>`
+ * path needs a valid bearer. `GET /api/wallet`, `POST /api/user/filter`, `POST /api/transaction`
+ * (honouring `idempotency-key`) and `GET /api/transaction/{id}` answer like the real API; other
+ * paths echo the request. Faults can be queued per endpoint kind or chosen by a `fail:<status>`
  * login username; counters and a bounded request log show what clients did.
  *
  * Start one per test with {@link FakeZumRails.start} and always {@link FakeZumRails.stop} it.
@@ -175,6 +177,15 @@ export class FakeZumRails {
   /** Replaces the users `POST /api/user/filter` pages through (default: three sample users). */
   setUsers(users: unknown[]): void {
     this.handler.users = [...users];
+  }
+
+  /**
+   * Transactions created by `POST /api/transaction` (oldest first, the last 10,000): the body
+   * sent plus `Id`, `TransactionStatus` and `CreatedAt`. A repeat with an `idempotency-key`
+   * already seen adds none (see `counters.idempotentReplays`).
+   */
+  transactions(): readonly Record<string, unknown>[] {
+    return this.handler.transactions.all();
   }
 
   /** The most recent request, or the most recent one to `path` (case, query, trailing `/` ignored). */

@@ -73,6 +73,8 @@ export function validateFault(fault: ZumRailsFault, times: number, loginOnly: bo
       if (!loginOnly) throw new TypeError('the missing-token fault applies to login only');
       return;
     case 'is-error-200':
+      if (fault.statusCode !== undefined && !isStatus(fault.statusCode)) fail('bad statusCode');
+      return;
     case 'hang':
     case 'reset':
       return;
@@ -137,7 +139,7 @@ export function writeFault(req: IncomingMessage, res: ServerResponse, fault: Zum
       sendError(res, 429, undefined, { 'retry-after': String(fault.retryAfterSeconds ?? 1) });
       return;
     case 'is-error-200': {
-      const envelope = errorEnvelope(400, fault.message);
+      const envelope = errorEnvelope(fault.statusCode ?? 400, fault.message);
       if (fault.message !== undefined) {
         envelope.responseException = { exceptionMessage: fault.message };
       }

@@ -7,6 +7,7 @@ import { sendError, sendJson, successEnvelope } from './envelopes.js';
 import { FaultQueue, faultFromUsername, writeFault } from './faults.js';
 import { TokenRegistry } from './jwt.js';
 import { Ring } from './ring.js';
+import { TransactionBook } from './transactions.js';
 import { filterPage, isRecord, normalizeRoute, readBearer } from './routes.js';
 import type { FakeZumRailsClock, RecordedRequest, ZumRailsFault } from './types.js';
 
@@ -22,6 +23,7 @@ interface Call {
 }
 
 const API_METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
+const TRANSACTION_PREFIX = '/api/transaction/';
 const VALIDATION_MESSAGE = 'Request responded with one or more validation errors.';
 
 /**
@@ -49,6 +51,8 @@ export class FakeZumRailsHandler {
   users = sampleUsers();
   /** Lifetime of the next issued token. */
   ttlSeconds: number;
+  /** Transactions created by `POST /api/transaction`, and the idempotency keys seen. */
+  readonly transactions = new TransactionBook();
 
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly customerId = randomUUID();
@@ -209,6 +213,14 @@ export class FakeZumRailsHandler {
       sendJson(res, 200, successEnvelope(method, this.wallets));
     } else if (method === 'POST' && route === '/api/user/filter') {
       sendJson(res, 200, successEnvelope(method, filterPage(this.users, body)));
+    } else if (method === 'POST' && route === '/api/transaction') {
+      const header = call.req.headers['idempotency-key'];
+      const key = typeof header === 'string' ? header : undefined;
+      const answer = this.transactions.create(body, key, this.stats, this.clock.now());
+      sendJson(res, answer.status, answer.envelope);
+    } else if (method === 'GET' && route.startsWith(TRANSACTION_PREFIX)) {
+      const answer = this.transactions.find(call.path.slice(TRANSACTION_PREFIX.length));
+      sendJson(res, answer.status, answer.envelope);
     } else {
       const result = { method, path: call.path, body: body ?? null };
       sendJson(res, 200, { statusCode: 200, message: 'OK', isError: false, result });

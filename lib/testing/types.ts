@@ -55,8 +55,12 @@ export type ZumRailsFault =
   | { kind: 'status'; status: number; body?: unknown; headers?: Record<string, string> }
   /** HTTP 429 with a `Retry-After` header (default 1 s) and the quota error envelope. */
   | { kind: 'rate-limited'; retryAfterSeconds?: number }
-  /** HTTP 200 whose envelope says `statusCode: 400, isError: true`. */
-  | { kind: 'is-error-200'; message?: string }
+  /**
+   * HTTP 200 whose envelope says `isError: true` with `statusCode` (default 400) and `message`
+   * (default `Bad Request`), on whatever path it hits: how Zum Rails reports some failures
+   * (e.g. "Insufficient funds"). Nothing is executed.
+   */
+  | { kind: 'is-error-200'; message?: string; statusCode?: number }
   /** An istio-envoy style `text/html` page; default status 502. */
   | { kind: 'html'; status?: number }
   /** No body at all; default status 200. */
@@ -108,4 +112,8 @@ export interface FakeZumRailsCounters {
   revokedTokenCalls: number;
   /** Connections accepted (TCP, or TLS when listening on HTTPS); fewer than requests with keep-alive. */
   connections: number;
+  /** `POST /api/transaction` calls that created a transaction. */
+  transactionsCreated: number;
+  /** `POST /api/transaction` calls whose `idempotency-key` was seen before: answered again, not executed. */
+  idempotentReplays: number;
 }

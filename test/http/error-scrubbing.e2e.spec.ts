@@ -3,6 +3,7 @@ import axios, { isAxiosError, isCancel } from 'axios';
 import { inspect } from 'node:util';
 import { firstValueFrom } from 'rxjs';
 import {
+  ZumRailsApiError,
   ZumRailsAuthError,
   ZumRailsCredentialsRejectedError,
   ZumRailsHttpError,
@@ -12,7 +13,8 @@ import { expectNoSecrets, rejectionOf, secretsOf } from '../support/zumrails-ass
 import { useFakeZumRails } from '../support/fake-fixture.js';
 import type { AuthApp } from '../support/auth-app.js';
 
-const fixture = useFakeZumRails({}, { revokeOnShutdown: false });
+// Retries are off: each fault is seen once (test/http/api-retry.e2e.spec.ts covers retries).
+const fixture = useFakeZumRails({}, { revokeOnShutdown: false, apiRetry: false });
 let subject: AuthApp;
 
 beforeEach(async () => {
@@ -56,8 +58,11 @@ describe('errors leaving ZumRailsHttpService', () => {
   it('keep status, method, URL and the Zum Rails envelope of a 401 (string exceptionMessage)', async () => {
     const error = await failingCall({ kind: 'status', status: 401 });
     expect(isAxiosError(error)).toBe(true);
+    expect(error).toBeInstanceOf(ZumRailsApiError);
     expect(error).toMatchObject({
-      name: 'ZumRailsHttpError',
+      name: 'ZumRailsApiError',
+      message:
+        'Zum Rails 401 on POST /api/transaction: Unauthorized: your API key is wrong or your token has expired',
       status: 401,
       code: 'ERR_BAD_REQUEST',
       method: 'POST',

@@ -34,7 +34,8 @@ describe('an API error that echoes the bearer', () => {
     expect(error).toBeInstanceOf(ZumRailsHttpError);
     const http = error as ZumRailsHttpError;
     expect(http.status).toBe(400);
-    expect(http.zumRailsMessage).toBe('Bearer [REDACTED] refused');
+    // The vendor text of an RFC 7807-like exceptionMessage is `title: detail`.
+    expect(http.zumRailsMessage).toBe('Bearer [REDACTED] refused: [REDACTED]');
     expect(http.exceptionMessage).toEqual({
       title: 'Bearer [REDACTED] refused',
       detail: '[REDACTED]',

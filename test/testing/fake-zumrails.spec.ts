@@ -311,12 +311,12 @@ describe('protected endpoints', () => {
     expect(page.json.result).toMatchObject({ CurrentPage: 1, PageSize: 10, TotalCount: 3 });
     for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']) {
       const body = method === 'GET' ? undefined : { n: 1 };
-      const echo = await call('/api/transaction/42', { method, token: bearer, body });
+      const echo = await call('/api/payee/42', { method, token: bearer, body });
       expect(echo.json).toEqual({
         statusCode: 200,
         message: 'OK',
         isError: false,
-        result: { method, path: '/api/transaction/42', body: body ?? null },
+        result: { method, path: '/api/payee/42', body: body ?? null },
       });
     }
     expect(fake.counters).toMatchObject({ apiCalls: 8, apiUnauthorized: 0 });

@@ -38,6 +38,7 @@ describe('resolveOptions', () => {
       revokeTimeoutMs: 2_000,
       startup: 'background',
       transport: {},
+      apiRetry: { maxRetries: 2, initialDelayMs: 200, maxDelayMs: 2_000, maxRetryAfterMs: 5_000 },
     });
   });
 

@@ -1,0 +1,163 @@
+import type { LoggerService } from '@nestjs/common';
+import type { AxiosError, AxiosInstance, InternalAxiosRequestConfig } from 'axios';
+import type { Clock } from '../clock.js';
+import { logRecord } from '../logging/log-record.js';
+import { ModuleLogger, type RecordLogger } from '../logging/module-logger.js';
+import { DEFAULT_OPTIONS } from '../options/defaults.js';
+import { resolveApiRetry } from '../options/resolve-api-retry.js';
+import { LOG_CONTEXT } from '../zumrails-auth.constants.js';
+import type { ZumRailsApiRetryOptions } from '../options/zumrails-auth-options.interface.js';
+import { retryAfterMs } from '../token/login-response.js';
+import { waitForRetry } from './retry-wait.js';
+import { requestPath } from './zumrails-api.error.js';
+
+/** Config keys (strings: axios' merge drops symbols) of the retry bookkeeping. */
+const RETRIES = 'zumRailsRetries';
+const DEADLINE = 'zumRailsDeadlineAt';
+
+export type RetryConfig = InternalAxiosRequestConfig & { [RETRIES]?: number; [DEADLINE]?: number };
+
+const SAFE_METHODS = new Set(['get', 'head', 'options']);
+const RETRIED_STATUSES = new Set([502, 503, 504]);
+/** Reset or timed out before any response (`ECONNABORTED` is axios' timeout). */
+const RETRIED_CODES = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED']);
+/** A retry that would have less time than this before the deadline is not worth sending. */
+const MIN_ATTEMPT_MS = 50;
+const MAX_RETRY_AFTER_JITTER_MS = 250;
+
+interface Wait {
+  readonly ms: number;
+  /** For the log line: `HTTP 503`, `ECONNRESET`, `HTTP 429 (Retry-After 1)`. */
+  readonly reason: string;
+  /** For the metric: `status_503`, `econnreset` (few values, nothing secret). */
+  readonly kind: string;
+}
+
+/** Where each retry is counted (`ZumRailsMetrics`; a no-op without OpenTelemetry). */
+export interface RetryCounter {
+  recordApiRetry(attributes: Record<string, string>): void;
+}
+
+/**
+ * Decides, waits for and prepares the retries of API calls that are safe to repeat (see
+ * `ZumRailsApiRetryOptions`). Every attempt of one call shares the deadline stamped on its
+ * first attempt: `budgetMs` (the module's `requestTimeoutMs`) or the request's `timeout` when
+ * longer. Each retry's `timeout` is cut to the time left.
+ */
+export class ApiRetrier {
+  constructor(
+    private readonly policy: Required<ZumRailsApiRetryOptions>,
+    private readonly budgetMs: number,
+    private readonly clock: Clock,
+    private readonly logger: Pick<RecordLogger, 'warn'>,
+    private readonly counter?: RetryCounter,
+    private readonly random: () => number = Math.random,
+  ) {}
+
+  /** Stamps the overall deadline on a first attempt (request interceptor; O(1)). */
+  stamp(config: RetryConfig): void {
+    if (config[DEADLINE] === undefined && this.policy.maxRetries > 0) {
+      config[DEADLINE] = this.clock.now() + Math.max(this.budgetMs, config.timeout ?? 0);
+    }
+  }
+
+  /**
+   * The config of the next attempt after `error`, once the wait before it is over (the same
+   * headers, so the same `idempotency-key`); undefined when `error` is not to be retried.
+   */
+  async next(error: AxiosError, config: RetryConfig): Promise<RetryConfig | undefined> {
+    const retries = config[RETRIES] ?? 0;
+    const deadline = config[DEADLINE];
+    if (deadline === undefined || retries >= this.policy.maxRetries) return undefined;
+    if (!isRepeatable(config)) return undefined;
+    const wait = this.waitFor(error, retries);
+    if (wait === undefined || deadline - this.clock.now() - wait.ms < MIN_ATTEMPT_MS) {
+      return undefined;
+    }
+    this.log(config, wait, retries + 1);
+    await waitForRetry(wait.ms, config);
+    const left = Math.max(1, deadline - this.clock.now());
+    const timeout = config.timeout ? Math.min(config.timeout, left) : left;
+    return { ...config, [RETRIES]: retries + 1, timeout };
+  }
+
+  /** One line per retry: method, path (no query), cause, delay; never a header or a body. */
+  private log(config: RetryConfig, wait: Wait, retry: number): void {
+    const method = (config.method ?? 'get').toUpperCase();
+    const path = requestPath(config);
+    const delayMs = Math.round(wait.ms);
+    const { maxRetries } = this.policy;
+    const msg = `Retrying ${method} ${path} in ${delayMs} ms after ${wait.reason} (retry ${retry} of ${maxRetries})`;
+    const fields = { method, path, reason: wait.reason, retry, maxRetries, delayMs };
+    this.logger.warn(logRecord('api-retry', msg, fields));
+    this.counter?.recordApiRetry({ reason: wait.kind });
+  }
+
+  private waitFor(error: AxiosError, retries: number): Wait | undefined {
+    const status = error.response?.status;
+    if (status === undefined) {
+      const code = error.code ?? '';
+      return RETRIED_CODES.has(code) ? this.backoff(retries, code, code.toLowerCase()) : undefined;
+    }
+    if (RETRIED_STATUSES.has(status)) {
+      return this.backoff(retries, `HTTP ${status}`, `status_${status}`);
+    }
+    if (status !== 429) return undefined;
+    const header = error.response?.headers['retry-after'] as unknown;
+    if (typeof header !== 'string' || header.trim() === '') return undefined;
+    const ms = retryAfterMs(header, this.clock.now());
+    if (ms > this.policy.maxRetryAfterMs) return undefined;
+    const jitter = this.random() * Math.min(MAX_RETRY_AFTER_JITTER_MS, ms / 10);
+    return {
+      ms: ms + jitter,
+      reason: `HTTP 429 (Retry-After ${header.trim()})`,
+      kind: 'status_429',
+    };
+  }
+
+  /** Exponential backoff drawn between half and all of the step (never 0: no tight loop). */
+  private backoff(retries: number, reason: string, kind: string): Wait {
+    const { initialDelayMs, maxDelayMs } = this.policy;
+    const step = Math.min(maxDelayMs, initialDelayMs * 2 ** retries);
+    return { ms: step / 2 + (this.random() * step) / 2, reason, kind };
+  }
+}
+
+/** What `createApiRetrier` reads from the options of `attachZumRailsAuth`. */
+export interface ApiRetrierSettings {
+  apiRetry?: ZumRailsApiRetryOptions | false;
+  requestTimeoutMs?: number;
+  logger?: LoggerService | false;
+  metrics?: RetryCounter;
+}
+
+/**
+ * The retrier of one instance: `apiRetry` validated, the deadline from `requestTimeoutMs` (else
+ * the instance's timeout), warnings to the module's logger (or the `logger` given).
+ * @throws ZumRailsConfigError when `apiRetry` or `logger` is invalid.
+ */
+export function createApiRetrier(
+  instance: AxiosInstance,
+  settings: ApiRetrierSettings,
+  clock: Clock,
+): ApiRetrier {
+  const { logger } = settings;
+  return new ApiRetrier(
+    resolveApiRetry(settings.apiRetry),
+    settings.requestTimeoutMs ?? (instance.defaults.timeout || DEFAULT_OPTIONS.requestTimeoutMs),
+    clock,
+    logger instanceof ModuleLogger ? logger : ModuleLogger.from(logger, LOG_CONTEXT),
+    settings.metrics,
+  );
+}
+
+/** Safe to send again: an idempotent method, or a request with an `idempotency-key`. */
+function isRepeatable(config: RetryConfig): boolean {
+  if (config.zumRailsRetry === false || isStream(config.data)) return false;
+  return SAFE_METHODS.has(config.method ?? 'get') || config.headers.has('idempotency-key');
+}
+
+/** A stream body cannot be replayed. */
+export function isStream(data: unknown): boolean {
+  return typeof (data as { pipe?: unknown } | null | undefined)?.pipe === 'function';
+}
