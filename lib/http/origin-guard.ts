@@ -27,7 +27,20 @@ export function requestOrigin(config: InternalAxiosRequestConfig): string | unde
   const base = config.baseURL;
   const absolute = ABSOLUTE_URL.test(url) && config.allowAbsoluteUrls !== false;
   if (absolute || !base) return originOf(url);
-  return originOf(url === '' ? base : `${base.replace(/\/+$/, '')}/${url.replace(/^\/+/, '')}`);
+  // axios joins with a '/', which ends the base's authority: a relative URL keeps its origin.
+  return baseOrigin(base);
+}
+
+let lastBase: string | undefined;
+let lastBaseOrigin: string | undefined;
+
+/** `originOf(base)`, remembered for the last base (one per instance in practice). */
+function baseOrigin(base: string): string | undefined {
+  if (base !== lastBase) {
+    lastBaseOrigin = originOf(base);
+    lastBase = base;
+  }
+  return lastBaseOrigin;
 }
 
 /**

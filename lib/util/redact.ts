@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { secretPatternSource } from './secret-pattern.js';
+import { decodedViews } from './encoded-views.js';
 
 /** What replaces a secret in any text the library lets out. */
 export const REDACTED = '[REDACTED]';
@@ -15,13 +15,12 @@ const MAX_NODES = 5_000;
  * from the options), `tokens` (the current and previous bearer, kept by `TokenService`), and
  * whatever later features add (`proxy` credentials, a `webhook` secret) with {@link set}.
  *
- * It is used on error paths only: the pattern is compiled on first use after a change, never
- * on a successful request. Secrets are kept in private fields, and `util.inspect` /
+ * It is used on error paths only (and once per login for the session fields), never on a
+ * successful API request. Secrets are kept in private fields, and `util.inspect` /
  * `JSON.stringify` of the redactor show slot names only.
  */
 export class SecretRedactor {
   readonly #slots = new Map<string, readonly string[]>();
-  #cached?: { key: string; redaction: Redaction };
 
   /** Replaces the secrets of `slot`; empty and undefined values are ignored. */
   set(slot: string, values: readonly (string | undefined)[]): void {
@@ -36,17 +35,12 @@ export class SecretRedactor {
     if (token !== current) this.set('tokens', [token, current]);
   }
 
-  /**
-   * A redaction of every known secret plus `extra` ones (say, the token a request carried).
-   * Compiled once per set of secrets; cheap to call again with the same secrets.
-   */
+  /** A redaction of every known secret plus `extra` ones (say, the token a request carried). */
   with(extra: readonly (string | undefined)[] = []): Redaction {
-    const secrets = new Set<string>();
-    for (const values of this.#slots.values()) for (const value of values) secrets.add(value);
-    for (const value of extra) if (value) secrets.add(value);
-    const key = [...secrets].join('\u0000');
-    if (this.#cached?.key !== key) this.#cached = { key, redaction: new Redaction(secrets) };
-    return this.#cached.redaction;
+    const secrets: string[] = [];
+    for (const values of this.#slots.values()) secrets.push(...values);
+    for (const value of extra) if (value) secrets.push(value);
+    return new Redaction(secrets);
   }
 
   /** Slot names only. */
@@ -59,29 +53,34 @@ export class SecretRedactor {
   }
 }
 
-/** Applies one compiled set of secrets to texts and parsed structures. */
+/**
+ * Applies one set of secrets to texts and parsed structures: a plain search in the text, and in
+ * its decoded views when it holds an escape (see `decodedViews`). Every match is replaced in
+ * the original text, whatever form it had there.
+ */
 export class Redaction {
-  readonly #pattern?: RegExp;
+  readonly #secrets: readonly string[];
 
   constructor(secrets: Iterable<string>) {
-    // Longest first, so a secret containing another one is redacted whole.
-    const sources = [...secrets]
-      .filter((secret) => secret !== '')
-      .sort((a, b) => b.length - a.length)
-      .map(secretPatternSource);
-    if (sources.length > 0) this.#pattern = new RegExp(sources.join('|'), 'g');
+    this.#secrets = [...new Set(secrets)].filter((secret) => secret !== '');
   }
 
   /** `text` with every form of every secret replaced by `[REDACTED]`. */
   text(text: string): string {
-    return this.#pattern ? text.replace(this.#pattern, REDACTED) : text;
+    const ranges = this.rangesIn(text);
+    if (ranges.length === 0) return text;
+    let out = '';
+    let last = 0;
+    for (const [start, end] of ranges) {
+      out += text.slice(last, start) + REDACTED;
+      last = end;
+    }
+    return out + text.slice(last);
   }
 
   /** Whether `text` holds any form of a secret. */
   matches(text: string): boolean {
-    if (!this.#pattern) return false;
-    this.#pattern.lastIndex = 0;
-    return this.#pattern.test(text);
+    return this.rangesIn(text).length > 0;
   }
 
   /**
@@ -90,9 +89,25 @@ export class Redaction {
    * rest is replaced by `[TRUNCATED]` rather than passed on unchecked.
    */
   value<T>(input: T): T {
-    if (!this.#pattern) return input;
+    if (this.#secrets.length === 0) return input;
     const budget = { nodes: MAX_NODES };
     return this.walk(input, 0, budget) as T;
+  }
+
+  /** Where the secrets are in `text`: sorted, merged [start, end) ranges. */
+  private rangesIn(text: string): [number, number][] {
+    if (this.#secrets.length === 0 || text === '') return [];
+    const found: [number, number][] = [];
+    const views = [{ text, from: undefined, to: undefined }, ...decodedViews(text)];
+    for (const view of views) {
+      for (const secret of this.#secrets) {
+        for (let at = view.text.indexOf(secret); at >= 0; at = view.text.indexOf(secret, at + 1)) {
+          const last = at + secret.length - 1;
+          found.push(view.from ? [view.from[at]!, view.to![last]!] : [at, last + 1]);
+        }
+      }
+    }
+    return merge(found);
   }
 
   private walk(input: unknown, depth: number, budget: { nodes: number }): unknown {
@@ -114,6 +129,17 @@ export class Redaction {
     const text = Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('utf8');
     return this.matches(text) ? Buffer.from(this.text(text), 'utf8') : input;
   }
+}
+
+function merge(ranges: [number, number][]): [number, number][] {
+  ranges.sort((a, b) => a[0] - b[0]);
+  const merged: [number, number][] = [];
+  for (const range of ranges) {
+    const top = merged[merged.length - 1];
+    if (top && range[0] <= top[1]) top[1] = Math.max(top[1], range[1]);
+    else merged.push(range);
+  }
+  return merged;
 }
 
 /** A redaction that knows no secret (no module in reach): returns everything unchanged. */
