@@ -3,7 +3,6 @@ import { Injectable, Module, type INestApplicationContext } from '@nestjs/common
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { Interval, ScheduleModule, SchedulerRegistry } from '@nestjs/schedule';
 import { Test } from '@nestjs/testing';
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
   TokenService,
   ZumRailsAuthModule,
@@ -15,7 +14,8 @@ import {
 import { FakeZumRails } from '../../lib/testing/index.js';
 import { fakeOptions, startAuthApp } from '../support/auth-app.js';
 import { LogCapture } from '../support/log-capture.js';
-import { rejectionOf } from '../support/zumrails-assertions.js';
+import { watchTimers } from '../support/live-timers.js';
+import { rejectionOf, until } from '../support/zumrails-assertions.js';
 
 let fake: FakeZumRails;
 let app: INestApplicationContext | undefined;
@@ -129,10 +129,10 @@ describe('ZumRailsAuthModule wiring', () => {
 describe('ZumRailsAuthModule and @nestjs/schedule', () => {
   @Injectable()
   class Ticker {
-    ticks = 0;
+    readonly at: number[] = [];
     @Interval(100)
     tick(): void {
-      this.ticks += 1;
+      this.at.push(performance.now());
     }
   }
 
@@ -153,19 +153,35 @@ describe('ZumRailsAuthModule and @nestjs/schedule', () => {
     expect(renewal).toHaveLength(1);
     expect((registry.getTimeout(renewal[0]!) as NodeJS.Timeout).hasRef()).toBe(false);
     const ticker = app!.get(Ticker);
-    ticker.ticks = 0;
-    await sleep(550);
-    expect(ticker.ticks).toBeGreaterThanOrEqual(4);
-    expect(ticker.ticks).toBeLessThanOrEqual(6);
+    await until(() => ticker.at.length >= 6, 5_000, 'six ticks');
+    // Run twice, the 100-ms job would tick in pairs about 0 ms apart; a loaded machine only
+    // makes the gaps longer (setInterval never catches up).
+    const gaps = ticker.at.slice(1).map((at, i) => at - ticker.at[i]!);
+    expect(Math.min(...gaps)).toBeGreaterThan(50);
   });
 
   it('works without ScheduleModule and keeps one renewal timer, replaced not stacked', async () => {
-    const { app: started, tokens } = await startAuthApp(fake);
-    app = started;
-    await tokens.getToken();
-    await tokens.refresh();
-    await tokens.refresh();
-    expect(tokens.getStatus().state).toBe('valid');
-    expect(fake.counters.logins).toBe(3);
+    const timers = watchTimers();
+    try {
+      const { app: started, tokens } = await startAuthApp(fake);
+      app = started;
+      await tokens.getToken();
+      // The renewal of a 1-hour token is due in about 55 minutes: the only timer that long.
+      const [first, ...others] = timers.live(10 * 60_000);
+      expect(others).toHaveLength(0);
+      expect(first!.hasRef()).toBe(false);
+      await tokens.refresh();
+      await tokens.refresh();
+      expect(tokens.getStatus().state).toBe('valid');
+      expect(fake.counters.logins).toBe(3);
+      const live = timers.live(10 * 60_000);
+      expect(live).toHaveLength(1); // replaced, not stacked
+      expect(live).not.toContain(first);
+      await app.close();
+      app = undefined;
+      expect(timers.live(10 * 60_000)).toHaveLength(0);
+    } finally {
+      timers.stop();
+    }
   });
 });

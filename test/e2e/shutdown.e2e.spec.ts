@@ -50,7 +50,8 @@ describe('TokenService: shutdown', () => {
     fake.failCancel({ kind: 'hang' });
     const started = Date.now();
     await expect(app.close()).resolves.toBeUndefined();
-    expect(Date.now() - started).toBeLessThan(1_500);
+    // Unbounded, a hung cancel would hold close() until the fake stops; 5 s leaves room for load.
+    expect(Date.now() - started).toBeLessThan(5_000);
     expect(logs.text()).toMatch(/did not confirm the cancellation/);
   });
 

@@ -3,7 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { createHmac } from 'node:crypto';
 import { metrics } from '@opentelemetry/api';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { until } from '../support/zumrails-assertions.js';
 import request from 'supertest';
 import { FakeZumRails } from '../../lib/testing/index.js';
 import { LogCapture } from '../support/log-capture.js';
@@ -134,7 +134,12 @@ describe('sample app', () => {
 
   it('GET /health is 503 down when the login fails and the token has expired', async () => {
     fake.failLogin({ kind: 'status', status: 503 }, Number.POSITIVE_INFINITY);
-    await sleep(2_100); // the 2-s token expires; its renewals fail
+    // The 2-s token expires (judged by the fake); its renewals fail.
+    await until(
+      () => fake.issuedTokens().every((token) => !fake.isTokenValid(token)),
+      5_000,
+      'expiry',
+    );
     const response = await request(app.getHttpServer()).get('/health').expect(503);
     expect(response.body).toMatchObject({
       status: 'error',
