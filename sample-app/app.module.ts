@@ -10,6 +10,7 @@ import { HealthController } from './health/health.controller.js';
 import { MetricsController } from './metrics/sample-metrics.js';
 import { SessionController } from './session/session.controller.js';
 import { WebhooksController } from './webhooks/webhooks.controller.js';
+import { TransfersModule } from './transfers/transfers.module.js';
 import { WalletsModule } from './wallets/wallets.module.js';
 import { ZumRailsExceptionFilter } from './zumrails-exception.filter.js';
 
@@ -36,6 +37,7 @@ import { ZumRailsExceptionFilter } from './zumrails-exception.filter.js';
     }),
     TerminusModule,
     WalletsModule,
+    TransfersModule,
   ],
   controllers: [SessionController, HealthController, WebhooksController, MetricsController],
   providers: [{ provide: APP_FILTER, useClass: ZumRailsExceptionFilter }],

@@ -64,7 +64,10 @@ async function bootstrap(): Promise<void> {
   await listen(app, port);
   const base = `http://127.0.0.1:${port}`;
   console.log(`\nSample app ready on ${base}\n`);
-  console.log(`  curl ${base}/wallets    # GET /api/wallet through ZumRailsHttpService`);
+  console.log(`  curl ${base}/wallets    # GET /api/wallet through ZumRailsClient`);
+  console.log(
+    `  curl -X POST ${base}/transfers -H 'content-type: application/json' -H 'idempotency-key: order-42' -d '{"amount":12.5}'`,
+  );
   console.log(`  curl ${base}/session    # who we are logged in as (never the token)`);
   console.log(`  curl '${base}/session?account=payouts'    # the same for the second account`);
   console.log(`  curl ${base}/health     # terminus health check of both accounts`);

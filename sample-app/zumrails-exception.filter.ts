@@ -1,9 +1,10 @@
 import { Catch, HttpStatus, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
-import { ZumRailsAuthError, ZumRailsHttpError } from 'nestjs-zumrails-auth';
+import { ZumRailsApiError, ZumRailsAuthError, ZumRailsHttpError } from 'nestjs-zumrails-auth';
 
 /**
  * Turns library errors into honest HTTP answers: no token → 503, an error answer from Zum Rails
- * → 502 with the vendor's message. Both error types are secret-free, so echoing them is safe.
+ * (a ZumRailsApiError, HTTP 200 with `isError: true` included) or no usable answer → 502 with
+ * the vendor's text. Every library error is secret-free, so echoing its fields is safe.
  */
 @Catch(ZumRailsAuthError, ZumRailsHttpError)
 export class ZumRailsExceptionFilter implements ExceptionFilter {
@@ -20,6 +21,9 @@ export class ZumRailsExceptionFilter implements ExceptionFilter {
     response.status(HttpStatus.BAD_GATEWAY).json({
       error: 'zumrails-api',
       status: error.status,
+      ...(error instanceof ZumRailsApiError
+        ? { statusCode: error.statusCode, traceId: error.traceId }
+        : {}),
       message: error.zumRailsMessage ?? error.message,
     });
   }

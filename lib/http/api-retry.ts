@@ -69,7 +69,8 @@ export class ApiRetrier {
     const retries = config[RETRIES] ?? 0;
     const deadline = config[DEADLINE];
     if (deadline === undefined || retries >= this.policy.maxRetries) return undefined;
-    if (!isRepeatable(config)) return undefined;
+    // An aborted request (the caller's signal, or an overall deadline on it) is never retried.
+    if (!isRepeatable(config) || config.signal?.aborted === true) return undefined;
     const wait = this.waitFor(error, retries);
     if (wait === undefined || deadline - this.clock.now() - wait.ms < MIN_ATTEMPT_MS) {
       return undefined;

@@ -1,12 +1,13 @@
 import { Controller, Get } from '@nestjs/common';
-import { WalletsService, type Wallet } from './wallets.service.js';
+import type { ZumRailsWallet } from 'nestjs-zumrails-auth';
+import { WalletsService } from './wallets.service.js';
 
 @Controller('wallets')
 export class WalletsController {
   constructor(private readonly wallets: WalletsService) {}
 
   @Get()
-  list(): Promise<Wallet[]> {
+  list(): Promise<ZumRailsWallet[]> {
     return this.wallets.list();
   }
 }

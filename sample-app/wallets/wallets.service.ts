@@ -1,26 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { ZumRailsHttpService } from 'nestjs-zumrails-auth';
-import { firstValueFrom } from 'rxjs';
-
-/** One wallet as Zum Rails returns it (`GET /api/wallet`). */
-export interface Wallet {
-  Id: string;
-  Type: string;
-  Balance: number;
-  Currency: string;
-}
-
-interface Envelope<T> {
-  result: T;
-}
+import { ZumRailsClient, type ZumRailsWallet } from 'nestjs-zumrails-auth';
 
 @Injectable()
 export class WalletsService {
-  constructor(private readonly zumRails: ZumRailsHttpService) {}
+  constructor(private readonly zumRails: ZumRailsClient) {}
 
-  /** The company's wallets. The bearer token is attached and renewed by the library. */
-  async list(): Promise<Wallet[]> {
-    const response = await firstValueFrom(this.zumRails.get<Envelope<Wallet[]>>('/api/wallet'));
-    return response.data.result;
+  /**
+   * The company's wallets: the envelope's `result`, typed. The bearer token is attached and
+   * renewed by the library; a GET is retried on 502/503/504 and resets.
+   */
+  list(): Promise<ZumRailsWallet[]> {
+    return this.zumRails.get<ZumRailsWallet[]>('/api/wallet');
   }
 }

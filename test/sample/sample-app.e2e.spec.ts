@@ -132,6 +132,56 @@ describe('sample app', () => {
       expect(response.text).not.toContain(secret);
   });
 
+  it("POST /transfers creates a transaction with the caller's idempotency key, once", async () => {
+    const server = app.getHttpServer();
+    const first = await request(server)
+      .post('/transfers')
+      .set('idempotency-key', 'order-42')
+      .send({ amount: 12.5, memo: 'invoice 42' })
+      .expect(201);
+    expect(first.body).toMatchObject({
+      Amount: 12.5,
+      Memo: 'invoice 42',
+      TransactionStatus: 'InProgress',
+    });
+    expect(fake.lastRequest('/api/transaction')?.headers['idempotency-key']).toBe('order-42');
+    const again = await request(server)
+      .post('/transfers')
+      .set('idempotency-key', 'order-42')
+      .send({ amount: 12.5, memo: 'invoice 42' })
+      .expect(201);
+    expect(again.body.Id).toBe(first.body.Id);
+    expect(fake.transactions().filter((t) => t.Id === first.body.Id)).toHaveLength(1);
+    const read = await request(server)
+      .get(`/transfers/${first.body.Id as string}`)
+      .expect(200);
+    expect(read.body).toEqual(first.body);
+  });
+
+  it('POST /transfers answers 502 with the vendor text when Zum Rails says isError with HTTP 200', async () => {
+    const created = fake.counters.transactionsCreated;
+    fake.failApi({ kind: 'is-error-200', message: 'Insufficient funds' });
+    const response = await request(app.getHttpServer())
+      .post('/transfers')
+      .send({ amount: 1_000_000 })
+      .expect(502);
+    expect(response.body).toMatchObject({
+      error: 'zumrails-api',
+      status: 200,
+      statusCode: 400,
+      message: 'Insufficient funds',
+    });
+    expect(fake.counters.transactionsCreated).toBe(created);
+    for (const secret of [fake.password, ...fake.issuedTokens()])
+      expect(response.text).not.toContain(secret);
+  });
+
+  it('POST /transfers refuses a bad amount before calling Zum Rails', async () => {
+    const calls = fake.counters.apiCalls;
+    await request(app.getHttpServer()).post('/transfers').send({ amount: -5 }).expect(400);
+    expect(fake.counters.apiCalls).toBe(calls);
+  });
+
   it('GET /health is 503 down when the login fails and the token has expired', async () => {
     fake.failLogin({ kind: 'status', status: 503 }, Number.POSITIVE_INFINITY);
     // The 2-s token expires (judged by the fake); its renewals fail.
