@@ -19,6 +19,7 @@ export type {
   ZumRailsApiRetryOptions,
   ZumRailsRetryOptions,
   ZumRailsStartupMode,
+  ZumRailsTransportOptions,
 } from './options/zumrails-auth-options.interface.js';
 export { ZUMRAILS_ENVIRONMENTS } from './options/defaults.js';
 export type { ZumRailsMeter, ZumRailsMeterProvider } from './metrics/meter.types.js';
