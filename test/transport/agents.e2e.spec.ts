@@ -1,7 +1,9 @@
 import { Agent, type ClientRequestArgs } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { describe, expect, it } from '@jest/globals';
+import { Test } from '@nestjs/testing';
 import { firstValueFrom } from 'rxjs';
+import { TokenService, ZumRailsAuthModule } from '../../lib/index.js';
 import { ZumRailsTransport } from '../../lib/transport/zumrails-transport.js';
 import { useFakeZumRails } from '../support/fake-fixture.js';
 import { until } from '../support/zumrails-assertions.js';
@@ -66,5 +68,30 @@ describe('transport agents', () => {
       expect(agent).toMatchObject({ keepAlive: true, maxSockets: 50, maxFreeSockets: 10 });
       expect((agent as unknown as { options: { timeout?: number } }).options.timeout).toBe(4_000);
     }
+  });
+
+  it('takes the transport from a forRootAsync factory too', async () => {
+    const agent = new CountingAgent();
+    const { fake } = fixture;
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        ZumRailsAuthModule.forRootAsync({
+          useFactory: () => ({
+            baseUrl: fake.url,
+            username: fake.username,
+            password: fake.password,
+            startup: 'lazy',
+            transport: { httpAgent: agent },
+          }),
+        }),
+      ],
+    }).compile();
+    const app = await moduleRef.init();
+    await app.get(TokenService).getToken();
+    await app.close();
+
+    expect(agent.opened).toBe(1);
+    expect(fake.counters).toMatchObject({ logins: 1, cancels: 1 });
+    agent.destroy();
   });
 });
