@@ -28,7 +28,7 @@ export interface ZumRailsRetryOptions {
 }
 
 /**
- * How every call to Zum Rails (login, cancel, `ZumRailsHttpService`) reaches the network, with
+ * How every call to Zum Rails (login, cancel, `ZumRailsHttpService`, `ZumRailsClient`) reaches the network, with
  * axios' own types. Each field left out keeps the module's default.
  */
 export interface ZumRailsTransportOptions {

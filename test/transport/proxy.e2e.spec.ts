@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { firstValueFrom } from 'rxjs';
+import { ZumRailsClient } from '../../lib/index.js';
 import { useFakeZumRails } from '../support/fake-fixture.js';
 import { ForwardProxy } from '../support/forward-proxy.js';
 import { rejectionOf } from '../support/zumrails-assertions.js';
@@ -41,21 +42,23 @@ describe('transport.proxy', () => {
     auth: { username: PROXY_USER, password },
   });
 
-  it('carries the login, the API calls and the cancel, with the proxy credentials for the proxy only', async () => {
+  it('carries the login, the API calls (ZumRailsHttpService and ZumRailsClient) and the cancel, with the proxy credentials for the proxy only', async () => {
     const { app, tokens, http } = await fixture.start({ transport: { proxy: proxyOption() } });
     await tokens.getToken();
     await firstValueFrom(http.get('/api/wallet'));
+    await app.get(ZumRailsClient).post('/api/user/filter', {});
     await app.close();
 
     const base = fixture.fake.url;
     expect(proxy.seen.map(({ method, target }) => `${method} ${target}`)).toEqual([
       `POST ${base}/api/authorize`,
       `GET ${base}/api/wallet`,
+      `POST ${base}/api/user/filter`,
       `PATCH ${base}/api/authorize/canceltoken`,
     ]);
     const basic = `Basic ${Buffer.from(`${PROXY_USER}:${PROXY_PASSWORD}`).toString('base64')}`;
     expect(proxy.seen.every((request) => request.proxyAuthorization === basic)).toBe(true);
-    expect(fixture.fake.counters).toMatchObject({ logins: 1, apiCalls: 1, cancels: 1 });
+    expect(fixture.fake.counters).toMatchObject({ logins: 1, apiCalls: 2, cancels: 1 });
     for (const request of fixture.fake.requests) {
       expect(request.headers['proxy-authorization']).toBeUndefined();
     }
