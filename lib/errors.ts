@@ -3,7 +3,8 @@
  *
  * - `config`: the module options are invalid (fix the configuration).
  * - `credentials-rejected`: Zum Rails refused the username/password (HTTP 401/403 on login).
- * - `rate-limited`: Zum Rails answered 429; the client waits for `Retry-After`.
+ * - `rate-limited`: Zum Rails answered 429 (the client waits for `Retry-After`, capped), or this
+ *   module's own login budget (`maxLoginsPerMinute`) is used up (no request was sent).
  * - `unavailable`: a 5xx envelope (or empty 5xx), timeout, connection reset/refused or DNS failure.
  * - `bad-response`: the answer was not a usable Zum Rails envelope: an HTML or other non-JSON
  *   page whatever its status (a proxy speaking), an empty 2xx, `isError: true`, no `result.Token`.
@@ -11,6 +12,7 @@
  * - `shut-down`: the module is shutting down and hands out no more tokens.
  * - `cross-origin`: a request (or a redirect of a non-GET request) would have gone to an origin
  *   other than the configured `baseUrl`'s; nothing was sent there.
+ * - `internal`: a bug (an unexpected exception) stopped a login; it is logged with its stack.
  */
 export type ZumRailsAuthErrorCode =
   | 'config'
@@ -20,7 +22,8 @@ export type ZumRailsAuthErrorCode =
   | 'bad-response'
   | 'token-unavailable'
   | 'shut-down'
-  | 'cross-origin';
+  | 'cross-origin'
+  | 'internal';
 
 /**
  * Base class of every error this library throws. Messages and serialised forms never contain
@@ -74,21 +77,29 @@ export class ZumRailsCredentialsRejectedError extends ZumRailsAuthError {
   }
 }
 
-/** Zum Rails answered 429: the quota is reached and the caller's IP may be blocked for minutes. */
+/**
+ * Zum Rails answered 429 (the quota is reached and the caller's IP may be blocked for minutes),
+ * or, with `source: 'login-budget'`, this module already made `maxLoginsPerMinute` logins in
+ * the last minute and sent no request: `retryAfterMs` then says when the next login is allowed.
+ */
 export class ZumRailsRateLimitedError extends ZumRailsAuthError {
   readonly code = 'rate-limited' as const;
   constructor(
-    /** How long Zum Rails asked us to wait (from `Retry-After`, or the documented 5-minute block). */
+    /** How long to wait: `Retry-After` (capped), the documented 5-minute block, or the budget's next slot. */
     readonly retryAfterMs: number,
+    /** `zumrails`: an HTTP 429; `login-budget`: the local login budget, no request sent. */
+    readonly source: 'zumrails' | 'login-budget' = 'zumrails',
   ) {
     super(
-      `Zum Rails rate limit reached (HTTP 429); retrying in ${Math.ceil(retryAfterMs / 1000)} s`,
-      429,
+      source === 'zumrails'
+        ? `Zum Rails rate limit reached (HTTP 429); retrying in ${Math.ceil(retryAfterMs / 1000)} s`
+        : `login budget used up (maxLoginsPerMinute); next login allowed in ${Math.ceil(retryAfterMs / 1000)} s`,
+      source === 'zumrails' ? 429 : undefined,
     );
   }
 
   override toJSON(): Record<string, unknown> {
-    return { ...super.toJSON(), retryAfterMs: this.retryAfterMs };
+    return { ...super.toJSON(), retryAfterMs: this.retryAfterMs, source: this.source };
   }
 }
 
@@ -121,6 +132,19 @@ export class ZumRailsTokenUnavailableError extends ZumRailsAuthError {
 
   override toJSON(): Record<string, unknown> {
     return { ...super.toJSON(), reason: this.reason };
+  }
+}
+
+/**
+ * A bug, not Zum Rails: an unexpected exception (e.g. a `TypeError`) stopped a login. It is
+ * logged once with its stack; `cause` is the original exception.
+ */
+export class ZumRailsInternalError extends ZumRailsAuthError {
+  readonly code = 'internal' as const;
+  constructor(cause: unknown) {
+    const kind = cause instanceof Error ? cause.name : typeof cause;
+    super(`internal error during login (${kind}); see the error log for its stack`);
+    Object.defineProperty(this, 'cause', { value: cause, enumerable: false });
   }
 }
 

@@ -41,6 +41,7 @@ export type {
   ZumRailsTokenOrigin,
   ZumRailsFailureSummary,
 } from './token/token-events.js';
+export type { ZumRailsLoginBudgetStatus } from './token/login-budget.js';
 export type {
   ZumRailsStoreState,
   ZumRailsTokenState,
@@ -57,6 +58,7 @@ export {
   ZumRailsConfigError,
   ZumRailsCredentialsRejectedError,
   ZumRailsCrossOriginError,
+  ZumRailsInternalError,
   ZumRailsRateLimitedError,
   ZumRailsShutDownError,
   ZumRailsTokenUnavailableError,

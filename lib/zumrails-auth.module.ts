@@ -1,6 +1,10 @@
-import { Module } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { BARE_IMPORT_EXPORTS, BARE_IMPORT_PROVIDERS } from './accounts/bare-import.providers.js';
-import { ZumRailsAuthConfigurableModule } from './zumrails-auth.definition.js';
+import { assertOptionsObject } from './options/resolve-options.js';
+import {
+  ZumRailsAuthConfigurableModule,
+  type ZUMRAILS_AUTH_OPTIONS_TYPE,
+} from './zumrails-auth.definition.js';
 
 // Imported bare, the class provides only services that fail with a clear message; every
 // forRoot/forRootAsync module is built from the account's name instead (see the definition).
@@ -24,4 +28,14 @@ import { ZumRailsAuthConfigurableModule } from './zumrails-auth.definition.js';
  *   configured twice, or when the class is imported without `forRoot`/`forRootAsync`.
  */
 @Module({ providers: BARE_IMPORT_PROVIDERS, exports: BARE_IMPORT_EXPORTS })
-export class ZumRailsAuthModule extends ZumRailsAuthConfigurableModule {}
+export class ZumRailsAuthModule extends ZumRailsAuthConfigurableModule {
+  /**
+   * One account's module with static options (and the `isGlobal`, `name` extras).
+   * @throws ZumRailsConfigError when `options` is not an object (e.g. `forRoot(undefined)`);
+   *   the fields themselves are validated at module init.
+   */
+  static override forRoot(options: typeof ZUMRAILS_AUTH_OPTIONS_TYPE): DynamicModule {
+    assertOptionsObject(options);
+    return super.forRoot(options);
+  }
+}

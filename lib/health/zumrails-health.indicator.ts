@@ -21,13 +21,16 @@ import type {
 export const HEALTH_LOGIN_MIN_INTERVAL_MS = 30_000;
 /** A health probe never waits longer than this for a login. */
 export const HEALTH_PROBE_TIMEOUT_MS = 5_000;
+/** A probe during a login in flight waits this long for its outcome (it starts none of its own). */
+export const HEALTH_LOGIN_WAIT_MS = 3_000;
 
 /**
  * Terminus-compatible health indicator (no runtime import of `@nestjs/terminus`):
  * `up` while a valid token is held (renewal trouble is shown in the details), `down` without one.
- * It reads TokenService state; only when there is no token and no login was tried recently
- * does it make one attempt. One indicator serves every account: name it in the options,
- * the way terminus' own indicators take `{ connection }`.
+ * It reads TokenService state; while a login is in flight without a valid token (e.g. right
+ * after a `background` start) it waits for that login's outcome, at most 3 s; only when there
+ * is no token and no login was tried recently does it make one attempt. One indicator serves
+ * every account: name it in the options, the way terminus' own indicators take `{ connection }`.
  *
  * ```ts
  * @Get('health') @HealthCheck()
@@ -63,7 +66,10 @@ export class ZumRailsHealthIndicator {
   ): Promise<ZumRailsHealthResult<Key>> {
     const tokens = this.tokensOf(accountOf(options.account));
     let status = tokens.getStatus();
-    if (this.shouldTryLogin(status)) {
+    if (status.state === 'acquiring') {
+      await tokens.loginSettled(HEALTH_LOGIN_WAIT_MS);
+      status = tokens.getStatus();
+    } else if (this.shouldTryLogin(status)) {
       const attempt = tokens.getToken();
       await withDeadline(
         attempt,
@@ -102,12 +108,20 @@ export class ZumRailsHealthIndicator {
         status.expiresAt === undefined
           ? null
           : Math.max(0, Math.floor((status.expiresAt - now) / 1000)),
-      lastRenewalAt:
-        status.lastRenewalAt === undefined ? null : new Date(status.lastRenewalAt).toISOString(),
+      lastRenewalAt: isoOrNull(status.lastRenewalAt),
       consecutiveFailures: status.consecutiveFailures,
       lastErrorKind: status.lastError?.code ?? null,
       renewalTrouble: status.hasValidToken && status.consecutiveFailures > 0,
       store: status.store,
+      loginBudget: {
+        maxPerMinute: status.loginBudget.maxPerMinute,
+        usedInLastMinute: status.loginBudget.usedInLastMinute,
+        nextLoginAllowedAt: isoOrNull(status.loginBudget.nextLoginAllowedAt),
+      },
     };
   }
+}
+
+function isoOrNull(epochMs: number | undefined): string | null {
+  return epochMs === undefined ? null : new Date(epochMs).toISOString();
 }

@@ -19,6 +19,12 @@ export interface ZumRailsHealthDetails {
   renewalTrouble: boolean;
   /** Shared token store: `memory` (none configured), `ok`, or `degraded` (per-process fallback). */
   store: ZumRailsStoreState;
+  /** Logins of the last minute against `maxLoginsPerMinute`; `nextLoginAllowedAt` (ISO) while it is used up. */
+  loginBudget: {
+    maxPerMinute: number;
+    usedInLastMinute: number;
+    nextLoginAllowedAt: string | null;
+  };
 }
 
 /** The shape `@nestjs/terminus` expects from an indicator: `{ [key]: { status, ...details } }`. */

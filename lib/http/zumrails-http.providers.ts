@@ -11,6 +11,8 @@ import {
   RESOLVED_OPTIONS,
   ZUMRAILS_CLOCK,
 } from '../zumrails-auth.constants.js';
+import { DEFAULT_OPTIONS } from '../options/defaults.js';
+import { attachRequestDeadline } from './request-deadline.js';
 import { attachZumRailsAuth, type ZumRailsTokenSource } from './attach-zumrails-auth.js';
 import { ZumRailsHttpService } from './zumrails-http.service.js';
 import { ZumRailsClient } from './zumrails.client.js';
@@ -29,7 +31,11 @@ export function createZumRailsAxios(
     baseURL: options.baseUrl,
     timeout: options.requestTimeoutMs,
     headers: { 'Content-Type': 'application/json' },
+    // Counted after decompression; a request may raise it with its own maxContentLength.
+    maxContentLength: DEFAULT_OPTIONS.apiMaxContentLength,
   });
+  // Before the auth interceptors: see attachRequestDeadline.
+  attachRequestDeadline(instance, options.requestTimeoutMs);
   attachZumRailsAuth(instance, tokens, {
     clock,
     apiRetry: options.apiRetry,

@@ -30,4 +30,10 @@ export const DEFAULT_OPTIONS = {
   agent: { maxSockets: 50, maxFreeSockets: 10, idleSocketTimeoutMs: 4_000 },
   /** Safe retries of API calls (see `ZumRailsApiRetryOptions`). */
   apiRetry: { maxRetries: 2, initialDelayMs: 200, maxDelayMs: 2_000, maxRetryAfterMs: 5_000 },
+  /** At most this many logins per rolling minute, whatever triggers them. */
+  maxLoginsPerMinute: 10,
+  /** Longest wait honoured from a `Retry-After` (plus up to 10% jitter): the vendor's 5-minute block. */
+  maxRetryAfterMs: 5 * 60_000,
+  /** Largest API response body read by `ZumRailsHttpService`, after decompression (per-request `maxContentLength` overrides). */
+  apiMaxContentLength: 10 * 1024 * 1024,
 } as const;

@@ -23,6 +23,8 @@ export const KNOWN_OPTIONS: KeysOf<ZumRailsAuthOptions> = {
   tokenWaitTimeoutMs: true,
   retry: true,
   credentialsRejectedCooldownMs: true,
+  maxLoginsPerMinute: true,
+  maxRetryAfterMs: true,
   renewalJitterMs: true,
   revokeOnShutdown: true,
   revokeTimeoutMs: true,

@@ -34,12 +34,7 @@ function validate(
   options: ZumRailsAuthOptions | undefined,
   account: string,
 ): ResolvedZumRailsAuthOptions {
-  if (!options || typeof options !== 'object') {
-    throw new ZumRailsConfigError(
-      'options',
-      'ZumRailsAuthModule needs { baseUrl | environment, username, password }',
-    );
-  }
+  assertOptionsObject(options);
   if (Object.hasOwn(options, 'name')) {
     throw new ZumRailsConfigError(
       'name',
@@ -109,8 +104,22 @@ function validate(
       'credentialsRejectedCooldownMs',
       options.credentialsRejectedCooldownMs,
       DEFAULT_OPTIONS.credentialsRejectedCooldownMs,
-      0,
+      1_000,
       DAY,
+    ),
+    maxLoginsPerMinute: count(
+      'maxLoginsPerMinute',
+      options.maxLoginsPerMinute,
+      DEFAULT_OPTIONS.maxLoginsPerMinute,
+      600,
+      options.password,
+    ),
+    maxRetryAfterMs: duration(
+      'maxRetryAfterMs',
+      options.maxRetryAfterMs,
+      DEFAULT_OPTIONS.maxRetryAfterMs,
+      1_000,
+      HOUR,
     ),
     renewalJitterMs: duration(
       'renewalJitterMs',
@@ -141,7 +150,26 @@ function validate(
   if (resolved.retry.maxDelayMs < resolved.retry.initialDelayMs) {
     throw new ZumRailsConfigError('retry.maxDelayMs', 'must be at least retry.initialDelayMs');
   }
+  if (resolved.tokenWaitTimeoutMs < resolved.requestTimeoutMs) {
+    throw new ZumRailsConfigError(
+      'tokenWaitTimeoutMs',
+      `must be at least requestTimeoutMs (${resolved.requestTimeoutMs} ms), or callers give up before one login can finish`,
+    );
+  }
   return resolved;
+}
+
+/**
+ * Refuses anything but an options object (e.g. `forRoot(undefined)`).
+ * @throws ZumRailsConfigError naming `options`.
+ */
+export function assertOptionsObject(options: unknown): asserts options is ZumRailsAuthOptions {
+  if (!options || typeof options !== 'object') {
+    throw new ZumRailsConfigError(
+      'options',
+      'ZumRailsAuthModule needs { baseUrl | environment, username, password }',
+    );
+  }
 }
 
 function resolveBaseUrl(options: ZumRailsAuthOptions): string {
@@ -206,6 +234,9 @@ function isLoopback(hostname: string): boolean {
 }
 
 function requireText(field: string, value: unknown, fix: string): string {
+  if (value !== undefined && value !== null && typeof value !== 'string') {
+    throw new ZumRailsConfigError(field, `must be a string, got a ${typeof value}: ${fix}`);
+  }
   if (typeof value !== 'string' || value.trim() === '') {
     throw new ZumRailsConfigError(field, `is missing or empty: ${fix}`);
   }
@@ -228,6 +259,21 @@ function duration(
   }
   if (value < min || value > max) {
     throw new ZumRailsConfigError(field, `must be between ${min} and ${max} ms, got ${value}`);
+  }
+  return value;
+}
+
+function count(
+  field: string,
+  value: unknown,
+  fallback: number,
+  max: number,
+  password: unknown,
+): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) {
+    const got = describeValue(value, password);
+    throw new ZumRailsConfigError(field, `must be an integer between 1 and ${max}, got ${got}`);
   }
   return value;
 }

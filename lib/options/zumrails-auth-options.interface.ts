@@ -95,17 +95,39 @@ export interface ZumRailsAuthOptions {
   refreshLeadTimeMs?: number;
   /** Token lifetime assumed when the token carries no readable `exp`/`iat`. Default 3300000 (55 min). */
   fallbackTokenTtlMs?: number;
-  /** Timeout of every HTTP call to Zum Rails, login included. Default 10000. */
+  /**
+   * Overall deadline of every HTTP call to Zum Rails (login, cancel, API calls through
+   * `ZumRailsHttpService`): connect, headers and the whole body, not only an idle socket.
+   * A login that hits it ends, and the next attempt can start. Per API request:
+   * `zumRailsTimeoutMs` in the request config. Default 10000.
+   */
   requestTimeoutMs?: number;
-  /** Longest a caller waits for a token when none is valid, in ms. Default 15000. */
+  /**
+   * Longest a caller waits for a token when none is valid, in ms; callers wait across
+   * transient failures (unavailable, timeout, short rate limits) up to this. At least
+   * `requestTimeoutMs`. Default 15000.
+   */
   tokenWaitTimeoutMs?: number;
   /** Backoff of failed renewals. Defaults: 1 s initial, 60 s max, full jitter. */
   retry?: ZumRailsRetryOptions;
   /**
    * After Zum Rails rejects the credentials, wait this long before the next login attempt;
-   * callers get the rejection immediately meanwhile. Default 60000.
+   * callers get the rejection immediately meanwhile. At least 1000. Default 60000.
    */
   credentialsRejectedCooldownMs?: number;
+  /**
+   * Login budget of this module: at most this many logins (sent requests) per rolling minute,
+   * whatever triggers them (renewal timer, callers, `refresh()`, 401 recovery, the store).
+   * Beyond it, callers without a valid token get a local `ZumRailsRateLimitedError`
+   * (`source: 'login-budget'`) saying when the next login is allowed. Integer 1..600.
+   * Default 10 (tokens live an hour; raise it only for short-lived test tokens).
+   */
+  maxLoginsPerMinute?: number;
+  /**
+   * Longest wait honoured from a 429's `Retry-After` (seconds or HTTP date), in ms; a longer
+   * one is cut to this plus up to 10% jitter. Default 300000 (the vendor's 5-minute IP block).
+   */
+  maxRetryAfterMs?: number;
   /** Spread renewals of many replicas over up to this many ms (capped at 10% of lifetime). Default 30000. */
   renewalJitterMs?: number;
   /**
@@ -180,6 +202,8 @@ export interface ResolvedZumRailsAuthOptions {
   readonly tokenWaitTimeoutMs: number;
   readonly retry: Required<ZumRailsRetryOptions>;
   readonly credentialsRejectedCooldownMs: number;
+  readonly maxLoginsPerMinute: number;
+  readonly maxRetryAfterMs: number;
   readonly renewalJitterMs: number;
   readonly revokeOnShutdown: boolean;
   readonly revokeTimeoutMs: number;

@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { RecordLogger } from '../logging/module-logger.js';
 import type { ResolvedStoreOptions } from '../options/zumrails-auth-options.interface.js';
-import { issueToken, jwtLifetimeMs, type IssuedToken } from '../token/token.js';
+import { tokenLifetimeMs, tokenWithLifetime, type IssuedToken } from '../token/token.js';
 import type { ZumRailsStoreState } from '../token/token-status.js';
 import { StoreGuard, type StoreOutcome } from './store-guard.js';
 import type { StoreKeys } from './store-keys.js';
@@ -49,7 +49,13 @@ export class SharedToken {
       this.guard.reportRecordProblem(decoded.problem);
       return { reachable: true, raw };
     }
-    return { reachable: true, raw, token: localToken(decoded.record, read.value.ttlMs, now) };
+    try {
+      return { reachable: true, raw, token: localToken(decoded.record, read.value.ttlMs, now) };
+    } catch {
+      // Absurd claims in the stored token: as unreadable as a corrupt record.
+      this.guard.reportRecordProblem('unreadable');
+      return { reachable: true, raw };
+    }
   }
 
   /** Stores `token` until its expiry if the record is still `expected` (compare-and-set). */
@@ -98,7 +104,9 @@ export class SharedToken {
  * full lifetime from now.
  */
 function localToken(record: TokenRecord, ttlMs: number | undefined, now: number): IssuedToken {
-  const remaining = Math.min(record.lifetimeMs, ttlMs ?? record.expiresAt - now);
-  const lifetime = jwtLifetimeMs(record.token) ?? record.lifetimeMs;
-  return issueToken(record.token, record.session, now + remaining - lifetime, record.lifetimeMs);
+  // The writer's lifetime (already shortened by the iat rounding), never more than the JWT
+  // says nor 24 h: a huge TTL in the store must not become an absurd expiry here.
+  const lifetime = Math.min(record.lifetimeMs, tokenLifetimeMs(record.token, record.lifetimeMs));
+  const remaining = Math.min(lifetime, ttlMs ?? record.expiresAt - now);
+  return tokenWithLifetime(record.token, record.session, now + remaining - lifetime, lifetime);
 }

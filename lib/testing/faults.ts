@@ -69,8 +69,24 @@ export function validateFault(fault: ZumRailsFault, times: number, loginOnly: bo
     case 'delay':
       if (!isNonNegative(fault.ms)) fail('ms must be a finite number >= 0');
       return;
+    case 'trickle':
+      if (
+        fault.intervalMs !== undefined &&
+        !(isNonNegative(fault.intervalMs) && fault.intervalMs >= 1)
+      )
+        fail('intervalMs must be a finite number >= 1');
+      if (fault.status !== undefined && !isStatus(fault.status)) fail('bad status');
+      return;
+    case 'huge-body':
+      if (!(Number.isInteger(fault.bytes) && fault.bytes >= 0))
+        fail('bytes must be an integer >= 0');
+      if (fault.status !== undefined && !isStatus(fault.status)) fail('bad status');
+      return;
     case 'missing-token':
-      if (!loginOnly) throw new TypeError('the missing-token fault applies to login only');
+    case 'claims':
+      if (!loginOnly) throw new TypeError(`the ${fault.kind} fault applies to login only`);
+      if (fault.kind === 'claims' && (typeof fault.claims !== 'object' || fault.claims === null))
+        fail('claims must be an object');
       return;
     case 'is-error-200':
       if (fault.statusCode !== undefined && !isStatus(fault.statusCode)) fail('bad statusCode');
@@ -127,8 +143,8 @@ function writeStatus(
 }
 
 /**
- * Answers `req` according to `fault`. `delay` and `missing-token` are the caller's business and
- * are not handled here.
+ * Answers `req` according to `fault`. `delay`, `missing-token`, `claims` and the hostile kinds
+ * (`trickle`, `huge-body`) are the caller's business and are not handled here.
  */
 export function writeFault(req: IncomingMessage, res: ServerResponse, fault: ZumRailsFault): void {
   switch (fault.kind) {
@@ -163,6 +179,9 @@ export function writeFault(req: IncomingMessage, res: ServerResponse, fault: Zum
     case 'hang':
     case 'delay':
     case 'missing-token':
+    case 'claims':
+    case 'trickle':
+    case 'huge-body':
       return;
   }
 }

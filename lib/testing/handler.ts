@@ -5,6 +5,7 @@ import { sampleUsers, sampleWallets, zeroCounters } from './defaults.js';
 import type { ResolvedFakeOptions } from './defaults.js';
 import { sendError, sendJson, successEnvelope } from './envelopes.js';
 import { FaultQueue, faultFromUsername, writeFault } from './faults.js';
+import { isHostile, writeHostileFault } from './hostile-faults.js';
 import { TokenRegistry } from './jwt.js';
 import { Ring } from './ring.js';
 import { TransactionBook } from './transactions.js';
@@ -82,7 +83,7 @@ export class FakeZumRailsHandler {
 
   /** Cancels pending delayed answers. */
   clearTimers(): void {
-    for (const timer of this.timers) clearTimeout(timer);
+    for (const timer of this.timers) clearTimeout(timer); // clears intervals too
     this.timers.clear();
   }
 
@@ -137,13 +138,20 @@ export class FakeZumRailsHandler {
   }
 
   private loginFault(call: Call, fault: ZumRailsFault): void {
+    if (fault.kind === 'claims') return this.login(call, fault.claims);
     this.stats.failedLogins++;
     if (fault.kind === 'missing-token') {
       sendJson(call.res, 200, successEnvelope('POST', { Role: 'API', ...this.session() }));
+    } else this.writeAnyFault(call, fault);
+  }
+
+  private writeAnyFault(call: Call, fault: ZumRailsFault): void {
+    if (isHostile(fault)) {
+      writeHostileFault(call.req, call.res, fault, (timer) => this.timers.add(timer));
     } else writeFault(call.req, call.res, fault);
   }
 
-  private login(call: Call): void {
+  private login(call: Call, claims?: Record<string, unknown>): void {
     const { body, res } = call;
     if (call.badJson || !isRecord(body)) {
       this.stats.failedLogins++;
@@ -155,7 +163,7 @@ export class FakeZumRailsHandler {
       this.stats.failedLogins++;
       return sendError(res, 401);
     }
-    const Token = this.tokens.issue(this.userId, this.ttlSeconds, this.clock.now());
+    const Token = this.tokens.issue(this.userId, this.ttlSeconds, this.clock.now(), claims);
     this.stats.logins++;
     sendJson(res, 200, successEnvelope('POST', { Role: 'API', Token, ...this.session() }));
   }
@@ -181,7 +189,7 @@ export class FakeZumRailsHandler {
     else if (fault.kind === 'delay') this.later(call, fault.ms, () => this.cancel(call));
     else {
       this.stats.failedCancels++;
-      writeFault(call.req, call.res, fault);
+      this.writeAnyFault(call, fault);
     }
   }
 
@@ -202,7 +210,7 @@ export class FakeZumRailsHandler {
     const fault = this.apiFaults.take();
     if (fault === undefined) this.api(call);
     else if (fault.kind === 'delay') this.later(call, fault.ms, () => this.api(call));
-    else writeFault(call.req, call.res, fault);
+    else this.writeAnyFault(call, fault);
   }
 
   private api(call: Call): void {

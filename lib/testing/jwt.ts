@@ -29,10 +29,13 @@ export class TokenRegistry {
   private nextSeq = 0;
   private revokedBelowSeq = 0;
 
-  /** Signs a new token for `sub` valid for `ttlSeconds` from `nowMs`. */
-  issue(sub: string, ttlSeconds: number, nowMs: number): string {
+  /** Signs a new token for `sub` valid for `ttlSeconds` from `nowMs`; `extra` claims win. */
+  issue(sub: string, ttlSeconds: number, nowMs: number, extra?: Record<string, unknown>): string {
     const iat = Math.floor(nowMs / 1000);
-    const claims = { sub, role: 'API', iat, nbf: iat, exp: iat + ttlSeconds, jti: randomUUID() };
+    const claims = {
+      ...{ sub, role: 'API', iat, nbf: iat, exp: iat + ttlSeconds, jti: randomUUID() },
+      ...extra,
+    };
     const unsigned = `${HEADER}.${base64url(JSON.stringify(claims))}`;
     const signature = createHmac('sha256', this.secret).update(unsigned).digest('base64url');
     const token = `${unsigned}.${signature}`;

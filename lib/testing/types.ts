@@ -72,7 +72,23 @@ export type ZumRailsFault =
   /** Never answer; the socket stays open until `stop()`. */
   | { kind: 'hang' }
   /** Destroy the socket with a TCP RST and no response (`ECONNRESET` on the client). */
-  | { kind: 'reset' };
+  | { kind: 'reset' }
+  /**
+   * Headers at once (default status 200), then one body byte every `intervalMs` (default 500),
+   * never the end: defeats an idle-socket timeout, not an overall deadline.
+   */
+  | { kind: 'trickle'; intervalMs?: number; status?: number }
+  /**
+   * An error envelope (default status 500) whose `exceptionMessage` is `bytes` characters long;
+   * with `gzip`, sent `Content-Encoding: gzip` (a small download that inflates to `bytes`).
+   */
+  | { kind: 'huge-body'; bytes: number; gzip?: boolean; status?: number }
+  /**
+   * Login only: a successful login whose JWT carries these claims over the usual ones (e.g.
+   * `{ exp: 1e13 }` for an absurd lifetime, or a long padding claim for an oversized token).
+   * The token is valid at the fake for `tokenTtlSeconds` as usual.
+   */
+  | { kind: 'claims'; claims: Record<string, unknown> };
 
 /** One request as the fake received it. */
 export interface RecordedRequest {

@@ -1,25 +1,33 @@
 import { Inject, Injectable } from '@nestjs/common';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import type { Clock } from '../clock.js';
+import { ZumRailsRateLimitedError } from '../errors.js';
 import type { ResolvedZumRailsAuthOptions } from '../options/zumrails-auth-options.interface.js';
 import { ZumRailsTransport } from '../transport/zumrails-transport.js';
+import { deadlineSignal } from '../util/abort.js';
 import { SecretRedactor } from '../util/redact.js';
 import { RESOLVED_OPTIONS, ZUMRAILS_CLOCK } from '../zumrails-auth.constants.js';
 import { readCancelResponse, type CancelOutcome } from './cancel-response.js';
 import { readLoginResponse, type LoginResult, type RawResponse } from './login-response.js';
+import { capRetryAfter } from './retry-after.js';
 import { transportFailure } from './transport-failure.js';
 
 export const AUTHORIZE_PATH = '/api/authorize';
 export const CANCEL_TOKEN_PATH = '/api/authorize/canceltoken';
+/** Largest login or cancel answer read, counted after decompression; a real one is < 2 KB. */
+export const MAX_AUTH_RESPONSE_BYTES = 64 * 1024;
 
 /**
  * The two auth endpoints over HTTP. Uses a private axios instance so auth calls never pass
  * through the bearer interceptor, and turns every outcome into a login or a typed error whose
- * texts went through the module's {@link SecretRedactor}.
+ * texts went through the module's {@link SecretRedactor}. Every call has an overall deadline
+ * (connect, headers and body) and a body cap.
  */
 @Injectable()
 export class AuthorizeClient {
   private readonly http: AxiosInstance;
+  /** Aborted at the end of shutdown: no login outlives the module. */
+  private readonly closing = new AbortController();
 
   constructor(
     @Inject(RESOLVED_OPTIONS) private readonly options: ResolvedZumRailsAuthOptions,
@@ -37,6 +45,9 @@ export class AuthorizeClient {
       responseType: 'text',
       transformResponse: [(data: unknown) => data],
       maxRedirects: 0,
+      // axios counts the decompressed bytes and stops reading past the cap (gzip bombs too).
+      maxContentLength: MAX_AUTH_RESPONSE_BYTES,
+      maxBodyLength: MAX_AUTH_RESPONSE_BYTES,
     });
   }
 
@@ -44,10 +55,15 @@ export class AuthorizeClient {
   async login(): Promise<LoginResult> {
     const body = { Username: this.options.username, Password: this.options.password };
     const response = await this.send(
-      () => this.http.post(AUTHORIZE_PATH, body),
+      (signal) => this.http.post(AUTHORIZE_PATH, body, { signal }),
       this.options.requestTimeoutMs,
     );
-    return readLoginResponse(response, this.clock.now(), this.secrets.with());
+    try {
+      return readLoginResponse(response, this.clock.now(), this.secrets.with());
+    } catch (error) {
+      if (!(error instanceof ZumRailsRateLimitedError)) throw error;
+      throw capRetryAfter(error, this.options.maxRetryAfterMs, Math.random());
+    }
   }
 
   /**
@@ -56,25 +72,32 @@ export class AuthorizeClient {
    */
   async cancel(token: string, timeoutMs = this.options.requestTimeoutMs): Promise<CancelOutcome> {
     const response = await this.send(
-      () =>
+      (signal) =>
         this.http.patch(CANCEL_TOKEN_PATH, undefined, {
           headers: { Authorization: `Bearer ${token}` },
           timeout: timeoutMs,
+          signal,
         }),
       timeoutMs,
     );
     return readCancelResponse(response, this.clock.now(), this.secrets.with([token]));
   }
 
+  /** Aborts every call in progress and refuses new ones (end of application shutdown). */
+  close(): void {
+    this.closing.abort();
+  }
+
   private async send(
-    call: () => Promise<AxiosResponse<unknown>>,
+    call: (signal: AbortSignal) => Promise<AxiosResponse<unknown>>,
     timeoutMs: number,
   ): Promise<RawResponse> {
     let response: AxiosResponse<unknown>;
+    const signal = deadlineSignal(timeoutMs, this.closing.signal);
     try {
-      response = await call();
+      response = await call(signal);
     } catch (error) {
-      throw transportFailure(error, timeoutMs);
+      throw transportFailure(error, timeoutMs, signal);
     }
     const headers = response.headers;
     return {

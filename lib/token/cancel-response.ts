@@ -7,6 +7,7 @@ import type { Redaction } from '../util/redact.js';
 import {
   describeBody,
   effectiveStatus,
+  isErrorFlag,
   retryAfterMs,
   vendorDetail,
   type RawResponse,
@@ -50,7 +51,7 @@ export function readCancelResponse(
       response.status,
     );
   }
-  if (status >= 300 || envelope?.isError === true) {
+  if (status >= 300 || (envelope !== undefined && isErrorFlag(envelope))) {
     throw new ZumRailsBadResponseError(
       `canceltoken answered HTTP ${status}${suffix}`,
       response.status,

@@ -43,6 +43,11 @@ export class LoginFlight<T> {
     return this.current;
   }
 
+  /** Whether callers wait for a next attempt. */
+  get hasWaiters(): boolean {
+    return this.next !== undefined;
+  }
+
   /** The outcome of the next attempt. */
   waitForNext(): Promise<T> {
     this.next ??= deferred<T>();

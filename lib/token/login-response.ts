@@ -6,6 +6,7 @@ import {
   type ZumRailsAuthError,
 } from '../errors.js';
 import type { Redaction } from '../util/redact.js';
+import { cutVendorText } from '../util/vendor-text.js';
 import type { ZumRailsSession } from './token.js';
 import {
   describeEnvelopeError,
@@ -16,6 +17,8 @@ import {
 
 /** Zum Rails blocks an IP for 5 minutes after a quota breach; wait that long without Retry-After. */
 export const DEFAULT_RATE_LIMIT_WAIT_MS = 5 * 60_000;
+/** Longest token accepted: a longer one would make every API call fail with HTTP 431. */
+export const MAX_TOKEN_CHARS = 8 * 1024;
 
 /** A raw HTTP answer, as the transport saw it. */
 export interface RawResponse {
@@ -48,6 +51,12 @@ export function readLoginResponse(
   if (!result || typeof result.Token !== 'string' || result.Token.trim() === '') {
     throw new ZumRailsBadResponseError(
       'login succeeded but result.Token is missing',
+      response.status,
+    );
+  }
+  if (result.Token.length > MAX_TOKEN_CHARS) {
+    throw new ZumRailsBadResponseError(
+      `result.Token is ${result.Token.length} characters long (at most ${MAX_TOKEN_CHARS} accepted)`,
       response.status,
     );
   }
@@ -91,7 +100,7 @@ export function envelopeFailure(
   if (!envelope) {
     return new ZumRailsBadResponseError(describeBody(response, redaction), response.status);
   }
-  if (envelope.isError === true || status >= 400) {
+  if (isErrorFlag(envelope) || status >= 400) {
     return new ZumRailsBadResponseError(
       `isError with statusCode ${status}${detail ? `: ${detail}` : ''}`,
       response.status,
@@ -100,12 +109,13 @@ export function envelopeFailure(
   return undefined;
 }
 
-/** The vendor's error text from the envelope, after redaction of every string in it. */
+/** The vendor's error text from the envelope, redacted (every string in it), then cut short. */
 export function vendorDetail(
   envelope: ZumRailsEnvelope | undefined,
   redaction: Redaction,
 ): string | undefined {
-  return envelope ? describeEnvelopeError(redaction.value(envelope)) : undefined;
+  const text = envelope ? describeEnvelopeError(redaction.value(envelope)) : undefined;
+  return text === undefined ? undefined : cutVendorText(text);
 }
 
 /** HTTP status when it is an error; otherwise the envelope's own statusCode when it reports one. */
@@ -115,7 +125,13 @@ export function effectiveStatus(
 ): number {
   if (httpStatus >= 400 || !envelope) return httpStatus;
   const code = Number(envelope.statusCode);
-  return envelope.isError === true && Number.isInteger(code) && code >= 400 ? code : httpStatus;
+  return isErrorFlag(envelope) && Number.isInteger(code) && code >= 400 ? code : httpStatus;
+}
+
+/** `isError` other than `false` (`true`, `"true"`, `1`...) is a failure; absent is not. */
+export function isErrorFlag(envelope: ZumRailsEnvelope): boolean {
+  const flag: unknown = envelope.isError;
+  return flag !== undefined && flag !== false;
 }
 
 /** What a body that is no envelope looks like; the content type is the server's, so redacted. */

@@ -12,12 +12,19 @@ import { SharedToken, type SharedRead } from '../store/shared-token.js';
 import { storeKeys } from '../store/store-keys.js';
 import { RESOLVED_STORE_OPTIONS } from '../store/store.constants.js';
 import { TokenStore } from '../store/token-store.interface.js';
+import { logRecord } from '../logging/log-record.js';
 import { ModuleLogger } from '../logging/module-logger.js';
 import { ZumRailsMetrics } from '../metrics/zumrails-metrics.js';
 import { RESOLVED_OPTIONS, ZUMRAILS_CLOCK } from '../zumrails-auth.constants.js';
 import { AuthorizeClient } from './authorize.client.js';
 import { renewalDelayMs } from './renewal-plan.js';
-import { issueToken, type IssuedToken } from './token.js';
+import { LoginBudget, type ZumRailsLoginBudgetStatus } from './login-budget.js';
+import {
+  issueLoginToken,
+  jwtLifetimeMs,
+  MAX_TOKEN_LIFETIME_MS,
+  type IssuedToken,
+} from './token.js';
 import type { ZumRailsTokenOrigin } from './token-events.js';
 import type { ZumRailsStoreState } from './token-status.js';
 
@@ -50,6 +57,8 @@ export class TokenAcquirer {
   private readonly discarded = new Set<string>();
   private removal: Promise<void> = Promise.resolve();
   private readonly stopping = new AbortController();
+  private readonly budget: LoginBudget;
+  private clampReported = false;
 
   constructor(
     @Inject(RESOLVED_OPTIONS) private readonly options: ResolvedZumRailsAuthOptions,
@@ -57,16 +66,22 @@ export class TokenAcquirer {
     @Inject(ZUMRAILS_CLOCK) private readonly clock: Clock,
     private readonly client: AuthorizeClient,
     @Inject(TokenStore) store: TokenStore,
-    logger: ModuleLogger,
+    private readonly logger: ModuleLogger,
     private readonly metrics: ZumRailsMetrics,
   ) {
     const keys = storeKeys(options.baseUrl, options.username);
-    this.shared = new SharedToken(store, storeOptions, keys, clock, logger);
+    this.shared = new SharedToken(store, storeOptions, keys, clock, this.logger);
+    this.budget = new LoginBudget(options.maxLoginsPerMinute);
     this.leaseTtlMs = options.requestTimeoutMs + 2 * storeOptions.timeoutMs + LEASE_MARGIN_MS;
   }
 
   get storeState(): ZumRailsStoreState {
     return this.shared.state;
+  }
+
+  /** Logins of the last minute against `maxLoginsPerMinute`. */
+  get budgetStatus(): ZumRailsLoginBudgetStatus {
+    return this.budget.status(this.clock.now());
   }
 
   /**
@@ -131,11 +146,29 @@ export class TokenAcquirer {
   /** Logs in; with `publish`, writes the token over `expected` (compare-and-set). */
   private async login(expected: string | undefined, publish: boolean): Promise<AcquiredToken> {
     if (this.stopping.signal.aborted) throw new ZumRailsShutDownError();
+    const sentAt = this.clock.now();
+    this.budget.take(sentAt);
     const result = await this.metrics.timeLogin(() => this.client.login());
-    const now = this.clock.now();
-    const token = issueToken(result.token, result.session, now, this.options.fallbackTokenTtlMs);
+    this.reportClamp(result.token);
+    const ttl = this.options.fallbackTokenTtlMs;
+    const token = issueLoginToken(result.token, result.session, sentAt, ttl);
     if (publish) await this.shared.write(token, expected);
     return { token, origin: 'login' };
+  }
+
+  /** Says once that a token claimed a lifetime above the 24-h cap (the cap is used). */
+  private reportClamp(value: string): void {
+    const claimed = jwtLifetimeMs(value);
+    if (this.clampReported || claimed === undefined || claimed <= MAX_TOKEN_LIFETIME_MS) return;
+    this.clampReported = true;
+    this.logger.warn(
+      logRecord(
+        'lifetime-clamped',
+        `Zum Rails issued a token claiming a lifetime of ${Math.round(claimed / 1000)} s; ` +
+          `using the cap of ${MAX_TOKEN_LIFETIME_MS / 1000} s instead (reported once)`,
+        { claimedSeconds: Math.round(claimed / 1000), capSeconds: MAX_TOKEN_LIFETIME_MS / 1000 },
+      ),
+    );
   }
 
   /**

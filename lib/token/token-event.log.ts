@@ -83,10 +83,14 @@ export function describeTokenEvent(event: ZumRailsTokenEvent): TokenEventLine | 
   }
 }
 
-/** Writes an event's line, if it has one. */
+/** Writes an event's line, if it has one; a failing logger is swallowed (it must not crash a timer). */
 export function logTokenEvent(logger: RecordLogger, event: ZumRailsTokenEvent): void {
-  const described = describeTokenEvent(event);
-  if (described) logger[described.level](described.record);
+  try {
+    const described = describeTokenEvent(event);
+    if (described) logger[described.level](described.record);
+  } catch {
+    // Nothing sensible to do: the logger itself failed.
+  }
 }
 
 function line(
@@ -108,7 +112,8 @@ function from(origin: ZumRailsTokenOrigin): string {
 }
 
 function iso(epochMs: number): string {
-  return new Date(epochMs).toISOString();
+  const date = new Date(epochMs);
+  return Number.isNaN(date.getTime()) ? `epoch ms ${epochMs}` : date.toISOString();
 }
 
 function seconds(ms: number): string {

@@ -1,4 +1,5 @@
 import type { ZumRailsAuthErrorCode } from '../errors.js';
+import type { ZumRailsLoginBudgetStatus } from './login-budget.js';
 import type { RenewalState } from './renewal-state.js';
 import type { IssuedToken } from './token.js';
 import type {
@@ -39,6 +40,7 @@ export interface StatusInputs {
   loginInFlight: boolean;
   renewal: RenewalState;
   store: ZumRailsStoreState;
+  loginBudget: ZumRailsLoginBudgetStatus;
 }
 
 /** Pure: the public status snapshot. Never the token, only its fingerprint. */
@@ -62,5 +64,6 @@ export function describeStatus(inputs: StatusInputs): ZumRailsTokenStatus {
     nextAttemptAt: renewal.nextAttemptAt > now ? renewal.nextAttemptAt : undefined,
     lastAttemptAt: renewal.lastAttemptAt,
     store: inputs.store,
+    loginBudget: inputs.loginBudget,
   };
 }

@@ -1,3 +1,4 @@
+import type { ZumRailsLoginBudgetStatus } from './login-budget.js';
 import type { ZumRailsFailureSummary } from './token-events.js';
 
 /**
@@ -54,4 +55,6 @@ export interface ZumRailsTokenStatus {
   lastAttemptAt?: number;
   /** Health of the token store (see `ZumRailsStoreState`). */
   store: ZumRailsStoreState;
+  /** Logins of the last minute against `maxLoginsPerMinute`, and when the next is allowed. */
+  loginBudget: ZumRailsLoginBudgetStatus;
 }

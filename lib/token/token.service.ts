@@ -6,14 +6,16 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { map, Subject, type Observable } from 'rxjs';
+import type { Observable } from 'rxjs';
 import type { Clock } from '../clock.js';
 import {
   ZumRailsAuthError,
+  ZumRailsInternalError,
   ZumRailsShutDownError,
   ZumRailsTokenUnavailableError,
-  ZumRailsUnavailableError,
 } from '../errors.js';
+import { logRecord } from '../logging/log-record.js';
+import { ModuleLogger } from '../logging/module-logger.js';
 import { ZumRailsMetrics } from '../metrics/zumrails-metrics.js';
 import type { ResolvedZumRailsAuthOptions } from '../options/zumrails-auth-options.interface.js';
 import { withDeadline } from '../util/deferred.js';
@@ -22,6 +24,8 @@ import { RESOLVED_OPTIONS, ZUMRAILS_CLOCK } from '../zumrails-auth.constants.js'
 import { AUTH_CONTEXT, type AuthContext } from './auth-context.js';
 import { AuthorizeClient } from './authorize.client.js';
 import type { CancelOutcome } from './cancel-response.js';
+import { CallerRelease, isTransient } from './caller-wait.js';
+import { GuardedEvents } from './guarded-events.js';
 import { LoginFlight } from './login-flight.js';
 import { renewalDelayMs } from './renewal-plan.js';
 import { RenewalState } from './renewal-state.js';
@@ -39,16 +43,20 @@ import type { ZumRailsTokenStatus } from './token-status.js';
  */
 @Injectable()
 export class TokenService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly emitter = new Subject<ZumRailsTokenEventBody>();
+  private readonly emitter: GuardedEvents<ZumRailsTokenEvent>;
   /**
    * Lifecycle events (acquired, renewed, renewal-failed, credentials-rejected, expired,
-   * cancelled), each with the `account` it is about. No secrets.
+   * cancelled), each with the `account` it is about. No secrets. An exception thrown by a
+   * direct subscriber is logged, never rethrown from a timer.
    */
   readonly events$: Observable<ZumRailsTokenEvent>;
   private readonly timer: RenewalTimer;
   private readonly renewal = new RenewalState();
   private current?: IssuedToken;
   private readonly flight = new LoginFlight<IssuedToken>();
+  private readonly callers = new CallerRelease();
+  /** Cancels of tokens that arrived during shutdown; shutdown awaits them. */
+  private readonly lateRevocations = new Set<Promise<void>>();
   private stopped = false;
   /** @internal For `attachZumRailsAuth`: the module's secrets and the bearer's only origin. */
   readonly [AUTH_CONTEXT]: AuthContext;
@@ -60,13 +68,21 @@ export class TokenService implements OnApplicationBootstrap, OnApplicationShutdo
     private readonly client: AuthorizeClient,
     private readonly metrics: ZumRailsMetrics,
     private readonly secrets: SecretRedactor,
+    private readonly logger: ModuleLogger,
     @Optional() @Inject(SchedulerRegistry) registry?: SchedulerRegistry,
   ) {
     this[AUTH_CONTEXT] = { redactor: secrets, baseUrl: options.baseUrl };
     // Never import ScheduleModule.forRoot() a second time: that runs the app's crons twice.
     this.timer = new RenewalTimer(registry ?? new SchedulerRegistry(), options.account);
-    const account = options.account;
-    this.events$ = this.emitter.pipe(map((event) => ({ ...event, account })));
+    this.emitter = new GuardedEvents<ZumRailsTokenEvent>((error) =>
+      this.logger.error(
+        logRecord(
+          'subscriber-error',
+          `A TokenService.events$ subscriber threw: ${describeThrown(error)}`,
+        ),
+      ),
+    );
+    this.events$ = this.emitter.observable;
   }
 
   /**
@@ -77,14 +93,18 @@ export class TokenService implements OnApplicationBootstrap, OnApplicationShutdo
    */
   async getToken(): Promise<string> {
     const token = this.current;
-    if (token !== undefined && this.clock.now() < token.usableUntil) return token.value;
+    if (token !== undefined && this.clock.now() < token.usableUntil && !this.stopped)
+      return token.value;
     return (await this.acquire()).value;
   }
 
   /**
    * Replaces the current token now (single-flight with any acquisition in progress): with a
-   * shared store, by a newer token another replica stored, otherwise by a login.
-   * @throws ZumRailsAuthError subclass when the login fails or credentials are cooling down.
+   * shared store, by a newer token another replica stored, otherwise by a login. Unlike
+   * `getToken()`, it reports the outcome of that one attempt (no waiting across failures),
+   * and it counts against `maxLoginsPerMinute` like every login.
+   * @throws ZumRailsAuthError subclass when the login fails, credentials are cooling down,
+   *   a rate limit is in force or the login budget is used up.
    */
   async refresh(): Promise<string> {
     this.assertRunning();
@@ -114,15 +134,34 @@ export class TokenService implements OnApplicationBootstrap, OnApplicationShutdo
   async cancelToken(): Promise<void> {
     const token = this.current;
     this.current = undefined;
-    this.timer.clear();
+    // Without a token the timer is a retry that waiting callers count on: keep it.
     if (!token) return;
-    await this.revoke(token, this.options.requestTimeoutMs);
+    this.timer.clear();
+    try {
+      await this.revoke(token, this.options.requestTimeoutMs);
+    } finally {
+      // Callers waiting meanwhile are served by a new acquisition.
+      if (this.flight.hasWaiters && !this.stopped) void this.startLogin().catch(() => undefined);
+    }
   }
 
-  /** What the login said about the API user, plus issuedAt/expiresAt. Never the token. */
+  /**
+   * What the login said about the API user, plus issuedAt/expiresAt, while `getToken()` would
+   * hand the token out (the same usable time as `getStatus()`). Never the token.
+   */
   getSession(): ZumRailsSession | undefined {
     const token = this.current;
-    return token && this.clock.now() < token.expiresAt ? { ...token.session } : undefined;
+    return token && this.clock.now() < token.usableUntil ? { ...token.session } : undefined;
+  }
+
+  /**
+   * @internal Resolves when the login in flight (if any) has settled, or after `timeoutMs`;
+   * never starts one, never rejects. The health indicator waits with it.
+   */
+  async loginSettled(timeoutMs: number): Promise<void> {
+    const inflight = this.flight.inProgress;
+    if (!inflight) return;
+    await withDeadline(inflight, timeoutMs, () => new Error('timeout')).catch(() => undefined);
   }
 
   /** A snapshot of the lifecycle for health checks and diagnostics. Never the token. */
@@ -136,6 +175,7 @@ export class TokenService implements OnApplicationBootstrap, OnApplicationShutdo
       loginInFlight: this.flight.inProgress !== undefined,
       renewal: this.renewal,
       store: this.acquirer.storeState,
+      loginBudget: this.acquirer.budgetStatus,
     });
   }
 
@@ -146,40 +186,63 @@ export class TokenService implements OnApplicationBootstrap, OnApplicationShutdo
       void this.startLogin().catch(() => undefined);
   }
 
-  /** @internal Stops the timer, settles in-flight work, cancels the token (bounded), never throws. */
+  /**
+   * @internal Stops the timer, releases every waiting caller (no token after shutdown), waits
+   * for a login in flight and cancels the token (each bounded by `revokeTimeoutMs`), then
+   * aborts whatever is still open. Never throws.
+   */
   async onApplicationShutdown(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
     this.timer.clear();
     this.acquirer.stop();
     this.flight.abandon(new ZumRailsShutDownError());
+    this.callers.releaseAll(new ZumRailsShutDownError());
     const budget = this.options.revokeTimeoutMs;
-    const inflight = this.flight.inProgress;
-    if (inflight)
-      await withDeadline(inflight, budget, () => new Error('timeout')).catch(() => undefined);
+    // A token arriving meanwhile is cancelled by onAcquired (see revokeLate).
+    await this.loginSettled(budget);
     const token = this.current;
     this.current = undefined;
     if (token && this.options.revokeOnShutdown)
       await this.revoke(token, budget).catch(() => undefined);
+    await Promise.all(this.lateRevocations);
+    this.client.close();
     this.emitter.complete();
   }
 
-  private async acquire(): Promise<IssuedToken> {
+  private acquire(): Promise<IssuedToken> {
     this.assertRunning();
-    const now = this.clock.now();
-    this.noteExpiry(now);
-    return this.metrics.waiting(
-      this.withWaitLimit(this.flight.inProgress ?? this.nextAttempt(now)),
-    );
+    const deadline = this.clock.now() + this.options.tokenWaitTimeoutMs;
+    return this.metrics.waiting(this.withWaitLimit(this.acquireBefore(deadline)));
+  }
+
+  /**
+   * The one waiting rule: without a valid token, a caller waits across transient failures
+   * (unavailable, timeout, rate-limited) while the next attempt comes before its deadline;
+   * other failures (rejected credentials, bad response, internal) reach it at once.
+   */
+  private async acquireBefore(deadline: number): Promise<IssuedToken> {
+    for (;;) {
+      const now = this.clock.now();
+      this.noteExpiry(now);
+      const token = this.current;
+      if (token && now < token.usableUntil) return token;
+      try {
+        return await (this.flight.inProgress ?? this.nextAttempt(now, deadline));
+      } catch (error) {
+        const retryable = isTransient(error) && this.renewal.nextAttemptAt < deadline;
+        if (this.stopped || !retryable) throw error;
+      }
+    }
   }
 
   /** Starts an acquisition now, or joins the next scheduled one while backing off. */
-  private nextAttempt(now: number): Promise<IssuedToken> {
+  private nextAttempt(now: number, deadline: number): Promise<IssuedToken> {
     const renewal = this.renewal;
     if (now >= renewal.nextAttemptAt) return this.startLogin();
     const cooling = renewal.coolingDownError(now);
-    if (cooling) return Promise.reject(cooling);
-    if (renewal.nextAttemptAt - now >= this.options.tokenWaitTimeoutMs) {
+    if (cooling?.code === 'credentials-rejected') return Promise.reject(cooling);
+    if (renewal.nextAttemptAt >= deadline) {
       return Promise.reject(renewal.lastError ?? new ZumRailsTokenUnavailableError());
     }
     return this.flight.waitForNext();
@@ -187,15 +250,16 @@ export class TokenService implements OnApplicationBootstrap, OnApplicationShutdo
 
   private withWaitLimit(attempt: Promise<IssuedToken>): Promise<IssuedToken> {
     const limit = this.options.tokenWaitTimeoutMs;
-    return withDeadline(
+    const bounded = withDeadline(
       attempt,
       limit,
       () =>
         new ZumRailsTokenUnavailableError(
-          this.renewal.lastError?.code ?? 'unavailable',
+          this.renewal.lastError?.code,
           `no Zum Rails token within ${limit} ms`,
         ),
     );
+    return this.callers.guard(bounded);
   }
 
   /** Single flight: one acquisition at a time, shared by every caller and the timer. */
@@ -207,17 +271,28 @@ export class TokenService implements OnApplicationBootstrap, OnApplicationShutdo
       },
       {
         done: (acquired) => this.onAcquired(acquired),
-        failed: (error) =>
-          this.onLoginFailure(
-            error instanceof ZumRailsAuthError
-              ? error
-              : new ZumRailsUnavailableError('unexpected login failure'),
-          ),
+        failed: (error) => this.onLoginFailure(this.asLibraryError(error)),
       },
     );
   }
 
+  /** A bug is not an outage: log it once with its stack and surface it as internal. */
+  private asLibraryError(error: unknown): ZumRailsAuthError {
+    if (error instanceof ZumRailsAuthError) return error;
+    if (this.renewal.lastError?.code !== 'internal') {
+      const stack = error instanceof Error ? error.stack : undefined;
+      const msg = `Unexpected exception during login: ${describeThrown(error)}`;
+      this.logger.error(logRecord('login-internal-error', stack ? `${msg}\n${stack}` : msg));
+    }
+    return new ZumRailsInternalError(error);
+  }
+
   private onAcquired({ token, origin }: AcquiredToken): IssuedToken {
+    if (this.stopped) {
+      this.secrets.rememberToken(token.value);
+      this.revokeLate(token);
+      throw new ZumRailsShutDownError();
+    }
     const previous = this.current;
     this.current = token;
     this.secrets.rememberToken(token.value);
@@ -227,7 +302,7 @@ export class TokenService implements OnApplicationBootstrap, OnApplicationShutdo
       expiresAt: token.expiresAt,
       fingerprint: token.fingerprint,
     };
-    this.emitter.next(
+    this.emit(
       previous
         ? { type: 'renewed', ...base, previousFingerprint: previous.fingerprint, origin }
         : { type: 'acquired', ...base, origin },
@@ -242,7 +317,7 @@ export class TokenService implements OnApplicationBootstrap, OnApplicationShutdo
     if (error.code === 'credentials-rejected') {
       const { status } = error;
       const attempt = this.renewal.consecutiveFailures;
-      this.emitter.next({
+      this.emit({
         type: 'credentials-rejected',
         at: now,
         status,
@@ -250,7 +325,7 @@ export class TokenService implements OnApplicationBootstrap, OnApplicationShutdo
         nextRetryInMs: delay,
       });
     }
-    this.emitter.next({
+    this.emit({
       type: 'renewal-failed',
       at: now,
       error: this.renewal.lastFailure!,
@@ -270,6 +345,14 @@ export class TokenService implements OnApplicationBootstrap, OnApplicationShutdo
     });
   }
 
+  /** A token that arrived after shutdown began: nobody gets it; cancel it when configured. */
+  private revokeLate(token: IssuedToken): void {
+    if (!this.options.revokeOnShutdown) return;
+    const revocation = this.revoke(token, this.options.revokeTimeoutMs).catch(() => undefined);
+    this.lateRevocations.add(revocation);
+    void revocation.finally(() => this.lateRevocations.delete(revocation));
+  }
+
   /** Cancels `token` at Zum Rails; it is dead for the whole fleet, so it leaves the store too. */
   private async revoke(token: IssuedToken, timeoutMs: number): Promise<void> {
     const removed = this.acquirer.discard(token.value);
@@ -278,7 +361,7 @@ export class TokenService implements OnApplicationBootstrap, OnApplicationShutdo
       outcome = await this.client.cancel(token.value, timeoutMs);
     } finally {
       await removed;
-      this.emitter.next({
+      this.emit({
         type: 'cancelled',
         at: this.clock.now(),
         fingerprint: token.fingerprint,
@@ -294,10 +377,20 @@ export class TokenService implements OnApplicationBootstrap, OnApplicationShutdo
     if (!token || now < token.usableUntil) return;
     this.current = undefined;
     this.renewal.expired = true;
-    this.emitter.next({ type: 'expired', at: now, fingerprint: token.fingerprint });
+    this.emit({ type: 'expired', at: now, fingerprint: token.fingerprint });
+  }
+
+  /** Raises an event with this module's account on it. */
+  private emit(event: ZumRailsTokenEventBody): void {
+    this.emitter.emit({ ...event, account: this.options.account } as ZumRailsTokenEvent);
   }
 
   private assertRunning(): void {
     if (this.stopped) throw new ZumRailsShutDownError();
   }
+}
+
+/** `Name: message` of something thrown, for a log line. */
+function describeThrown(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : typeof error;
 }

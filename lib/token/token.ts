@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { ZumRailsBadResponseError } from '../errors.js';
 
 /** What the login told us about the API user, without the token. */
 export interface ZumRailsSession {
@@ -7,9 +8,12 @@ export interface ZumRailsSession {
   companyName?: string;
   customerType?: string;
   username?: string;
-  /** When this token was received, epoch ms on the local clock. */
+  /** When the login that got this token was sent, epoch ms on the local clock. */
   issuedAt: number;
-  /** When this token expires, epoch ms on the local clock. */
+  /**
+   * When this token expires, epoch ms on the local clock: `issuedAt + exp − iat`, minus the
+   * rounding of the JWT's whole-second `iat` (up to 1 s, at most half the lifetime).
+   */
   expiresAt: number;
 }
 
@@ -27,18 +31,39 @@ export interface IssuedToken {
 
 /** Largest margin kept between handing a token out and its expiry. */
 const MAX_SAFETY_MARGIN_MS = 30_000;
+/** Longest lifetime believed from a token or a store record; Zum Rails issues 1-hour tokens. */
+export const MAX_TOKEN_LIFETIME_MS = 24 * 3_600_000;
+/** JWT `iat` is rounded down to the second: the token may be up to this much older than it says. */
+export const IAT_ROUNDING_MS = 1_000;
 
 /**
  * Builds the domain token. `lifetime = exp − iat` when the JWT carries both, else the
- * fallback; the lifetime is counted from `receivedAt` so server/client clock skew is irrelevant.
+ * fallback, at most {@link MAX_TOKEN_LIFETIME_MS}; it is counted from `receivedAt` so
+ * server/client clock skew is irrelevant.
+ * @throws ZumRailsBadResponseError when the JWT's `exp`/`iat` are not finite numbers.
  */
 export function issueToken(
   value: string,
   session: Omit<ZumRailsSession, 'issuedAt' | 'expiresAt'>,
   receivedAt: number,
   fallbackTtlMs: number,
+  shortenByMs = 0,
 ): IssuedToken {
-  const lifetime = jwtLifetimeMs(value) ?? fallbackTtlMs;
+  return tokenWithLifetime(
+    value,
+    session,
+    receivedAt,
+    tokenLifetimeMs(value, fallbackTtlMs) - shortenByMs,
+  );
+}
+
+/** The domain token for a lifetime already decided (e.g. a shared store record's). */
+export function tokenWithLifetime(
+  value: string,
+  session: Omit<ZumRailsSession, 'issuedAt' | 'expiresAt'>,
+  receivedAt: number,
+  lifetime: number,
+): IssuedToken {
   const expiresAt = receivedAt + lifetime;
   return {
     value,
@@ -50,20 +75,48 @@ export function issueToken(
   };
 }
 
-/** Lifetime from the JWT's `exp − iat`, or undefined when unreadable. No signature check. */
+/**
+ * The token a login returned, its lifetime counted from when the login was *sent* (latency
+ * never extends it) and, for a JWT, shortened by the rounding of `iat` (1 s, at most half the
+ * lifetime), so the renewal lead is never eaten by rounding or latency.
+ */
+export function issueLoginToken(
+  value: string,
+  session: Omit<ZumRailsSession, 'issuedAt' | 'expiresAt'>,
+  sentAt: number,
+  fallbackTtlMs: number,
+): IssuedToken {
+  const jwt = jwtLifetimeMs(value);
+  const rounding = jwt === undefined ? 0 : Math.min(IAT_ROUNDING_MS, tokenLifetimeMs(value, 0) / 2);
+  return issueToken(value, session, sentAt, fallbackTtlMs, rounding);
+}
+
+/** The lifetime believed: `exp − iat`, else `fallbackTtlMs`, at most 24 h. */
+export function tokenLifetimeMs(value: string, fallbackTtlMs: number): number {
+  return Math.min(jwtLifetimeMs(value) ?? fallbackTtlMs, MAX_TOKEN_LIFETIME_MS);
+}
+
+/**
+ * Lifetime from the JWT's `exp − iat` (uncapped), or undefined when unreadable. No signature check.
+ * @throws ZumRailsBadResponseError when `exp`/`iat` are numbers but not finite ones (`1e400`).
+ */
 export function jwtLifetimeMs(token: string): number | undefined {
   const payload = token.split('.')[1];
   if (!payload) return undefined;
+  let claims: unknown;
   try {
-    const claims: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-    if (!claims || typeof claims !== 'object') return undefined;
-    const { exp, iat } = claims as { exp?: unknown; iat?: unknown };
-    if (typeof exp !== 'number' || typeof iat !== 'number') return undefined;
-    const lifetime = (exp - iat) * 1000;
-    return Number.isFinite(lifetime) && lifetime > 0 ? lifetime : undefined;
+    claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
   } catch {
     return undefined;
   }
+  if (!claims || typeof claims !== 'object') return undefined;
+  const { exp, iat } = claims as { exp?: unknown; iat?: unknown };
+  if (typeof exp !== 'number' || typeof iat !== 'number') return undefined;
+  const lifetime = (exp - iat) * 1000;
+  if (!Number.isFinite(lifetime)) {
+    throw new ZumRailsBadResponseError("the token's exp/iat claims are not finite numbers");
+  }
+  return lifetime > 0 ? lifetime : undefined;
 }
 
 /** Short, non-reversible identifier of a token for logs and events. */

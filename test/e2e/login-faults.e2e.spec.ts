@@ -66,7 +66,8 @@ describe('TokenService: login failures map to typed errors', () => {
   ])('maps %s', async (_name, fault, type, code) => {
     const subject = await fixture.start();
     fixture.fake.failLogin(fault);
-    const error = await rejectionOf(subject.tokens.getToken());
+    // refresh() reports its one attempt; getToken() would wait across transient failures.
+    const error = await rejectionOf(subject.tokens.refresh());
     expect(error).toBeInstanceOf(type);
     expect(error).toMatchObject({ code });
     expect(subject.tokens.getStatus().lastError?.code).toBe(code);
@@ -87,13 +88,13 @@ describe('TokenService: login failures map to typed errors', () => {
     const subject = await fixture.start({ requestTimeoutMs: 300 });
     fixture.fake.failLogin({ kind: 'hang' });
     const started = Date.now();
-    await expect(subject.tokens.getToken()).rejects.toThrow(/within 300 ms \(timeout\)/);
+    await expect(subject.tokens.refresh()).rejects.toThrow(/within 300 ms \(timeout\)/);
     expect(Date.now() - started).toBeGreaterThanOrEqual(290); // it did wait for the answer
   });
 
   it('releases waiting callers after tokenWaitTimeoutMs with a clear error', async () => {
-    const subject = await fixture.start({ requestTimeoutMs: 5_000, tokenWaitTimeoutMs: 300 });
-    fixture.fake.failLogin({ kind: 'hang' });
+    const subject = await fixture.start({ requestTimeoutMs: 300, tokenWaitTimeoutMs: 300 });
+    fixture.fake.failLogin({ kind: 'hang' }, Infinity);
     const results = await Promise.allSettled(
       Array.from({ length: 5 }, () => subject.tokens.getToken()),
     );
@@ -106,7 +107,7 @@ describe('TokenService: login failures map to typed errors', () => {
         /no Zum Rails token within 300 ms/,
       );
     }
-    expect(fixture.fake.counters.failedLogins + fixture.fake.counters.logins).toBe(1);
+    expect(fixture.fake.counters.logins).toBe(0);
   });
 
   it('reaches a DNS-less or closed port as unavailable', async () => {
@@ -123,8 +124,7 @@ describe('TokenService: login failures map to typed errors', () => {
   it('joins a retry scheduled within the wait budget after a transient failure', async () => {
     const subject = await fixture.start({ retry: { initialDelayMs: 200, maxDelayMs: 200 } });
     fixture.fake.failLogin({ kind: 'status', status: 503 });
-    await expect(subject.tokens.getToken()).rejects.toBeInstanceOf(ZumRailsUnavailableError);
-    // The next caller waits for the scheduled retry instead of failing or logging in itself.
+    // The caller waits for the scheduled retry instead of failing or logging in itself.
     const token = await subject.tokens.getToken();
     expect(fixture.fake.isTokenValid(token)).toBe(true);
     expect(fixture.fake.counters.logins).toBe(1);

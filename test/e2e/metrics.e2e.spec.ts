@@ -94,13 +94,17 @@ describe('OpenTelemetry metrics', () => {
   });
 
   it('failed logins count by outcome', async () => {
+    // The injected clock steps over the credentials cool-down (at least 1 s) between attempts.
+    let now = Date.now();
     const { tokens } = await fixture.start({
       meterProvider: probe.provider,
-      credentialsRejectedCooldownMs: 0,
+      clock: { now: () => now },
+      credentialsRejectedCooldownMs: 1_000,
       retry: { initialDelayMs: 1, maxDelayMs: 1 },
     });
     fixture.fake.failLogin({ kind: 'status', status: 401 });
     await tokens.refresh().catch(() => undefined);
+    now += 2_000;
     fixture.fake.failLogin({ kind: 'status', status: 503 });
     await tokens.refresh().catch(() => undefined);
     fixture.fake.failLogin({ kind: 'html' });

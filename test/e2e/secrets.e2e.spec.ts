@@ -27,7 +27,8 @@ describe('secrets never leak', () => {
   ])('in errors from a login that fails with %s', async (_name, fault, password) => {
     const subject = await fixture.start({ password: password ?? PASSWORD, requestTimeoutMs: 300 });
     if (fault) fixture.fake.failLogin(fault);
-    const error = await rejectionOf(subject.tokens.getToken());
+    // refresh() reports its one attempt (getToken() waits across transient failures).
+    const error = await rejectionOf(subject.tokens.refresh());
     expect(error).toMatchObject({ code: expect.any(String) });
     expect(fixture.fake.counters.failedLogins).toBe(1); // the fault did fire
     expect(subject.tokens.getStatus().lastError).toBeDefined();

@@ -3,6 +3,7 @@ import { ScheduleModule, SchedulerRegistry } from '@nestjs/schedule';
 import { ZumRailsShutDownError } from '../../lib/index.js';
 import { FakeZumRails } from '../../lib/testing/index.js';
 import { startAuthApp } from '../support/auth-app.js';
+import { rejectionOf } from '../support/zumrails-assertions.js';
 
 describe('TokenService: shutdown', () => {
   let fake: FakeZumRails;
@@ -58,9 +59,9 @@ describe('TokenService: shutdown', () => {
   it('settles an in-flight login without unhandled rejections', async () => {
     const { app, tokens } = await startAuthApp(fake, { revokeTimeoutMs: 200 });
     fake.failLogin({ kind: 'hang' });
-    const pending = tokens.getToken();
+    const pending = rejectionOf(tokens.getToken());
     await app.close();
-    await expect(pending).rejects.toBeInstanceOf(Error);
+    expect(await pending).toBeInstanceOf(ZumRailsShutDownError);
     expect(fake.counters.cancels).toBe(0);
   });
 

@@ -71,6 +71,7 @@ describe('TokenService: renewal with short real tokens', () => {
     fake = await FakeZumRails.start({ tokenTtlSeconds: 2 });
     subject = await startAuthApp(fake, {
       retry: { initialDelayMs: 5_000, maxDelayMs: 5_000 },
+      requestTimeoutMs: 200,
       tokenWaitTimeoutMs: 200,
     });
     const original = await subject.tokens.getToken();

@@ -50,11 +50,19 @@ describe('Claims of the README, each with a test', () => {
   });
 
   it('token-unavailable errors serialise without a secret', async () => {
-    const subject = await fixture.start({ requestTimeoutMs: 5_000, tokenWaitTimeoutMs: 200 });
-    await subject.tokens.getToken(); // a token and the password are now secrets to look for
-    fixture.fake.revokeToken(await subject.tokens.getToken());
-    fixture.fake.failLogin({ kind: 'hang' });
-    const error = await rejectionOf(subject.tokens.refresh());
+    const subject = await fixture.start({
+      // The first hung login ends at 400 ms, the second starts at 450: the caller's 500 ms
+      // run out while it is in flight.
+      requestTimeoutMs: 400,
+      tokenWaitTimeoutMs: 500,
+      retry: { initialDelayMs: 50, maxDelayMs: 50 },
+    });
+    const token = await subject.tokens.getToken(); // a token and the password are secrets now
+    fixture.fake.revokeToken(token);
+    subject.tokens.invalidate(token);
+    // Every login hangs until its deadline; the caller waits across them until its own.
+    fixture.fake.failLogin({ kind: 'hang' }, Infinity);
+    const error = await rejectionOf(subject.tokens.getToken());
     expect(error).toBeInstanceOf(ZumRailsTokenUnavailableError);
     expect(JSON.parse(JSON.stringify(error))).toMatchObject({ code: 'token-unavailable' });
     expectSecretFree(error as ZumRailsAuthError, fixture.fake);

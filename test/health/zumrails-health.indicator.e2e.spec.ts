@@ -20,6 +20,7 @@ describe('ZumRailsHealthIndicator', () => {
         lastErrorKind: null,
         renewalTrouble: false,
         store: 'memory',
+        loginBudget: { maxPerMinute: 200, usedInLastMinute: 1, nextLoginAllowedAt: null },
       },
     });
     expect(result.zumrails.expiresInSeconds).toBeGreaterThan(3_500);

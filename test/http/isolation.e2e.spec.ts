@@ -30,7 +30,8 @@ describe("the app's own HttpModule", () => {
     expect(own.axiosRef).not.toBe(zumRails.axiosRef);
     expect(interceptorCount(own.axiosRef)).toBe(0);
     expect(interceptorCount(axios)).toBe(0);
-    expect(interceptorCount(zumRails.axiosRef)).toBe(2);
+    // The request deadline pair and the auth pair.
+    expect(interceptorCount(zumRails.axiosRef)).toBe(4);
 
     const answer = await firstValueFrom(
       own.post(`${fixture.fake.url}/api/transaction`, {}, { validateStatus: () => true }),

@@ -89,7 +89,8 @@ describe('a login error that echoes the password', () => {
       retry: { initialDelayMs: 50, maxDelayMs: 50 },
     });
     fixture.fake.failLogin(fault);
-    const error = await rejectionOf(subject.tokens.getToken());
+    // refresh() reports its one attempt; getToken() would wait across a transient 503.
+    const error = await rejectionOf(subject.tokens.refresh());
     expect(error).toBeInstanceOf(ZumRailsAuthError);
     expect((error as Error).message).toMatch(kept);
     expect(subject.tokens.getStatus().lastError?.message).toMatch(kept);

@@ -34,6 +34,9 @@ export function fakeOptions(
     startup: 'lazy',
     requestTimeoutMs: 2_000,
     tokenWaitTimeoutMs: 3_000,
+    // Test tokens live 2–4 s and renew about every second: raise the login budget (default
+    // 10 a minute) explicitly. Tests of the budget itself set their own.
+    maxLoginsPerMinute: 200,
     ...overrides,
   };
 }

@@ -24,6 +24,7 @@ describe('public exports', () => {
       'ZumRailsHealthIndicator',
       'ZumRailsHttpError',
       'ZumRailsHttpService',
+      'ZumRailsInternalError',
       'ZumRailsRateLimitedError',
       'ZumRailsShutDownError',
       'ZumRailsTokenUnavailableError',

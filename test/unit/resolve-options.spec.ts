@@ -33,6 +33,8 @@ describe('resolveOptions', () => {
       tokenWaitTimeoutMs: 15_000,
       retry: { initialDelayMs: 1_000, maxDelayMs: 60_000 },
       credentialsRejectedCooldownMs: 60_000,
+      maxLoginsPerMinute: 10,
+      maxRetryAfterMs: 300_000,
       renewalJitterMs: 30_000,
       revokeOnShutdown: true,
       revokeTimeoutMs: 2_000,
@@ -93,6 +95,21 @@ describe('resolveOptions', () => {
     ],
     ['startup', { ...valid, startup: 'eager' }, /background, blocking, lazy/],
     ['revokeOnShutdown', { ...valid, revokeOnShutdown: 'yes' }, /true or false/],
+    ['username', { ...valid, username: 12345 }, /must be a string, got a number/],
+    ['password', { ...valid, password: 12345 }, /must be a string/],
+    [
+      'credentialsRejectedCooldownMs',
+      { ...valid, credentialsRejectedCooldownMs: 0 },
+      /between 1000/,
+    ],
+    [
+      'tokenWaitTimeoutMs',
+      { ...valid, requestTimeoutMs: 5_000, tokenWaitTimeoutMs: 1_000 },
+      /at least requestTimeoutMs \(5000 ms\)/,
+    ],
+    ['maxLoginsPerMinute', { ...valid, maxLoginsPerMinute: 0 }, /integer between 1 and 600/],
+    ['maxLoginsPerMinute', { ...valid, maxLoginsPerMinute: 2.5 }, /integer/],
+    ['maxRetryAfterMs', { ...valid, maxRetryAfterMs: 10 }, /between 1000/],
   ])('rejects a bad %s with a message naming it', (field, options, pattern) => {
     const error = failure(options);
     expect(error.field).toBe(field);

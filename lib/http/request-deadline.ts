@@ -1,0 +1,62 @@
+import {
+  AxiosError,
+  isCancel,
+  type AxiosInstance,
+  type GenericAbortSignal,
+  type InternalAxiosRequestConfig,
+} from 'axios';
+import { isDeadlineAbort } from '../util/abort.js';
+
+declare module 'axios' {
+  interface AxiosRequestConfig {
+    /**
+     * Overall deadline of this request through `ZumRailsHttpService`, in ms: connect, headers
+     * and the whole body (axios' `timeout` only fires on an idle socket). It covers every retry
+     * of the call (after a 401, `apiRetry`). Default: the module's `requestTimeoutMs`, or the
+     * request's `timeout` when longer.
+     */
+    zumRailsTimeoutMs?: number;
+    /**
+     * The deadline signal of this logical request, set on its first pass and kept by every
+     * retry of it (a retry reuses the config), so retries share one deadline. Read-only for apps.
+     */
+    zumRailsDeadline?: AbortSignal;
+  }
+}
+
+/**
+ * Gives every request of `instance` an overall deadline: an `AbortSignal.timeout` composed
+ * with the request's own `signal`. Registered before the auth interceptors, so the deadline
+ * starts once the bearer is attached (the token wait has its own bound) and a deadline abort
+ * reaches them as a timeout (`ECONNABORTED`), not as a cancellation.
+ */
+export function attachRequestDeadline(instance: AxiosInstance, defaultMs: number): void {
+  instance.interceptors.response.use(undefined, (error: unknown) => {
+    throw asDeadlineTimeout(error);
+  });
+  instance.interceptors.request.use((config) => {
+    if (config.zumRailsDeadline) return config;
+    // Like the retries' deadline: the module's budget, or the request's `timeout` when longer.
+    const ms = config.zumRailsTimeoutMs ?? Math.max(defaultMs, config.timeout ?? 0);
+    const deadline = AbortSignal.timeout(ms);
+    config.zumRailsDeadline = deadline;
+    const own = config.signal as AbortSignal | undefined;
+    config.signal = (own ? AbortSignal.any([own, deadline]) : deadline) as GenericAbortSignal;
+    return config;
+  });
+}
+
+/** A cancellation caused by the deadline becomes axios' timeout error; anything else is kept. */
+function asDeadlineTimeout(error: unknown): unknown {
+  const config = (error as { config?: InternalAxiosRequestConfig } | null)?.config;
+  const deadline = config?.zumRailsDeadline;
+  if (!isCancel(error) || !deadline || !isDeadlineAbort(deadline)) return error;
+  const ms = config.zumRailsTimeoutMs ?? config.timeout;
+  // ECONNABORTED like axios' own timeout: the retrier sees no time left and does not retry.
+  return new AxiosError(
+    `overall deadline of ${ms} ms exceeded`,
+    AxiosError.ECONNABORTED,
+    config,
+    (error as { request?: unknown }).request,
+  );
+}

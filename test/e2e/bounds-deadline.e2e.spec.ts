@@ -1,0 +1,68 @@
+import { describe, expect, it } from '@jest/globals';
+import { firstValueFrom } from 'rxjs';
+import { ZumRailsHttpError } from '../../lib/index.js';
+import { useFakeZumRails } from '../support/fake-fixture.js';
+import { rejectionOf } from '../support/zumrails-assertions.js';
+
+/** Items 1 and 6 of issue 11: every call to Zum Rails has an overall deadline. */
+describe('bounds: an overall deadline on every call', () => {
+  // Generous for a loaded machine: a normal login must never hit the deadline here.
+  const fixture = useFakeZumRails({}, { requestTimeoutMs: 1_000, tokenWaitTimeoutMs: 5_000 });
+
+  it('ends a login that trickles one byte at a time, and the next attempt gets a token', async () => {
+    const subject = await fixture.start({ retry: { initialDelayMs: 100, maxDelayMs: 100 } });
+    fixture.fake.failLogin({ kind: 'trickle', intervalMs: 50 });
+    const token = await subject.tokens.getToken();
+    expect(fixture.fake.isTokenValid(token)).toBe(true);
+    expect(fixture.fake.counters.failedLogins).toBe(1);
+    expect(subject.tokens.getStatus().state).toBe('valid');
+  });
+
+  it('reports the trickling login as a timeout', async () => {
+    const subject = await fixture.start();
+    fixture.fake.failLogin({ kind: 'trickle', intervalMs: 50 });
+    const error = await rejectionOf(subject.tokens.refresh());
+    expect(error).toMatchObject({ code: 'unavailable', message: expect.stringMatching(/timeout/) });
+    expect(subject.tokens.getStatus().state).not.toBe('acquiring');
+  });
+
+  it('ends a cancel call that trickles', async () => {
+    const subject = await fixture.start();
+    await subject.tokens.getToken();
+    fixture.fake.failCancel({ kind: 'trickle', intervalMs: 50 });
+    const error = await rejectionOf(subject.tokens.cancelToken());
+    expect(error).toMatchObject({ code: 'unavailable', message: expect.stringMatching(/timeout/) });
+  });
+
+  it('ends an API call that trickles, as a timeout of ZumRailsHttpService', async () => {
+    const { http } = await fixture.start();
+    fixture.fake.failApi({ kind: 'trickle', intervalMs: 50 });
+    const error = await rejectionOf(firstValueFrom(http.get('/api/wallet')));
+    expect(error).toBeInstanceOf(ZumRailsHttpError);
+    expect(error).toMatchObject({
+      code: 'ECONNABORTED',
+      message: expect.stringMatching(/1000 ms/),
+    });
+  });
+
+  it('takes a per-request deadline (zumRailsTimeoutMs) over the default', async () => {
+    const { http } = await fixture.start({ requestTimeoutMs: 2_000 });
+    fixture.fake.failApi({ kind: 'trickle', intervalMs: 50 });
+    const started = Date.now();
+    const request = http.get('/api/wallet', { zumRailsTimeoutMs: 300 });
+    const error = await rejectionOf(firstValueFrom(request));
+    expect(error).toMatchObject({ code: 'ECONNABORTED', message: expect.stringMatching(/300 ms/) });
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it('keeps an app-supplied signal working next to the deadline', async () => {
+    const { http } = await fixture.start();
+    await firstValueFrom(http.get('/api/wallet')); // a token first
+    fixture.fake.failApi({ kind: 'hang' });
+    const controller = new AbortController();
+    const request = firstValueFrom(http.get('/api/wallet', { signal: controller.signal }));
+    setTimeout(() => controller.abort(), 20);
+    const error = await rejectionOf(request);
+    expect(error).toMatchObject({ code: 'ERR_CANCELED' });
+  });
+});
