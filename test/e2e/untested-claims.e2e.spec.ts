@@ -51,9 +51,9 @@ describe('Claims of the README, each with a test', () => {
 
   it('token-unavailable errors serialise without a secret', async () => {
     const subject = await fixture.start({
-      // The first hung login ends at 400 ms, the second starts at 450: the caller's 500 ms
-      // run out while it is in flight.
-      requestTimeoutMs: 400,
+      // The first hung login ends at 300 ms, the second starts at 400 (the shortest retry
+      // delay is 100 ms): the caller's 500 ms run out while it is in flight.
+      requestTimeoutMs: 300,
       tokenWaitTimeoutMs: 500,
       retry: { initialDelayMs: 50, maxDelayMs: 50 },
     });
