@@ -28,6 +28,14 @@ describe('Redaction', () => {
       urlEncoded(SECRET).toLowerCase().replace(/%20/g, '+'),
     ],
     ['HTML-escaped', htmlEscaped(SECRET)],
+    [
+      'as HTML hex references, emoji included',
+      [...SECRET].map((c) => `&#x${c.codePointAt(0)!.toString(16)};`).join(''),
+    ],
+    [
+      'mixed: JSON, URL and HTML forms in one',
+      `${jsonEscaped(SECRET.slice(0, 4))}${urlEncoded(SECRET.slice(4, 9))}${htmlEscaped(SECRET.slice(9))}`,
+    ],
   ])('redacts the %s form', (_name, form) => {
     expect(new Redaction([SECRET]).text(`before ${form} after`)).toBe('before [REDACTED] after');
   });
