@@ -38,6 +38,12 @@ export async function checkPayouts(
   await firstValueFrom(payments.payoutHttp.get('/api/wallet'));
   const sent = fakes.payouts.lastRequest('/api/wallet')?.headers.authorization;
   check(sent === `Bearer ${token}`, "@InjectZumRailsHttpService('payouts') sent its bearer");
+  const calls = fakes.payouts.counters.apiCalls;
+  await payments.payoutClient.get<unknown[]>('/api/wallet');
+  check(
+    fakes.payouts.counters.apiCalls === calls + 1 && fakes.main.counters.apiCalls === 1,
+    "@InjectZumRailsClient('payouts') calls the payouts account's Zum Rails",
+  );
   const timers = app.get(SchedulerRegistry).getTimeouts();
   check(
     timers.some((name) => name.startsWith('zumrails-auth:renewal:payouts:')),

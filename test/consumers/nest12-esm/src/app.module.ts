@@ -3,9 +3,11 @@ import { ConfigModule, ConfigService } from '@nestjs/config';
 import { ScheduleModule } from '@nestjs/schedule';
 import {
   InjectTokenService,
+  InjectZumRailsClient,
   InjectZumRailsHttpService,
   TokenService,
   ZumRailsAuthModule,
+  ZumRailsClient,
   ZumRailsHttpService,
   type ZumRailsAuthOptions,
 } from 'nestjs-zumrails-auth';
@@ -23,6 +25,7 @@ export class Payments {
     readonly tokens: TokenService,
     @InjectTokenService('payouts') readonly payoutTokens: TokenService,
     @InjectZumRailsHttpService('payouts') readonly payoutHttp: ZumRailsHttpService,
+    @InjectZumRailsClient('payouts') readonly payoutClient: ZumRailsClient,
   ) {}
 }
 
