@@ -137,6 +137,25 @@ describe('several accounts in one app', () => {
     expect(fakes.collections.counters.logins).toBe(0);
   });
 
+  it('keeps a login budget per account', async () => {
+    await startThreeAccounts(new LogCapture(), { payouts: { maxLoginsPerMinute: 2 } });
+    const outcomes: unknown[] = [];
+    for (let call = 0; call < 3; call++)
+      outcomes.push(await rejectionOf(tokensOf('payouts').refresh()).catch(() => 'token'));
+    expect(outcomes.slice(0, 2)).toEqual(['token', 'token']);
+    expect(outcomes[2]).toMatchObject({ code: 'rate-limited', source: 'login-budget' });
+    expect(fakes.payouts.counters.logins).toBe(2);
+    // The other accounts' budgets are untouched by payouts' exhaustion.
+    for (let call = 0; call < 3; call++) await tokensOf('default').refresh();
+    expect(fakes.default.counters.logins).toBe(3);
+    expect(tokensOf('payouts').getStatus().loginBudget).toMatchObject({
+      maxPerMinute: 2,
+      usedInLastMinute: 2,
+    });
+    expect(tokensOf('default').getStatus().loginBudget).toMatchObject({ usedInLastMinute: 3 });
+    expect(tokensOf('collections').getStatus().loginBudget).toMatchObject({ usedInLastMinute: 0 });
+  });
+
   it('logs under ZumRailsAuth:<name> and events carry the account', async () => {
     const logs = new LogCapture();
     await startThreeAccounts(logs);
