@@ -73,7 +73,13 @@ describe('transport with a client certificate (mutual TLS)', () => {
 
   it('without one, the refused handshake is a typed error asking for a client certificate', async () => {
     const agent = httpsAgent({ ca: fixture.fake.ca });
-    const { tokens } = await fixture.start({ transport: { httpsAgent: agent } });
+    // Waits far longer than a refused handshake takes, even on a loaded machine, so the only
+    // way to fail is the handshake itself (not the 3-s token wait of the test defaults).
+    const { tokens } = await fixture.start({
+      transport: { httpsAgent: agent },
+      requestTimeoutMs: 15_000,
+      tokenWaitTimeoutMs: 20_000,
+    });
     const error = await rejectionOf(tokens.getToken());
 
     expect(error).toBeInstanceOf(ZumRailsUnavailableError);
