@@ -16,9 +16,24 @@ import { collect, median, round } from '../support/stats.js';
 
 const NAME = '1 overhead, no network';
 
+/** A small success envelope, as Zum Rails sends (the client unwraps `result`). */
+const ENVELOPE = {
+  statusCode: 200,
+  message: 'GET Request successful.',
+  isError: false,
+  result: [],
+};
+
 /** Answers at once: what remains is the client's own work per request. */
 const stubAdapter = (config: InternalAxiosRequestConfig) =>
-  Promise.resolve({ data: {}, status: 200, statusText: 'OK', headers: {}, config, request: {} });
+  Promise.resolve({
+    data: ENVELOPE,
+    status: 200,
+    statusText: 'OK',
+    headers: {},
+    config,
+    request: {},
+  });
 
 /**
  * The same five clients as scenario 1 with a stub axios adapter: one request at a time, so the
@@ -43,6 +58,7 @@ export async function overheadCpu(config: BenchConfig): Promise<ScenarioResult> 
     b: app.get,
     b2: () => app.http.axiosRef.get(API_PATH),
     c: () => refresh.instance.get(API_PATH),
+    d: app.clientGet,
   };
   const micros: Record<string, number[]> = {};
   try {
@@ -69,9 +85,10 @@ export async function overheadCpu(config: BenchConfig): Promise<ScenarioResult> 
       row(NAME, 'setup', `stub adapter, ${rounds}×${requests} sequential calls/variant`),
       row(
         NAME,
-        'best µs/request a / a2 / b / b2 / c',
-        ['a', 'a2', 'b', 'b2', 'c'].map((k) => us(k).toFixed(1)).join(' / '),
+        'best µs/request a / a2 / b / b2 / c / d',
+        ['a', 'a2', 'b', 'b2', 'c', 'd'].map((k) => us(k).toFixed(1)).join(' / '),
       ),
+      row(NAME, 'd − b2: ZumRailsClient unwrap µs/request', round(us('d') - us('b2'), 2)),
       row(NAME, 'b2 − a: auth interceptors µs/request', round(us('b2') - us('a'), 2)),
       row(NAME, 'b − b2: ZumRailsHttpService Observable µs/request', round(us('b') - us('b2'), 2)),
       row(NAME, 'a2 − a: stock @nestjs/axios Observable µs/request', round(us('a2') - us('a'), 2)),

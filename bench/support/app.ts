@@ -6,6 +6,7 @@ import { ScheduleModule, SchedulerRegistry } from '@nestjs/schedule';
 import {
   TokenService,
   ZumRailsAuthModule,
+  ZumRailsClient,
   ZumRailsHttpService,
   type ZumRailsAuthOptions,
 } from 'nestjs-zumrails-auth';
@@ -21,6 +22,8 @@ export interface BenchApp {
   readonly registry: SchedulerRegistry;
   /** One GET of {@link API_PATH} the way users call it: `firstValueFrom(http.get(...))`. */
   readonly get: () => Promise<unknown>;
+  /** The same GET through the promise client users inject: `client.get(path)` (resolves `result`). */
+  readonly clientGet: () => Promise<unknown>;
   /** Timeouts the library holds in the app's SchedulerRegistry. */
   libraryTimers(): number;
   /** Points the service's axios instance at another agent (cold-herd's warm wave). */
@@ -58,12 +61,14 @@ export async function startApp(
   );
   const http = app.get(ZumRailsHttpService);
   const registry = app.get(SchedulerRegistry);
+  const client = app.get(ZumRailsClient);
   const bench: BenchApp = {
     app,
     http,
     tokens: app.get(TokenService),
     registry,
     get: () => firstValueFrom(http.get(API_PATH)),
+    clientGet: () => client.get(API_PATH),
     libraryTimers: () => registry.getTimeouts().filter((n) => n.startsWith('zumrails-auth')).length,
     useAgent: (next) => void (http.axiosRef.defaults.httpAgent = next),
   };
