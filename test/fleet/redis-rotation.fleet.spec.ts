@@ -56,12 +56,11 @@ describe('Fleet on Redis: 5 replicas in separate Nest apps', () => {
         filter((event) => event.type === 'renewed'),
       ),
     );
-    const loginsBefore = fake.counters.logins;
+    // (Not the fake's total: on a loaded machine the fleet's next rotation may land meanwhile.)
     const late = await startReplica('late', options({ startup: 'lazy' }), logs);
     replicas.push(late);
     const lateToken = await late.tokens.getToken();
     expect(late.logins()).toBe(0);
-    expect(fake.counters.logins).toBe(loginsBefore);
     expect(fake.isTokenValid(lateToken)).toBe(true);
 
     const secondHalf = await callContinuously(
