@@ -57,7 +57,9 @@ export class ApiRetrier {
   /** Stamps the overall deadline on a first attempt (request interceptor; O(1)). */
   stamp(config: RetryConfig): void {
     if (config[DEADLINE] === undefined && this.policy.maxRetries > 0) {
-      config[DEADLINE] = this.clock.now() + Math.max(this.budgetMs, config.timeout ?? 0);
+      // The same overall deadline as the request's signal (see request-deadline.ts).
+      const ms = config.zumRailsTimeoutMs ?? Math.max(this.budgetMs, config.timeout ?? 0);
+      config[DEADLINE] = this.clock.now() + ms;
     }
   }
 
