@@ -25,7 +25,7 @@ declare module 'axios' {
 }
 
 /**
- * Gives every request of `instance` an overall deadline: an `AbortSignal.timeout` composed
+ * Gives every request of `instance` an overall deadline: a deadline signal (see `startDeadline` below) composed
  * with the request's own `signal`. Registered before the auth interceptors, so the deadline
  * starts once the bearer is attached (the token wait has its own bound) and a deadline abort
  * reaches them as a timeout (`ECONNABORTED`), not as a cancellation.

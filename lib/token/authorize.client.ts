@@ -4,7 +4,7 @@ import type { Clock } from '../clock.js';
 import { ZumRailsRateLimitedError } from '../errors.js';
 import type { ResolvedZumRailsAuthOptions } from '../options/zumrails-auth-options.interface.js';
 import { ZumRailsTransport } from '../transport/zumrails-transport.js';
-import { deadlineSignal } from '../util/abort.js';
+import { startDeadline } from '../util/abort.js';
 import { SecretRedactor } from '../util/redact.js';
 import { RESOLVED_OPTIONS, ZUMRAILS_CLOCK } from '../zumrails-auth.constants.js';
 import { readCancelResponse, type CancelOutcome } from './cancel-response.js';
@@ -93,11 +93,13 @@ export class AuthorizeClient {
     timeoutMs: number,
   ): Promise<RawResponse> {
     let response: AxiosResponse<unknown>;
-    const signal = deadlineSignal(timeoutMs, this.closing.signal);
+    const deadline = startDeadline(timeoutMs, this.closing.signal);
     try {
-      response = await call(signal);
+      response = await call(deadline.signal);
     } catch (error) {
-      throw transportFailure(error, timeoutMs, signal);
+      throw transportFailure(error, timeoutMs, deadline.signal);
+    } finally {
+      deadline.end();
     }
     const headers = response.headers;
     return {
