@@ -5,7 +5,7 @@ import {
   type GenericAbortSignal,
   type InternalAxiosRequestConfig,
 } from 'axios';
-import { isDeadlineAbort } from '../util/abort.js';
+import { isDeadlineAbort, startDeadline, type Deadline } from '../util/abort.js';
 
 declare module 'axios' {
   interface AxiosRequestConfig {
@@ -25,7 +25,7 @@ declare module 'axios' {
 }
 
 /**
- * Gives every request of `instance` an overall deadline: a deadline signal (see `startDeadline` below) composed
+ * Gives every request of `instance` an overall deadline: a deadline signal (`startRequestDeadline`) composed
  * with the request's own `signal`. Registered before the auth interceptors, so the deadline
  * starts once the bearer is attached (the token wait has its own bound) and a deadline abort
  * reaches them as a timeout (`ECONNABORTED`), not as a cancellation.
@@ -46,7 +46,7 @@ export function attachRequestDeadline(instance: AxiosInstance, defaultMs: number
     if (config.zumRailsDeadline) return config;
     // Like the retries' deadline: the module's budget, or the request's `timeout` when longer.
     const ms = config.zumRailsTimeoutMs ?? Math.max(defaultMs, config.timeout ?? 0);
-    const deadline = startDeadline(ms);
+    const deadline = startRequestDeadline(ms);
     config.zumRailsDeadline = deadline;
     const own = config.signal as AbortSignal | undefined;
     config.signal = (own ? AbortSignal.any([own, deadline]) : deadline) as GenericAbortSignal;
@@ -54,29 +54,25 @@ export function attachRequestDeadline(instance: AxiosInstance, defaultMs: number
   });
 }
 
-/** Deadline timers by signal, so a settled call clears its own. */
-const timers = new WeakMap<AbortSignal, NodeJS.Timeout>();
+/** Deadlines by signal, so a settled call clears its own timer. */
+const deadlines = new WeakMap<AbortSignal, Deadline>();
 
 /**
- * A signal that aborts with a `TimeoutError` after `ms`. A controller and a cleared timer
- * instead of `AbortSignal.timeout`, whose timer outlives every request (and costs ~18 µs).
+ * A signal that aborts with a `TimeoutError` after `ms`: `startDeadline`'s controller and
+ * cleared timer instead of `AbortSignal.timeout`, whose timer outlives every request (and
+ * costs ~18 µs).
  */
-function startDeadline(ms: number): AbortSignal {
-  const controller = new AbortController();
-  const timer = setTimeout(() => {
-    timers.delete(controller.signal);
-    controller.abort(new DOMException(`overall deadline of ${ms} ms exceeded`, 'TimeoutError'));
-  }, ms);
-  timer.unref();
-  timers.set(controller.signal, timer);
-  return controller.signal;
+function startRequestDeadline(ms: number): AbortSignal {
+  const deadline = startDeadline(ms);
+  deadlines.set(deadline.signal, deadline);
+  return deadline.signal;
 }
 
 function endDeadline(signal: AbortSignal | undefined): void {
-  const timer = signal && timers.get(signal);
-  if (!timer) return;
-  clearTimeout(timer);
-  timers.delete(signal);
+  const deadline = signal && deadlines.get(signal);
+  if (!deadline) return;
+  deadline.end();
+  deadlines.delete(signal);
 }
 
 /** A cancellation caused by the deadline becomes axios' timeout error; anything else is kept. */
