@@ -3,36 +3,24 @@ import { firstValueFrom } from 'rxjs';
 import { ZumRailsHttpError } from '../../lib/index.js';
 import { aspNetEscaped, urlEncoded } from '../support/echo-forms.js';
 import { useFakeZumRails } from '../support/fake-fixture.js';
-import { ForwardProxy } from '../support/forward-proxy.js';
+import { clearProxyEnv, ForwardProxy } from '../support/forward-proxy.js';
 import { expectNoSecrets, rejectionOf, secretsOf } from '../support/zumrails-assertions.js';
 
 const PROXY_USER = 'egress-user';
 const PROXY_PASSWORD = 'pr0xy+s3cret"é';
 const WEBHOOK_SECRET = 'whsec-9f8e7d6c5b4a';
-const PROXY_ENV = [
-  'HTTP_PROXY',
-  'http_proxy',
-  'HTTPS_PROXY',
-  'https_proxy',
-  'NO_PROXY',
-  'no_proxy',
-];
 
 describe('the proxy password and the webhook secret', () => {
   const fixture = useFakeZumRails({}, { revokeOnShutdown: false });
   let proxy: ForwardProxy;
-  const savedEnv = new Map<string, string | undefined>();
+  let restoreEnv: () => void;
 
   beforeEach(async () => {
-    for (const name of PROXY_ENV) savedEnv.set(name, process.env[name]);
-    for (const name of PROXY_ENV) delete process.env[name];
+    restoreEnv = clearProxyEnv();
     proxy = await ForwardProxy.start(`${PROXY_USER}:${PROXY_PASSWORD}`);
   });
   afterEach(async () => {
-    for (const [name, value] of savedEnv) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
+    restoreEnv();
     await proxy.stop();
   });
 

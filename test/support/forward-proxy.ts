@@ -97,3 +97,28 @@ function echoCredentials(req: IncomingMessage): string {
   const decoded = Buffer.from(header.replace(/^Basic /, ''), 'base64').toString('utf8');
   return JSON.stringify({ message: `bad credentials ${header} (${decoded})`, header, decoded });
 }
+
+/** The proxy variables axios reads from the environment. */
+const PROXY_ENV = [
+  'HTTP_PROXY',
+  'http_proxy',
+  'HTTPS_PROXY',
+  'https_proxy',
+  'NO_PROXY',
+  'no_proxy',
+];
+
+/**
+ * Clears the proxy variables of the environment (so a developer's own proxy cannot reach a
+ * test) and returns the function that puts them back as they were.
+ */
+export function clearProxyEnv(): () => void {
+  const saved = PROXY_ENV.map((name) => [name, process.env[name]] as const);
+  for (const name of PROXY_ENV) delete process.env[name];
+  return () => {
+    for (const [name, value] of saved) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  };
+}

@@ -3,35 +3,23 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { firstValueFrom } from 'rxjs';
 import { ZumRailsClient } from '../../lib/index.js';
 import { useFakeZumRails } from '../support/fake-fixture.js';
-import { ForwardProxy } from '../support/forward-proxy.js';
+import { clearProxyEnv, ForwardProxy } from '../support/forward-proxy.js';
 import { rejectionOf } from '../support/zumrails-assertions.js';
 
 const PROXY_USER = 'egress-user';
 const PROXY_PASSWORD = 'pr0xy-s3cret-do-not-echo';
-const PROXY_ENV = [
-  'HTTP_PROXY',
-  'http_proxy',
-  'HTTPS_PROXY',
-  'https_proxy',
-  'NO_PROXY',
-  'no_proxy',
-];
 
 describe('transport.proxy', () => {
   const fixture = useFakeZumRails();
   let proxy: ForwardProxy;
-  const savedEnv = new Map<string, string | undefined>();
+  let restoreEnv: () => void;
 
   beforeEach(async () => {
-    for (const name of PROXY_ENV) savedEnv.set(name, process.env[name]);
-    for (const name of PROXY_ENV) delete process.env[name];
+    restoreEnv = clearProxyEnv();
     proxy = await ForwardProxy.start(`${PROXY_USER}:${PROXY_PASSWORD}`);
   });
   afterEach(async () => {
-    for (const [name, value] of savedEnv) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
+    restoreEnv();
     await proxy.stop();
   });
 
