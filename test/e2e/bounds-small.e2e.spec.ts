@@ -7,6 +7,7 @@ import {
   type TokenStore,
 } from '../../lib/index.js';
 import { useFakeZumRails } from '../support/fake-fixture.js';
+import { useManualDate } from '../support/manual-date.js';
 import { rejectionOf } from '../support/zumrails-assertions.js';
 
 /** A store that answers but whose lease another replica always holds, and holds no token. */
@@ -27,13 +28,14 @@ const brokenStore: TokenStore = {
 /** Item 12 of issue 11 (the parts not about the token itself). */
 describe('bounds: smaller items', () => {
   const fixture = useFakeZumRails();
+  const manualDate = useManualDate();
 
   it('getSession() agrees with getToken()/getStatus() on when a token stops being usable', async () => {
-    let now = Date.now();
-    const subject = await fixture.start({ clock: { now: () => now } });
+    const date = manualDate();
+    const subject = await fixture.start();
     await subject.tokens.getToken();
     const { expiresAt } = subject.tokens.getSession()!;
-    now = expiresAt - 1; // past usableUntil, before expiresAt
+    date.set(expiresAt - 1); // past usableUntil, before expiresAt
     expect(subject.tokens.getStatus().hasValidToken).toBe(false);
     expect(subject.tokens.getSession()).toBeUndefined();
   });

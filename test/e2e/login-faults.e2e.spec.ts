@@ -8,10 +8,12 @@ import {
 } from '../../lib/index.js';
 import { FakeZumRails, type ZumRailsFault } from '../../lib/testing/index.js';
 import { useFakeZumRails } from '../support/fake-fixture.js';
+import { useManualDate } from '../support/manual-date.js';
 import { rejectionOf } from '../support/zumrails-assertions.js';
 
 describe('TokenService: login failures map to typed errors', () => {
   const fixture = useFakeZumRails({});
+  const manualDate = useManualDate();
 
   it.each<[string, ZumRailsFault, new (...args: never[]) => Error, string]>([
     [
@@ -132,14 +134,13 @@ describe('TokenService: login failures map to typed errors', () => {
   });
 
   it('does not storm the login endpoint with rejected credentials (≤ 3 logins in 10 s at 100 calls/s)', async () => {
-    let now = Date.now();
-    const clock = { now: () => now };
-    const subject = await fixture.start({ password: 'wrong-password', clock });
+    const date = manualDate();
+    const subject = await fixture.start({ password: 'wrong-password' });
     const errors = new Set<string>();
-    // 1,000 calls spread over 10 s of the injected clock: 100 calls/s.
+    // 1,000 calls spread over 10 s of the manual Date: 100 calls/s.
     for (let call = 0; call < 1_000; call++) {
       await subject.tokens.getToken().catch((error: Error) => errors.add(error.constructor.name));
-      now += 10;
+      date.advance(10);
     }
     expect(fixture.fake.counters.failedLogins).toBeLessThanOrEqual(3);
     expect(fixture.fake.counters.failedLogins).toBeGreaterThanOrEqual(1);

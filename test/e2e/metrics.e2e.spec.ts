@@ -20,6 +20,7 @@ import { fakeOptions } from '../support/auth-app.js';
 import { LogCapture } from '../support/log-capture.js';
 import { ZumRailsMetrics } from '../../lib/metrics/zumrails-metrics.js';
 import { useFakeZumRails } from '../support/fake-fixture.js';
+import { useManualDate } from '../support/manual-date.js';
 
 /** A real SDK MeterProvider whose metrics the test reads back from an in-memory exporter. */
 class MetricsProbe {
@@ -71,6 +72,7 @@ afterEach(async () => {
 
 describe('OpenTelemetry metrics', () => {
   const fixture = useFakeZumRails({ tokenTtlSeconds: 3 }, { refreshLeadTimeMs: 1_000 });
+  const manualDate = useManualDate();
 
   it('a login counts as success, with its duration and the token remaining', async () => {
     const { tokens } = await fixture.start({ meterProvider: probe.provider });
@@ -94,17 +96,16 @@ describe('OpenTelemetry metrics', () => {
   });
 
   it('failed logins count by outcome', async () => {
-    // The injected clock steps over the credentials cool-down (at least 1 s) between attempts.
-    let now = Date.now();
+    // The manual Date steps over the credentials cool-down (at least 1 s) between attempts.
+    const date = manualDate();
     const { tokens } = await fixture.start({
       meterProvider: probe.provider,
-      clock: { now: () => now },
       credentialsRejectedCooldownMs: 1_000,
       retry: { initialDelayMs: 1, maxDelayMs: 1 },
     });
     fixture.fake.failLogin({ kind: 'status', status: 401 });
     await tokens.refresh().catch(() => undefined);
-    now += 2_000;
+    date.advance(2_000);
     fixture.fake.failLogin({ kind: 'status', status: 503 });
     await tokens.refresh().catch(() => undefined);
     fixture.fake.failLogin({ kind: 'html' });

@@ -8,6 +8,7 @@ import {
 import { FakeZumRails } from '../../lib/testing/index.js';
 import { startAuthApp, type AuthApp } from '../support/auth-app.js';
 import { useFakeZumRails } from '../support/fake-fixture.js';
+import { useManualDate } from '../support/manual-date.js';
 import { rejectionOf, secretsOf } from '../support/zumrails-assertions.js';
 
 /** Every serialised form of `error` is free of every secret the fake knows. */
@@ -24,11 +25,13 @@ function wholeSecond(ms: number): number {
 
 describe('Claims of the README, each with a test', () => {
   const fixture = useFakeZumRails();
+  const manualDate = useManualDate();
 
   describe('429 on login', () => {
     it('waits the vendor’s 5-minute block when there is no Retry-After; toJSON is secret-free', async () => {
       const now = 1_800_000_000_000;
-      const subject = await fixture.start({ clock: { now: () => now } });
+      manualDate(now);
+      const subject = await fixture.start();
       fixture.fake.failLogin({ kind: 'status', status: 429 }); // no Retry-After header
       const error = await rejectionOf(subject.tokens.getToken());
       expect(error).toBeInstanceOf(ZumRailsRateLimitedError);
@@ -40,7 +43,8 @@ describe('Claims of the README, each with a test', () => {
 
     it('reads Retry-After as an HTTP date', async () => {
       const now = wholeSecond(Date.now());
-      const subject = await fixture.start({ clock: { now: () => now } });
+      manualDate(now);
+      const subject = await fixture.start();
       const until = new Date(now + 90_000).toUTCString();
       fixture.fake.failLogin({ kind: 'status', status: 429, headers: { 'Retry-After': until } });
       const error = await rejectionOf(subject.tokens.getToken());
@@ -72,18 +76,18 @@ describe('Claims of the README, each with a test', () => {
 describe('A late renewal timer (the clock jumped forward, e.g. after a laptop sleep)', () => {
   let fake: FakeZumRails | undefined;
   let subject: AuthApp | undefined;
+  const manualDate = useManualDate();
   afterEach(async () => {
     await subject?.app.close();
     await fake?.stop();
   });
 
   it('never serves the expired token: getToken() logs in again', async () => {
-    let now = Date.now();
-    const clock = { now: () => now };
-    fake = await FakeZumRails.start({ clock }); // 1-hour tokens, judged on the same clock
-    subject = await startAuthApp(fake, { clock });
+    const date = manualDate();
+    fake = await FakeZumRails.start({ clock: date }); // 1-hour tokens, judged on the same Date
+    subject = await startAuthApp(fake);
     const before = await subject.tokens.getToken();
-    now += 2 * 60 * 60_000; // two hours later; the renewal timer (real time) has not fired
+    date.advance(2 * 60 * 60_000); // two hours later; the renewal timer (real time) has not fired
     expect(fake.isTokenValid(before)).toBe(false);
     const after = await subject.tokens.getToken();
     expect(after).not.toBe(before);

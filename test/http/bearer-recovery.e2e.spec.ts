@@ -3,9 +3,11 @@ import { filter, firstValueFrom } from 'rxjs';
 import { ZumRailsHttpError } from '../../lib/index.js';
 import { apiRequests, bearerOf, rejectionOf } from '../support/zumrails-assertions.js';
 import { useFakeZumRails } from '../support/fake-fixture.js';
+import { useManualDate } from '../support/manual-date.js';
 import type { AuthApp } from '../support/auth-app.js';
 
 const fixture = useFakeZumRails({}, { revokeOnShutdown: false });
+const manualDate = useManualDate();
 
 function start(overrides = {}): Promise<AuthApp> {
   return fixture.start(overrides);
@@ -99,18 +101,18 @@ describe('ZumRailsHttpService 401 recovery', () => {
   });
 
   it('costs at most one login per 10 s cool-down when an endpoint always answers 401', async () => {
-    let now = Date.now();
-    const { http } = await start({ clock: { now: () => now } });
+    const date = manualDate();
+    const { http } = await start();
     fixture.fake.failApi({ kind: 'status', status: 401 }, Infinity);
     await rejectionOf(firstValueFrom(http.get('/api/wallet')));
     expect(fixture.fake.counters).toMatchObject({ logins: 2, apiCalls: 2 });
     for (let i = 0; i < 5; i++) {
-      now += 1_000;
+      date.advance(1_000);
       const error = await rejectionOf(firstValueFrom(http.get('/api/wallet')));
       expect((error as ZumRailsHttpError).status).toBe(401);
     }
     expect(fixture.fake.counters).toMatchObject({ logins: 2, apiCalls: 7 });
-    now += 5_000;
+    date.advance(5_000);
     await rejectionOf(firstValueFrom(http.get('/api/wallet')));
     expect(fixture.fake.counters).toMatchObject({ logins: 3, apiCalls: 9 });
   });

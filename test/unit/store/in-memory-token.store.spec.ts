@@ -1,13 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
 import { InMemoryTokenStore } from '../../../lib/store/in-memory-token.store.js';
-
-function storeAt(start = 1_000_000) {
-  let now = start;
-  const store = new InMemoryTokenStore({ now: () => now });
-  return { store, advance: (ms: number) => (now += ms) };
-}
+import { useManualDate } from '../../support/manual-date.js';
 
 describe('InMemoryTokenStore', () => {
+  const manualDate = useManualDate();
+
+  function storeAt(start = 1_000_000) {
+    const date = manualDate(start);
+    return { store: new InMemoryTokenStore(), advance: (ms: number) => date.advance(ms) };
+  }
+
   it('returns the value with its remaining time to live', async () => {
     const { store, advance } = storeAt();
     expect(await store.compareAndSet('k', undefined, 'v1', 1_000)).toBe(true);
