@@ -10,7 +10,8 @@ export {
   InjectZumRailsHttpService,
 } from './accounts/account.decorators.js';
 export type {
-  ZUMRAILS_AUTH_ASYNC_OPTIONS_TYPE as ZumRailsAuthAsyncOptions,
+  ZumRailsAuthAsyncOptions,
+  ZumRailsAuthModuleOptions,
   ZumRailsAuthOptionsFactory,
 } from './zumrails-auth.definition.js';
 export type {
@@ -76,7 +77,7 @@ export { ZumRailsWebhookGuard } from './webhooks/zumrails-webhook.guard.js';
 export { ZumRailsWebhookEvent } from './webhooks/zumrails-webhook-event.decorator.js';
 export { ZumRailsWebhookModule } from './webhooks/zumrails-webhook.module.js';
 export type {
-  ZUMRAILS_WEBHOOK_ASYNC_OPTIONS_TYPE as ZumRailsWebhookModuleAsyncOptions,
+  ZumRailsWebhookModuleAsyncOptions,
   ZumRailsWebhookModuleOptions,
   ZumRailsWebhookOptionsFactory,
 } from './webhooks/zumrails-webhook.definition.js';

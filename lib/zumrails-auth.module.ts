@@ -3,7 +3,7 @@ import { BARE_IMPORT_EXPORTS, BARE_IMPORT_PROVIDERS } from './accounts/bare-impo
 import { assertOptionsObject } from './options/resolve-options.js';
 import {
   ZumRailsAuthConfigurableModule,
-  type ZUMRAILS_AUTH_OPTIONS_TYPE,
+  type ZumRailsAuthModuleOptions,
 } from './zumrails-auth.definition.js';
 
 // Imported bare, the class provides only services that fail with a clear message; every
@@ -34,7 +34,7 @@ export class ZumRailsAuthModule extends ZumRailsAuthConfigurableModule {
    * @throws ZumRailsConfigError when `options` is not an object (e.g. `forRoot(undefined)`);
    *   the fields themselves are validated at module init.
    */
-  static override forRoot(options: typeof ZUMRAILS_AUTH_OPTIONS_TYPE): DynamicModule {
+  static override forRoot(options: ZumRailsAuthModuleOptions): DynamicModule {
     assertOptionsObject(options);
     return super.forRoot(options);
   }

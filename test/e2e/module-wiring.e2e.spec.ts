@@ -8,6 +8,7 @@ import {
   ZumRailsAuthModule,
   ZumRailsConfigError,
   ZumRailsCredentialsRejectedError,
+  type ZumRailsAuthAsyncOptions,
   type ZumRailsAuthOptions,
   type ZumRailsAuthOptionsFactory,
 } from '../../lib/index.js';
@@ -81,10 +82,12 @@ describe('ZumRailsAuthModule wiring', () => {
     }
     @Module({ providers: [Consumer] })
     class FeatureModule {}
-    await boot([
-      ZumRailsAuthModule.forRootAsync({ isGlobal: true, useFactory: () => fakeOptions(fake) }),
-      FeatureModule,
-    ]);
+    // Typed as an app would name it: the exported type is what forRootAsync takes.
+    const options: ZumRailsAuthAsyncOptions = {
+      isGlobal: true,
+      useFactory: () => fakeOptions(fake),
+    };
+    await boot([ZumRailsAuthModule.forRootAsync(options), FeatureModule]);
     expect(app!.get(Consumer).tokens).toBeInstanceOf(TokenService);
   });
 

@@ -1,4 +1,24 @@
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from '@jest/globals';
+import ts from 'typescript';
+
+const ENTRIES = ['../../lib/index.ts', '../../lib/testing/index.ts'].map((entry) =>
+  fileURLToPath(new URL(entry, import.meta.url)),
+);
+
+/**
+ * Names an entry exports with `export type` that are values, not types: a consumer's
+ * `const o: Name = ...` fails with TS2749 ("refers to a value, but is being used as a type").
+ */
+function typeOnlyExportsOfValues(program: ts.Program, entry: string): string[] {
+  const checker = program.getTypeChecker();
+  const moduleSymbol = checker.getSymbolAtLocation(program.getSourceFile(entry)!)!;
+  return checker
+    .getExportsOfModule(moduleSymbol)
+    .filter((exported) => exported.declarations?.some(ts.isTypeOnlyImportOrExportDeclaration))
+    .filter((exported) => (checker.getAliasedSymbol(exported).flags & ts.SymbolFlags.Type) === 0)
+    .map((exported) => exported.name);
+}
 
 // Pins the runtime public surface: adding or removing an export is a deliberate change here.
 describe('public exports', () => {
@@ -43,5 +63,16 @@ describe('public exports', () => {
   it('the testing entry exports only FakeZumRails', async () => {
     const testing = await import('../../lib/testing/index.js');
     expect(Object.keys(testing)).toEqual(['FakeZumRails']);
+  });
+
+  it('every `export type` of both entries names a type, not a value', () => {
+    const program = ts.createProgram(ENTRIES, {
+      module: ts.ModuleKind.NodeNext,
+      moduleResolution: ts.ModuleResolutionKind.NodeNext,
+      target: ts.ScriptTarget.ES2022,
+      types: [],
+      noEmit: true,
+    });
+    for (const entry of ENTRIES) expect(typeOnlyExportsOfValues(program, entry)).toEqual([]);
   });
 });

@@ -6,6 +6,7 @@ import {
   ZumRailsConfigError,
   ZumRailsWebhookGuard,
   ZumRailsWebhookModule,
+  type ZumRailsWebhookModuleAsyncOptions,
 } from '../../lib/index.js';
 import { FakeZumRails } from '../../lib/testing/index.js';
 import { fakeOptions, startAuthApp } from '../support/auth-app.js';
@@ -34,17 +35,14 @@ describe('ZumRailsWebhookGuard configuration', () => {
 
   async function webhookModuleApp(rawBody = true): Promise<WebhookApp> {
     fake = await FakeZumRails.start();
-    return startWebhookApp({
-      rawBody,
-      imports: [
-        ZumRailsWebhookModule.forRootAsync({
-          isGlobal: true,
-          imports: [SecretsConfigModule],
-          inject: [WEBHOOK_SECRET],
-          useFactory: (secret: string) => ({ secret }),
-        }),
-      ],
-    });
+    // Typed as an app would name it: the exported type is what forRootAsync takes.
+    const options: ZumRailsWebhookModuleAsyncOptions = {
+      isGlobal: true,
+      imports: [SecretsConfigModule],
+      inject: [WEBHOOK_SECRET],
+      useFactory: (secret: string) => ({ secret }),
+    };
+    return startWebhookApp({ rawBody, imports: [ZumRailsWebhookModule.forRootAsync(options)] });
   }
 
   it('works with ZumRailsWebhookModule.forRootAsync and no ZumRailsAuthModule', async () => {
