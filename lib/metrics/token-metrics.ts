@@ -18,7 +18,7 @@ export class TokenMetrics implements OnApplicationShutdown {
     });
   }
 
-  /** @internal */
+  /** Stops reporting the token's lifetime at shutdown. */
   onApplicationShutdown(): void {
     this.metrics.stop();
   }

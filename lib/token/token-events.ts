@@ -15,7 +15,7 @@ export interface ZumRailsFailureSummary {
  */
 export type ZumRailsTokenOrigin = 'login' | 'store';
 
-/** @internal An event as `TokenService` raises it, before `events$` adds the account. */
+/** An event as `TokenService` raises it, before `events$` adds the account. */
 export type ZumRailsTokenEventBody =
   | {
       type: 'acquired';

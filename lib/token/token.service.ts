@@ -1,10 +1,4 @@
-import {
-  Inject,
-  Injectable,
-  Optional,
-  type OnApplicationBootstrap,
-  type OnApplicationShutdown,
-} from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import type { Observable } from 'rxjs';
 import type { Clock } from '../clock.js';
@@ -36,13 +30,16 @@ import type { ZumRailsTokenEvent, ZumRailsTokenEventBody } from './token-events.
 import { describeStatus } from './token-state.js';
 import type { ZumRailsTokenStatus } from './token-status.js';
 
+// No `implements OnApplicationBootstrap, OnApplicationShutdown`: the hooks are marked
+// internal, so stripped from the published .d.ts, where that clause would then fail to
+// type-check. Nest calls the hooks by name.
 /**
  * Holds the Zum Rails bearer token: one login shared by all concurrent callers (and, with a
  * shared `store`, by all replicas), renewed before expiry on a timer, old token served through
  * renewal outages, no login storms.
  */
 @Injectable()
-export class TokenService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class TokenService {
   private readonly emitter: GuardedEvents<ZumRailsTokenEvent>;
   /**
    * Lifecycle events (acquired, renewed, renewal-failed, credentials-rejected, expired,

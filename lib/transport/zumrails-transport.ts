@@ -35,7 +35,7 @@ export class ZumRailsTransport implements OnApplicationShutdown {
     };
   }
 
-  /** @internal Closes the sockets of the module's own agents, idle and busy. */
+  /** Closes the sockets of the module's own agents, idle and busy. */
   onApplicationShutdown(): void {
     for (const agent of this.owned.splice(0)) agent.destroy();
   }
