@@ -6,6 +6,7 @@ import {
   TokenService,
   ZumRailsAuthModule,
   ZumRailsConfigError,
+  type ZumRailsAuthModuleOptions,
 } from 'nestjs-zumrails-auth';
 import type { FakeZumRails } from 'nestjs-zumrails-auth/testing';
 import { firstValueFrom } from 'rxjs';
@@ -70,7 +71,7 @@ async function startupErrorField(imports: ModuleMetadata['imports']) {
 
 /** The startup checks read Nest's scanned modules: prove them on this Nest version. */
 export async function checkAccountErrors(fake: FakeZumRails, check: Check): Promise<void> {
-  const options = { ...settingsOf(fake), startup: 'lazy' as const };
+  const options: ZumRailsAuthModuleOptions = { ...settingsOf(fake), startup: 'lazy' };
   const twice = await startupErrorField([
     ZumRailsAuthModule.forRoot({ name: 'payouts', ...options }),
     ZumRailsAuthModule.forRoot({ name: 'payouts', ...options }),

@@ -9,7 +9,10 @@ import {
   ZumRailsAuthModule,
   ZumRailsClient,
   ZumRailsHttpService,
+  ZumRailsWebhookModule,
+  type ZumRailsAuthAsyncOptions,
   type ZumRailsAuthOptions,
+  type ZumRailsWebhookModuleAsyncOptions,
 } from 'nestjs-zumrails-auth';
 
 export interface ZumRailsSettings {
@@ -39,28 +42,43 @@ function optionsFrom(key: string) {
 }
 
 /**
+ * The named account's options as an app names them in a file of their own: the exported type
+ * (not `typeof` a value) is what forRootAsync takes, checked against the packed .d.ts.
+ */
+const payoutsAccount: ZumRailsAuthAsyncOptions = {
+  name: 'payouts',
+  imports: [ConfigModule],
+  inject: [ConfigService],
+  useFactory: optionsFrom('payouts'),
+};
+
+/** The webhook secret from ConfigService; a missing one would fail the start. */
+const webhooks: ZumRailsWebhookModuleAsyncOptions = {
+  imports: [ConfigModule],
+  inject: [ConfigService],
+  useFactory: (config: ConfigService) => ({ secret: config.getOrThrow<string>('webhookSecret') }),
+};
+
+/**
  * Wired the way the README says: ConfigModule + ZumRailsAuthModule.forRootAsync, plus a second,
- * named account ("Several accounts").
+ * named account ("Several accounts") and ZumRailsWebhookModule.
  */
 @Module({})
 export class AppModule {
   static register(zumrails: ZumRailsSettings, payouts: ZumRailsSettings): DynamicModule {
+    const config = () => ({ zumrails, payouts, webhookSecret: 'consumer-webhook-secret' });
     return {
       module: AppModule,
       imports: [
-        ConfigModule.forRoot({ ignoreEnvFile: true, load: [() => ({ zumrails, payouts })] }),
+        ConfigModule.forRoot({ ignoreEnvFile: true, load: [config] }),
         ScheduleModule.forRoot(),
         ZumRailsAuthModule.forRootAsync({
           imports: [ConfigModule],
           inject: [ConfigService],
           useFactory: optionsFrom('zumrails'),
         }),
-        ZumRailsAuthModule.forRootAsync({
-          name: 'payouts',
-          imports: [ConfigModule],
-          inject: [ConfigService],
-          useFactory: optionsFrom('payouts'),
-        }),
+        ZumRailsAuthModule.forRootAsync(payoutsAccount),
+        ZumRailsWebhookModule.forRootAsync(webhooks),
       ],
       providers: [Payments],
     };
