@@ -1,25 +1,36 @@
-import { beforeEach, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { HttpService } from '@nestjs/axios';
 import { isCancel, type CancelToken } from 'axios';
 import { firstValueFrom } from 'rxjs';
-import { ZumRailsHttpError } from '../../lib/index.js';
-import { rejectionOf, until } from '../support/zumrails-assertions.js';
+import { ZumRailsHttpService } from '../../lib/index.js';
+import {
+  PARITY_SCENARIOS,
+  expectedOfOurs,
+  observeBoth,
+  type ParityServices,
+} from '../support/observable-parity/check-parity.js';
+import {
+  startParityServer,
+  type ParityServer,
+} from '../support/observable-parity/parity-server.js';
+import { until } from '../support/zumrails-assertions.js';
 import { useFakeZumRails } from '../support/fake-fixture.js';
 import type { AuthApp } from '../support/auth-app.js';
 
-const fixture = useFakeZumRails({}, { revokeOnShutdown: false });
-let subject: AuthApp;
-let tokens: CancelToken[];
-
-beforeEach(async () => {
-  subject = await fixture.start();
-  tokens = [];
-  subject.http.axiosRef.interceptors.request.use((config) => {
-    if (config.cancelToken) tokens.push(config.cancelToken);
-    return config;
-  });
-});
-
 describe('ZumRailsHttpService Observables', () => {
+  const fixture = useFakeZumRails({}, { revokeOnShutdown: false });
+  let subject: AuthApp;
+  let tokens: CancelToken[];
+
+  beforeEach(async () => {
+    subject = await fixture.start();
+    tokens = [];
+    subject.http.axiosRef.interceptors.request.use((config) => {
+      if (config.cancelToken) tokens.push(config.cancelToken);
+      return config;
+    });
+  });
+
   it('cancel the request when the subscriber unsubscribes before the answer', async () => {
     await firstValueFrom(subject.http.get('/api/wallet'));
     fixture.fake.failApi({ kind: 'hang' });
@@ -35,26 +46,29 @@ describe('ZumRailsHttpService Observables', () => {
     await until(() => hung?.reason !== undefined);
     expect(isCancel(hung?.reason)).toBe(true);
   });
+});
 
-  it('do not cancel a call that has already answered', async () => {
-    await firstValueFrom(subject.http.get('/api/wallet'));
-    await firstValueFrom(subject.http.post('/api/transaction', { Amount: 1 }));
-    expect(tokens).toHaveLength(2);
-    for (const token of tokens) expect(token.reason).toBeUndefined();
+// Stock HttpService and ZumRailsHttpService over bare axios instances, so makeObservable is the
+// only difference (see its TSDoc). The consumer apps run the same scenarios on @nestjs/axios 4.
+describe('ZumRailsHttpService Observables, compared with @nestjs/axios HttpService', () => {
+  const services: ParityServices = {
+    stock: (instance) => new HttpService(instance),
+    ours: (instance) => new ZumRailsHttpService(instance),
+  };
+  let server: ParityServer;
+  beforeAll(async () => {
+    server = await startParityServer();
+  });
+  afterAll(async () => {
+    await server.stop();
   });
 
-  it('do not cancel a call that has already failed, and pass its error on', async () => {
-    await firstValueFrom(subject.http.get('/api/wallet'));
-    fixture.fake.failApi({ kind: 'status', status: 500 });
-    const error = await rejectionOf(firstValueFrom(subject.http.get('/api/wallet')));
-    expect(error).toBeInstanceOf(ZumRailsHttpError);
-    expect((error as ZumRailsHttpError).status).toBe(500);
-    expect(tokens.at(-1)?.reason).toBeUndefined();
-  });
-
-  it('keep a cancel token the caller passes in', async () => {
-    const source = (await import('axios')).default.CancelToken.source();
-    await firstValueFrom(subject.http.get('/api/wallet', { cancelToken: source.token }));
-    expect(tokens.at(-1)).toBe(source.token);
-  });
+  it.each(PARITY_SCENARIOS.map((scenario) => [scenario.name, scenario] as const))(
+    '%s',
+    async (_name, scenario) => {
+      const { stock, ours } = await observeBoth(scenario, services, server);
+      expect(stock).toEqual(scenario.expected);
+      expect(ours).toEqual(expectedOfOurs(scenario));
+    },
+  );
 });
