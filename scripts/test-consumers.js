@@ -2,7 +2,9 @@
 // temp dir, checks the file list, runs publint and attw, then for each app in test/consumers/:
 // copies it to the temp dir, `npm ci`, installs the tarball (peer ranges checked by npm),
 // type-checks, compiles and runs its main, which boots Nest against a FakeZumRails from the
-// tarball's `testing` entry and must exit 0 in time. Fails on the first broken step.
+// tarball's `testing` entry, compares ZumRailsHttpService with the app's own @nestjs/axios
+// HttpService (test/support/observable-parity, copied into its src/) and must exit 0 in time.
+// Fails on the first broken step.
 import { cpSync, existsSync, lstatSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import {
@@ -22,24 +24,39 @@ import {
 import { writeReadmeApp } from './readme-app.js';
 
 /**
- * Each consumer and the Nest major its lockfile must install. nest12-esm and nest11-cjs are
- * the two layouts Nest apps use today; nest12-cjs is a CommonJS app on ESM-only Nest 12
- * (`require(esm)`, Node >= 20.19): the case the README's Install section promises.
+ * Each consumer and the Nest and @nestjs/axios majors its lockfile must install (both lines of
+ * the @nestjs/axios peer range). nest12-esm and nest11-cjs are the two layouts Nest apps use
+ * today; nest12-cjs is a CommonJS app on ESM-only Nest 12 (`require(esm)`, Node >= 20.19): the
+ * case the README's Install section promises.
  */
 const CONSUMERS = [
   // The Nest 12 apps also run the README's minimal app and its Jest e2e test (readmeApp), which
   // needs @nestjs/terminus; nest11-cjs proves the optional peers are optional.
-  { name: 'nest12-esm', nestMajor: 12, readmeApp: true, absent: ['@opentelemetry/api'] },
-  { name: 'nest11-cjs', nestMajor: 11, absent: ['@nestjs/terminus', '@opentelemetry/api'] },
+  {
+    name: 'nest12-esm',
+    nestMajor: 12,
+    axiosMajor: 12,
+    readmeApp: true,
+    absent: ['@opentelemetry/api'],
+  },
+  {
+    name: 'nest11-cjs',
+    nestMajor: 11,
+    axiosMajor: 4,
+    absent: ['@nestjs/terminus', '@opentelemetry/api'],
+  },
   // Same app as nest11-cjs (its src and tsconfigs), only the package.json and lockfile differ.
   {
     name: 'nest12-cjs',
     nestMajor: 12,
+    axiosMajor: 12,
     sourcesFrom: 'nest11-cjs',
     readmeApp: true,
     absent: ['@opentelemetry/api'],
   },
 ];
+/** Shared with test/http/observable-cancel.e2e.spec.ts; main.ts imports it from src/. */
+const PARITY_CHECK = 'test/support/observable-parity';
 /** What a consumer that borrows another's sources keeps of its own. */
 const OWN_FILES = new Set(['package.json', 'package-lock.json']);
 const INSTALL_TIMEOUT_MS = 5 * 60_000;
@@ -53,8 +70,8 @@ function readJson(path) {
   return JSON.parse(readFileSync(path, 'utf8'));
 }
 
-/** The tarball, not a link to the source tree, at our version; Nest of the expected major. */
-function checkInstalled(dir, nestMajor, absent) {
+/** The tarball, not a link to the source tree, at our version; Nest, @nestjs/axios majors. */
+function checkInstalled(dir, { nestMajor, axiosMajor, absent }) {
   const installed = join(dir, 'node_modules/nestjs-zumrails-auth');
   if (lstatSync(installed).isSymbolicLink()) {
     throw new StepError(`${installed} is a symlink, not the unpacked tarball`);
@@ -63,10 +80,15 @@ function checkInstalled(dir, nestMajor, absent) {
   if (version !== packageVersion()) {
     throw new StepError(`installed nestjs-zumrails-auth ${version}, packed ${packageVersion()}`);
   }
-  for (const pkg of ['@nestjs/common', '@nestjs/core']) {
-    const nest = readJson(join(dir, 'node_modules', pkg, 'package.json')).version;
-    if (!nest.startsWith(`${nestMajor}.`)) {
-      throw new StepError(`${pkg} ${nest} installed, expected ${nestMajor}.x`);
+  const majors = {
+    '@nestjs/common': nestMajor,
+    '@nestjs/core': nestMajor,
+    '@nestjs/axios': axiosMajor,
+  };
+  for (const [pkg, major] of Object.entries(majors)) {
+    const installed = readJson(join(dir, 'node_modules', pkg, 'package.json')).version;
+    if (!installed.startsWith(`${major}.`)) {
+      throw new StepError(`${pkg} ${installed} installed, expected ${major}.x`);
     }
   }
   // The app runs without these optional peers: proof that they are optional (no error).
@@ -78,7 +100,7 @@ function checkInstalled(dir, nestMajor, absent) {
 }
 
 async function testConsumer(consumer, tarball, workDir) {
-  const { name, nestMajor, sourcesFrom, readmeApp, absent } = consumer;
+  const { name, nestMajor, axiosMajor, sourcesFrom, readmeApp } = consumer;
   const dir = join(workDir, name);
   const log = (line) => console.log(`[${name}] ${line}`);
   const step = async (title, action) => {
@@ -106,6 +128,8 @@ async function testConsumer(consumer, tarball, workDir) {
     });
   }
   cpSync(join(root, 'test/consumers', name), dir, { recursive: true, filter: skipBuilt });
+  // The same behaviour comparison as the main suite's, run here on the app's @nestjs/axios.
+  cpSync(join(root, PARITY_CHECK), join(dir, 'src/observable-parity'), { recursive: true });
   await step('npm ci', () =>
     npm(['ci', '--no-audit', '--no-fund'], { cwd: dir, env, timeoutMs: INSTALL_TIMEOUT_MS }),
   );
@@ -116,8 +140,9 @@ async function testConsumer(consumer, tarball, workDir) {
       timeoutMs: INSTALL_TIMEOUT_MS,
     }),
   );
-  await step(`installed: the tarball, Nest ${nestMajor}.x`, async () =>
-    checkInstalled(dir, nestMajor, absent),
+  await step(
+    `installed: the tarball, Nest ${nestMajor}.x, @nestjs/axios ${axiosMajor}.x`,
+    async () => checkInstalled(dir, consumer),
   );
   await step('tsc --noEmit', () => node([tsc, '-p', 'tsconfig.json', '--noEmit'], TSC_TIMEOUT_MS));
   // Emit only: the step above has type-checked the same sources.

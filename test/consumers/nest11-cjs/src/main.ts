@@ -1,3 +1,4 @@
+import { HttpService } from '@nestjs/axios';
 import { NestFactory } from '@nestjs/core';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { TokenService, ZumRailsHttpService, type ZumRailsTokenStatus } from 'nestjs-zumrails-auth';
@@ -5,6 +6,8 @@ import { FakeZumRails, type FakeZumRailsOptions } from 'nestjs-zumrails-auth/tes
 import { firstValueFrom } from 'rxjs';
 import { checkAccountErrors, checkPayouts, settingsOf } from './accounts';
 import { AppModule } from './app.module';
+// Copied in from test/support/observable-parity by scripts/test-consumers.js.
+import { checkObservableParity } from './observable-parity/check-parity.js';
 
 function check(condition: unknown, what: string): asserts condition {
   if (!condition) throw new Error(`consumer check failed: ${what}`);
@@ -58,6 +61,14 @@ async function main(): Promise<void> {
       if (!closed) await app.close();
     }
     await checkAccountErrors(fake, check);
+    // ZumRailsHttpService's makeObservable override against this app's own @nestjs/axios.
+    await checkObservableParity(
+      {
+        stock: (instance) => new HttpService(instance),
+        ours: (instance) => new ZumRailsHttpService(instance),
+      },
+      check,
+    );
   } finally {
     await fake.stop();
     await payouts.stop();
