@@ -237,11 +237,11 @@ export class FakeZumRailsHandler {
 
   private authorize(req: IncomingMessage): boolean {
     const token = readBearer(req);
-    const state = token === undefined ? 'unknown' : this.tokens.check(token, this.clock.now());
-    if (state === 'valid') return true;
+    const verdict = token === undefined ? 'unknown' : this.tokens.check(token, this.clock.now());
+    if (verdict === 'valid') return true;
     this.stats.apiUnauthorized++;
-    if (state === 'expired') this.stats.expiredTokenCalls++;
-    else if (state === 'revoked') this.stats.revokedTokenCalls++;
+    if (verdict === 'expired') this.stats.expiredTokenCalls++;
+    else if (verdict === 'revoked') this.stats.revokedTokenCalls++;
     return false;
   }
 }

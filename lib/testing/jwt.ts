@@ -1,9 +1,10 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 
-/** Verdict on a bearer token presented to the fake. */
-export type TokenState = 'valid' | 'unknown' | 'expired' | 'revoked';
+/** The fake's verdict on a bearer token presented to it. */
+export type BearerVerdict = 'valid' | 'unknown' | 'expired' | 'revoked';
 
-interface TokenRecord {
+/** What the registry remembers of one JWT it issued. */
+interface IssuedJwt {
   readonly seq: number;
   readonly expiresAtMs: number;
   revoked: boolean;
@@ -25,7 +26,7 @@ function base64url(text: string): string {
  */
 export class TokenRegistry {
   private readonly secret = randomBytes(32);
-  private readonly tokens = new Map<string, TokenRecord>();
+  private readonly tokens = new Map<string, IssuedJwt>();
   private nextSeq = 0;
   private revokedBelowSeq = 0;
 
@@ -52,7 +53,7 @@ export class TokenRegistry {
   }
 
   /** Classifies `token` at `nowMs`; revocation wins over expiry. */
-  check(token: string, nowMs: number): TokenState {
+  check(token: string, nowMs: number): BearerVerdict {
     const record = this.tokens.get(token);
     if (record === undefined) return 'unknown';
     if (record.revoked || record.seq < this.revokedBelowSeq) return 'revoked';
