@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import { createHmac } from 'node:crypto';
 import { metrics } from '@opentelemetry/api';
 import { until } from '../support/zumrails-assertions.js';
@@ -8,6 +7,7 @@ import request from 'supertest';
 import { FakeZumRails } from '../../lib/testing/index.js';
 import { LogCapture } from '../support/log-capture.js';
 import { startSampleMetrics } from '../../sample-app/metrics/sample-metrics.js';
+import { accountEnv, bootSampleApp } from './boot-sample-app.js';
 
 const WEBHOOK_SECRET = 'sample-webhook-secret-4e1f';
 
@@ -20,26 +20,15 @@ describe('sample app', () => {
   beforeAll(async () => {
     fake = await FakeZumRails.start({ tokenTtlSeconds: 2 });
     payouts = await FakeZumRails.start({ username: 'payouts-user', password: 'payouts-password' });
-    Object.assign(process.env, {
-      ZUMRAILS_ENVIRONMENT: '',
-      ZUMRAILS_BASE_URL: fake.url,
-      ZUMRAILS_USERNAME: fake.username,
-      ZUMRAILS_PASSWORD: fake.password,
-      ZUMRAILS_PAYOUTS_ENVIRONMENT: '',
-      ZUMRAILS_PAYOUTS_BASE_URL: payouts.url,
-      ZUMRAILS_PAYOUTS_USERNAME: payouts.username,
-      ZUMRAILS_PAYOUTS_PASSWORD: payouts.password,
-      ZUMRAILS_WEBHOOK_SECRET: WEBHOOK_SECRET,
-    });
     startSampleMetrics(); // as main.ts does, before the app starts
-    // The app module validates the environment when it is imported, as in production.
-    const { AppModule } = await import('../../sample-app/app.module.js');
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
-      .setLogger(logs)
-      .compile();
-    // As in sample-app/main.ts: the webhook guard needs the raw body.
-    app = moduleRef.createNestApplication({ rawBody: true });
-    await app.init();
+    app = await bootSampleApp(
+      {
+        ...accountEnv('ZUMRAILS', fake),
+        ...accountEnv('ZUMRAILS_PAYOUTS', payouts),
+        ZUMRAILS_WEBHOOK_SECRET: WEBHOOK_SECRET,
+      },
+      logs,
+    );
   });
 
   afterAll(async () => {
