@@ -22,8 +22,11 @@ export class SessionController {
   @Get()
   async show(@Query('account') account?: string) {
     const tokens = this.tokensOf(account);
-    await tokens.getToken().catch(() => undefined);
+    // A failed login throws its typed error (credentials rejected, rate limited...): the app's
+    // ZumRailsExceptionFilter turns it into the answer, as for every other route.
+    await tokens.getToken();
     const session = tokens.getSession();
+    // Only if the token expired between the two calls.
     if (!session) throw new ServiceUnavailableException('No Zum Rails session yet');
     return {
       ...session,
