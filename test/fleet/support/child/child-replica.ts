@@ -2,7 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ChildConfig, ChildEvent, ChildMessage } from './protocol.js';
 
-const REGISTER = pathToFileURL(fileURLToPath(new URL('./register-ts.mjs', import.meta.url))).href;
+const REGISTER = pathToFileURL(
+  fileURLToPath(new URL('../../../support/register-ts.mjs', import.meta.url)),
+).href;
 const ENTRY = fileURLToPath(new URL('./replica-child.ts', import.meta.url));
 
 type Stats = { calls: number; failures: string[] };

@@ -1,5 +1,7 @@
 // Module hooks for register-ts.mjs: resolve `./x.js` to `./x.ts` when only the .ts exists (the
-// sources import with .js extensions, NodeNext style) and transpile .ts to ESM on load.
+// sources import with .js extensions, NodeNext style), resolve the package's own name (as the
+// sample app imports it) to its sources as Jest's moduleNameMapper does, and transpile .ts to
+// ESM on load.
 // Transpiled files are cached on disk (keyed by typescript's version, path and source), so a
 // child replica loads `typescript` itself only on a miss: booting three children at once on a
 // loaded machine then costs seconds, not tens of seconds.
@@ -17,7 +19,14 @@ const TS_VERSION = JSON.parse(
 ).version;
 let compiler; // `typescript`, imported on the first cache miss only
 
+// Without this, Node would resolve the package's own name to the build in dist/ (if any).
+const SELF = {
+  'nestjs-zumrails-auth': new URL('../../lib/index.ts', import.meta.url).href,
+  'nestjs-zumrails-auth/testing': new URL('../../lib/testing/index.ts', import.meta.url).href,
+};
+
 export async function resolve(specifier, context, nextResolve) {
+  if (Object.hasOwn(SELF, specifier)) return { url: SELF[specifier], shortCircuit: true };
   const parent = context.parentURL;
   if (parent?.endsWith('.ts') && /^\.{1,2}\//.test(specifier) && specifier.endsWith('.js')) {
     const asJs = new URL(specifier, parent);
