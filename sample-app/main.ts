@@ -1,10 +1,12 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { ConsoleLogger, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FakeZumRails } from 'nestjs-zumrails-auth/testing';
 import { startSampleMetrics } from './metrics/sample-metrics.js';
+import { stopOnSignals } from './shutdown.js';
 
 const ENV_FILE = 'sample-app/.env';
 
@@ -58,11 +60,10 @@ async function bootstrap(): Promise<void> {
     rawBody: true,
     ...(json ? { logger: new ConsoleLogger({ json: true }) } : {}),
   });
-  app.enableShutdownHooks(); // Ctrl-C cancels the token at Zum Rails
-  process.once('beforeExit', () => void Promise.all(fakes.map((fake) => fake.stop())));
-  const port = Number(process.env.PORT ?? 3000);
-  await listen(app, port);
-  const base = `http://127.0.0.1:${port}`;
+  stopOnSignals(app, fakes); // Ctrl-C cancels the tokens at Zum Rails, then stops the fakes
+  await listen(app, Number(process.env.PORT ?? 3000));
+  // The bound port, which PORT=0 leaves to the system.
+  const base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
   console.log(`\nSample app ready on ${base}\n`);
   console.log(`  curl ${base}/wallets    # GET /api/wallet through ZumRailsClient`);
   console.log(
