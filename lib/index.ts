@@ -52,7 +52,7 @@ export type { StoredValue, TokenStore } from './store/token-store.interface.js';
 export { InMemoryTokenStore } from './store/in-memory-token.store.js';
 export { RedisTokenStore } from './store/redis-token.store.js';
 export type { RedisTokenStoreClient } from './store/redis-token.store.js';
-export type { Clock } from './clock.js';
+export type { Clock } from './util/clock.js';
 export {
   ZumRailsAuthError,
   ZumRailsBadResponseError,
@@ -64,8 +64,8 @@ export {
   ZumRailsShutDownError,
   ZumRailsTokenUnavailableError,
   ZumRailsUnavailableError,
-} from './errors.js';
-export type { ZumRailsAuthErrorCode } from './errors.js';
+} from './errors/zumrails-auth.errors.js';
+export type { ZumRailsAuthErrorCode } from './errors/zumrails-auth.errors.js';
 export { ZumRailsHealthIndicator } from './health/zumrails-health.indicator.js';
 export type {
   ZumRailsHealthCheckOptions,

@@ -1,6 +1,6 @@
 import { ConfigurableModuleBuilder, type ConfigurableModuleAsyncOptions } from '@nestjs/common';
-import { accountOf } from './accounts/account-name.js';
-import { accountExports, createAccountProviders } from './accounts/account.providers.js';
+import { accountOf } from './options/account-name.js';
+import { accountExports, createAccountProviders } from './account.providers.js';
 import type { ZumRailsAuthOptions } from './options/zumrails-auth-options.interface.js';
 import { ZumRailsAuthAccountModule } from './zumrails-auth-account.module.js';
 import { ZUMRAILS_AUTH_OPTIONS } from './zumrails-auth.constants.js';

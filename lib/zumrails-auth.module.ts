@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { BARE_IMPORT_EXPORTS, BARE_IMPORT_PROVIDERS } from './accounts/bare-import.providers.js';
+import { BARE_IMPORT_EXPORTS, BARE_IMPORT_PROVIDERS } from './bare-import.providers.js';
 import { assertOptionsObject } from './options/resolve-options.js';
 import {
   ZumRailsAuthConfigurableModule,

@@ -1,6 +1,6 @@
 import type { Provider } from '@nestjs/common';
-import { DEFAULT_ACCOUNT, accountLogContext } from './accounts/account-name.js';
-import { systemClock, type Clock } from './clock.js';
+import { DEFAULT_ACCOUNT, accountLogContext } from './options/account-name.js';
+import { systemClock, type Clock } from './util/clock.js';
 import { logRecord } from './logging/log-record.js';
 import { ModuleLogger } from './logging/module-logger.js';
 import { loadMeter } from './metrics/load-meter.js';

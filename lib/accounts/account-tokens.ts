@@ -2,7 +2,7 @@ import type { InjectionToken } from '@nestjs/common';
 import { ZumRailsHttpService } from '../http/zumrails-http.service.js';
 import { ZumRailsClient } from '../http/zumrails.client.js';
 import { TokenService } from '../token/token.service.js';
-import { accountOf, DEFAULT_ACCOUNT } from './account-name.js';
+import { accountOf, DEFAULT_ACCOUNT } from '../options/account-name.js';
 
 /** The default account keeps the class as its token, so plain constructor injection works. */
 function accountToken<T>(defaultToken: InjectionToken<T>, service: string, name?: string) {

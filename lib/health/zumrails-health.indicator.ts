@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { findAccountTokens } from '../accounts/account-lookup.js';
-import { accountOf } from '../accounts/account-name.js';
-import type { Clock } from '../clock.js';
+import { findAccountTokens } from './account-lookup.js';
+import { accountOf } from '../options/account-name.js';
+import type { Clock } from '../util/clock.js';
 import type { TokenService } from '../token/token.service.js';
 import type { ZumRailsTokenStatus } from '../token/token-status.js';
 import { withDeadline } from '../util/deferred.js';

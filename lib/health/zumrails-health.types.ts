@@ -1,4 +1,4 @@
-import type { ZumRailsAuthErrorCode } from '../errors.js';
+import type { ZumRailsAuthErrorCode } from '../errors/zumrails-auth.errors.js';
 import type { ZumRailsStoreState, ZumRailsTokenState } from '../token/token-status.js';
 
 /** Details reported next to `status`; no secret, JSON-friendly. */

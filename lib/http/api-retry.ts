@@ -1,6 +1,6 @@
 import type { LoggerService } from '@nestjs/common';
 import type { AxiosError, AxiosInstance, InternalAxiosRequestConfig } from 'axios';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../util/clock.js';
 import { logRecord } from '../logging/log-record.js';
 import { ModuleLogger, type RecordLogger } from '../logging/module-logger.js';
 import { DEFAULT_OPTIONS } from '../options/defaults.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { LoggerService } from '@nestjs/common';
 import { isAxiosError, type AxiosError, type AxiosInstance, type AxiosResponse } from 'axios';
-import { systemClock, type Clock } from '../clock.js';
+import { systemClock, type Clock } from '../util/clock.js';
 import type { ZumRailsApiRetryOptions } from '../options/zumrails-auth-options.interface.js';
 import { authContextOf } from '../token/auth-context.js';
 import type { TokenService } from '../token/token.service.js';

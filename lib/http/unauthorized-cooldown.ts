@@ -1,4 +1,4 @@
-import type { Clock } from '../clock.js';
+import type { Clock } from '../util/clock.js';
 
 /** How long a token refused right after a 401 recovery stays exempt from further recoveries. */
 export const UNAUTHORIZED_COOLDOWN_MS = 10_000;

@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../util/clock.js';
 import type { TokenService } from '../token/token.service.js';
 import { ACCOUNT_TOKEN_SERVICE, ZUMRAILS_CLOCK } from '../zumrails-auth.constants.js';
 import { ZumRailsMetrics } from './zumrails-metrics.js';

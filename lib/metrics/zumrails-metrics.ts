@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { ZumRailsAuthErrorCode } from '../errors.js';
+import type { ZumRailsAuthErrorCode } from '../errors/zumrails-auth.errors.js';
 import type {
   AddInstrument,
   MetricAttributes,

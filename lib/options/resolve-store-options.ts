@@ -1,4 +1,4 @@
-import { ZumRailsConfigError } from '../errors.js';
+import { ZumRailsConfigError } from '../errors/zumrails-auth.errors.js';
 import { decodeEncryptionKey } from '../store/record-cipher.js';
 import { DEFAULT_OPTIONS } from './defaults.js';
 import { describeValue, withoutPassword } from './describe-value.js';

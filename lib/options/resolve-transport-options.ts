@@ -1,5 +1,5 @@
 import axios, { type AxiosProxyConfig } from 'axios';
-import { ZumRailsConfigError } from '../errors.js';
+import { ZumRailsConfigError } from '../errors/zumrails-auth.errors.js';
 import type { ZumRailsTransportOptions } from './zumrails-auth-options.interface.js';
 
 /** axios sends HTTPS requests to a proxy in clear before 1.16.1, without the agent's CA before 1.17. */

@@ -2,7 +2,7 @@ import type { LoggerService } from '@nestjs/common';
 import type { Agent as HttpAgent } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
 import type { AxiosProxyConfig } from 'axios';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../util/clock.js';
 import type { ZumRailsMeterProvider } from '../metrics/meter.types.js';
 import type { TokenStore } from '../store/token-store.interface.js';
 

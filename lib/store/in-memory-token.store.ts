@@ -1,4 +1,4 @@
-import { systemClock, type Clock } from '../clock.js';
+import { systemClock, type Clock } from '../util/clock.js';
 import type { StoredValue, TokenStore } from './token-store.interface.js';
 
 interface Entry {

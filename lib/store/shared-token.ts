@@ -1,4 +1,4 @@
-import type { Clock } from '../clock.js';
+import type { Clock } from '../util/clock.js';
 import type { RecordLogger } from '../logging/module-logger.js';
 import type { ResolvedStoreOptions } from '../options/zumrails-auth-options.interface.js';
 import { tokenLifetimeMs, tokenWithLifetime, type IssuedToken } from '../token/token.js';

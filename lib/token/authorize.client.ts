@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
-import type { Clock } from '../clock.js';
-import { ZumRailsRateLimitedError } from '../errors.js';
+import type { Clock } from '../util/clock.js';
+import { ZumRailsRateLimitedError } from '../errors/zumrails-auth.errors.js';
 import type { ResolvedZumRailsAuthOptions } from '../options/zumrails-auth-options.interface.js';
 import { ZumRailsTransport } from '../transport/zumrails-transport.js';
 import { startDeadline } from '../util/abort.js';

@@ -1,5 +1,5 @@
-import type { ZumRailsAuthError } from '../errors.js';
-import { ZumRailsAuthError as AuthError } from '../errors.js';
+import type { ZumRailsAuthError } from '../errors/zumrails-auth.errors.js';
+import { ZumRailsAuthError as AuthError } from '../errors/zumrails-auth.errors.js';
 
 /**
  * Failures a caller without a valid token waits across (until a token or `tokenWaitTimeoutMs`):

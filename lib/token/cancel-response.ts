@@ -2,7 +2,7 @@ import {
   ZumRailsBadResponseError,
   ZumRailsRateLimitedError,
   ZumRailsUnavailableError,
-} from '../errors.js';
+} from '../errors/zumrails-auth.errors.js';
 import type { Redaction } from '../util/redact.js';
 import {
   describeBody,

@@ -1,5 +1,5 @@
-import type { ZumRailsAuthError } from '../errors.js';
-import { ZumRailsRateLimitedError } from '../errors.js';
+import type { ZumRailsAuthError } from '../errors/zumrails-auth.errors.js';
+import { ZumRailsRateLimitedError } from '../errors/zumrails-auth.errors.js';
 import { retryDelayMs, type BackoffPolicy } from './renewal-plan.js';
 
 /**

@@ -1,4 +1,4 @@
-import { ZumRailsRateLimitedError } from '../errors.js';
+import { ZumRailsRateLimitedError } from '../errors/zumrails-auth.errors.js';
 
 const WINDOW_MS = 60_000;
 

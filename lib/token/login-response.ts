@@ -4,7 +4,7 @@ import {
   ZumRailsRateLimitedError,
   ZumRailsUnavailableError,
   type ZumRailsAuthError,
-} from '../errors.js';
+} from '../errors/zumrails-auth.errors.js';
 import type { Redaction } from '../util/redact.js';
 import { cutVendorText } from '../util/vendor-text.js';
 import type { ZumRailsSession } from './token.js';

@@ -1,4 +1,4 @@
-import type { ZumRailsAuthError } from '../errors.js';
+import type { ZumRailsAuthError } from '../errors/zumrails-auth.errors.js';
 import { failureDelayMs } from './failure-delay.js';
 import type { BackoffPolicy } from './renewal-plan.js';
 import type { ZumRailsFailureSummary } from './token-events.js';

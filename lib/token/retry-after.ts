@@ -1,4 +1,4 @@
-import { ZumRailsRateLimitedError } from '../errors.js';
+import { ZumRailsRateLimitedError } from '../errors/zumrails-auth.errors.js';
 
 /** Share of the cap added as random jitter, so a fleet does not come back in one burst. */
 const JITTER_SHARE = 0.1;

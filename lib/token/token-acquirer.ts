@@ -2,8 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Clock } from '../clock.js';
-import { ZumRailsShutDownError } from '../errors.js';
+import type { Clock } from '../util/clock.js';
+import { ZumRailsShutDownError } from '../errors/zumrails-auth.errors.js';
 import type {
   ResolvedStoreOptions,
   ResolvedZumRailsAuthOptions,

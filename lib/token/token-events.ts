@@ -1,4 +1,4 @@
-import type { ZumRailsAuthErrorCode } from '../errors.js';
+import type { ZumRailsAuthErrorCode } from '../errors/zumrails-auth.errors.js';
 
 /** A secret-free summary of a failure, as events and status report it. */
 export interface ZumRailsFailureSummary {

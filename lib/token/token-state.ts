@@ -1,4 +1,4 @@
-import type { ZumRailsAuthErrorCode } from '../errors.js';
+import type { ZumRailsAuthErrorCode } from '../errors/zumrails-auth.errors.js';
 import type { ZumRailsLoginBudgetStatus } from './login-budget.js';
 import type { RenewalState } from './renewal-state.js';
 import type { IssuedToken } from './token.js';

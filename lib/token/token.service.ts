@@ -1,13 +1,13 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import type { Observable } from 'rxjs';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../util/clock.js';
 import {
   ZumRailsAuthError,
   ZumRailsInternalError,
   ZumRailsShutDownError,
   ZumRailsTokenUnavailableError,
-} from '../errors.js';
+} from '../errors/zumrails-auth.errors.js';
 import { logRecord } from '../logging/log-record.js';
 import { ModuleLogger } from '../logging/module-logger.js';
 import { ZumRailsMetrics } from '../metrics/zumrails-metrics.js';

@@ -4,7 +4,7 @@ import {
   ZumRailsShutDownError,
   ZumRailsUnavailableError,
   type ZumRailsAuthError,
-} from '../errors.js';
+} from '../errors/zumrails-auth.errors.js';
 import { describeTlsFailure } from '../transport/tls-failure.js';
 import { isDeadlineAbort } from '../util/abort.js';
 

@@ -1,6 +1,6 @@
 import type { InjectionToken, Provider } from '@nestjs/common';
-import { DEFAULT_ACCOUNT } from '../accounts/account-name.js';
-import { ZumRailsConfigError } from '../errors.js';
+import { DEFAULT_ACCOUNT } from '../options/account-name.js';
+import { ZumRailsConfigError } from '../errors/zumrails-auth.errors.js';
 import type { ZumRailsAuthOptions } from '../options/zumrails-auth-options.interface.js';
 import { ZUMRAILS_AUTH_OPTIONS } from '../zumrails-auth.constants.js';
 import { resolveWebhookSecrets } from './webhook-secrets.js';

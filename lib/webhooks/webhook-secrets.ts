@@ -1,4 +1,4 @@
-import { ZumRailsConfigError } from '../errors.js';
+import { ZumRailsConfigError } from '../errors/zumrails-auth.errors.js';
 
 /** More would mean a rotation that never ended; each costs one HMAC per webhook. */
 const MAX_SECRETS = 5;

@@ -7,7 +7,7 @@ import {
   type CanActivate,
   type ExecutionContext,
 } from '@nestjs/common';
-import { ZumRailsConfigError } from '../errors.js';
+import { ZumRailsConfigError } from '../errors/zumrails-auth.errors.js';
 import { logRecord } from '../logging/log-record.js';
 import { ModuleLogger } from '../logging/module-logger.js';
 import { LOG_CONTEXT } from '../zumrails-auth.constants.js';

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { ZumRailsConfigError } from '../errors.js';
+import { ZumRailsConfigError } from '../errors/zumrails-auth.errors.js';
 import { resolveWebhookSecrets } from './webhook-secrets.js';
 import { WEBHOOK_MODULE_SECRETS } from './zumrails-webhook.constants.js';
 import {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { systemClock } from '../../lib/clock.js';
+import { systemClock } from '../../lib/util/clock.js';
 import { ZumRailsAuthError } from '../../lib/index.js';
 import { resolveOptions } from '../../lib/options/resolve-options.js';
 import { AuthorizeClient } from '../../lib/token/authorize.client.js';

@@ -1,7 +1,7 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { describe, expect, it } from '@jest/globals';
-import { ZumRailsConfigError } from '../../lib/errors.js';
+import { ZumRailsConfigError } from '../../lib/errors/zumrails-auth.errors.js';
 import { resolveTransportOptions } from '../../lib/options/resolve-transport-options.js';
 import { findUnknownOptions } from '../../lib/options/unknown-options.js';
 

@@ -1,10 +1,10 @@
 import type { Provider } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
-import { ZumRailsConfigError } from '../errors.js';
-import { ZumRailsHealthIndicator } from '../health/zumrails-health.indicator.js';
-import { ZumRailsHttpService } from '../http/zumrails-http.service.js';
-import { ZumRailsClient } from '../http/zumrails.client.js';
-import { TokenService } from '../token/token.service.js';
+import { ZumRailsConfigError } from './errors/zumrails-auth.errors.js';
+import { ZumRailsHealthIndicator } from './health/zumrails-health.indicator.js';
+import { ZumRailsHttpService } from './http/zumrails-http.service.js';
+import { ZumRailsClient } from './http/zumrails.client.js';
+import { TokenService } from './token/token.service.js';
 import { scannedModules } from './scanned-modules.js';
 
 /** Present only in the bare `ZumRailsAuthModule`, never in a `forRoot`/`forRootAsync` one. */

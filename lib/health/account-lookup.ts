@@ -1,8 +1,8 @@
 import type { ModuleRef } from '@nestjs/core';
-import { ZumRailsConfigError } from '../errors.js';
+import { ZumRailsConfigError } from '../errors/zumrails-auth.errors.js';
 import type { TokenService } from '../token/token.service.js';
-import { DEFAULT_ACCOUNT } from './account-name.js';
-import { getTokenServiceToken } from './account-tokens.js';
+import { DEFAULT_ACCOUNT } from '../options/account-name.js';
+import { getTokenServiceToken } from '../accounts/account-tokens.js';
 
 /**
  * The `TokenService` of `account` anywhere in the app (names are unique app-wide, checked at

@@ -1,22 +1,22 @@
 import type { InjectionToken, Provider } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
-import { ZumRailsHealthIndicator } from '../health/zumrails-health.indicator.js';
+import { ZumRailsHealthIndicator } from './health/zumrails-health.indicator.js';
 import {
   zumRailsClientProvider,
   zumRailsHttpServiceProvider,
-} from '../http/zumrails-http.providers.js';
-import { ModuleLogger } from '../logging/module-logger.js';
-import { TokenEventLogger } from '../logging/token-event-logger.js';
-import { TokenMetrics } from '../metrics/token-metrics.js';
-import { AuthorizeClient } from '../token/authorize.client.js';
-import { TokenAcquirer } from '../token/token-acquirer.js';
-import { TokenService } from '../token/token.service.js';
-import { ZumRailsTransport } from '../transport/zumrails-transport.js';
+} from './http/zumrails-http.providers.js';
+import { ModuleLogger } from './logging/module-logger.js';
+import { TokenEventLogger } from './logging/token-event-logger.js';
+import { TokenMetrics } from './metrics/token-metrics.js';
+import { AuthorizeClient } from './token/authorize.client.js';
+import { TokenAcquirer } from './token/token-acquirer.js';
+import { TokenService } from './token/token.service.js';
+import { ZumRailsTransport } from './transport/zumrails-transport.js';
 import {
   authWebhookExports,
   authWebhookSecretsProvider,
-} from '../webhooks/auth-webhook-secrets.provider.js';
-import { ACCOUNT_TOKEN_SERVICE, ZUMRAILS_ACCOUNT } from '../zumrails-auth.constants.js';
+} from './webhooks/auth-webhook-secrets.provider.js';
+import { ACCOUNT_TOKEN_SERVICE, ZUMRAILS_ACCOUNT } from './zumrails-auth.constants.js';
 import {
   clockProvider,
   metricsProvider,
@@ -25,13 +25,13 @@ import {
   resolvedStoreOptionsProvider,
   secretRedactorProvider,
   tokenStoreProvider,
-} from '../zumrails-auth.providers.js';
+} from './zumrails-auth.providers.js';
 import { assertAccountsUnique } from './account-scope.js';
 import {
   getTokenServiceToken,
   getZumRailsClientToken,
   getZumRailsHttpServiceToken,
-} from './account-tokens.js';
+} from './accounts/account-tokens.js';
 
 /** Its factory runs the duplicate-account check at startup. */
 const ACCOUNTS_CHECKED = Symbol('ZUMRAILS_AUTH_ACCOUNTS_CHECKED');

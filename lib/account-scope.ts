@@ -1,7 +1,7 @@
 import type { ModulesContainer } from '@nestjs/core';
-import { ZumRailsConfigError } from '../errors.js';
-import { ZUMRAILS_ACCOUNT } from '../zumrails-auth.constants.js';
-import { DEFAULT_ACCOUNT } from './account-name.js';
+import { ZumRailsConfigError } from './errors/zumrails-auth.errors.js';
+import { ZUMRAILS_ACCOUNT } from './zumrails-auth.constants.js';
+import { DEFAULT_ACCOUNT } from './options/account-name.js';
 import { providedValue, scannedModules, type ScannedModule } from './scanned-modules.js';
 
 /** The account an account module serves, or undefined for every other module. */
