@@ -9,7 +9,7 @@ import { ModuleLogger } from './logging/module-logger.js';
 import { TokenEventLogger } from './logging/token-event-logger.js';
 import { TokenMetrics } from './metrics/token-metrics.js';
 import { AuthorizeClient } from './token/authorize.client.js';
-import { TokenAcquirer } from './token/token-acquirer.js';
+import { TokenAcquirer } from './sharing/shared-acquirer.js';
 import { TokenService } from './token/token.service.js';
 import { ZumRailsTransport } from './transport/zumrails-transport.js';
 import {

@@ -1,4 +1,4 @@
-import type { ZumRailsEnvelope } from '../token/zumrails-envelope.js';
+import type { ZumRailsEnvelope } from '../util/zumrails-envelope.js';
 
 /** What a failed Zum Rails envelope says, read once into plain fields. */
 export interface EnvelopeFailure {

@@ -4,7 +4,7 @@ import {
   type AxiosResponse,
   type InternalAxiosRequestConfig,
 } from 'axios';
-import { describeEnvelopeError, parseEnvelope } from '../token/zumrails-envelope.js';
+import { describeEnvelopeError, parseEnvelope } from '../util/zumrails-envelope.js';
 import { Redaction, type SecretRedactor } from '../util/redact.js';
 import { requestSecrets } from './request-secrets.js';
 

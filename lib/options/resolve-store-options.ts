@@ -1,5 +1,5 @@
 import { ZumRailsConfigError } from '../errors/zumrails-auth.errors.js';
-import { decodeEncryptionKey } from '../store/record-cipher.js';
+import { decodeEncryptionKey } from '../sharing/record-cipher.js';
 import { DEFAULT_OPTIONS } from './defaults.js';
 import { describeValue, withoutPassword } from './describe-value.js';
 import type {

@@ -12,7 +12,7 @@ import {
   vendorDetail,
   type RawResponse,
 } from './login-response.js';
-import { parseEnvelope } from './zumrails-envelope.js';
+import { parseEnvelope } from '../util/zumrails-envelope.js';
 
 /**
  * How a cancel ended: `cancelled` (Zum Rails confirmed), or `already-invalid` (401: the token

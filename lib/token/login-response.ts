@@ -7,13 +7,13 @@ import {
 } from '../errors/zumrails-auth.errors.js';
 import type { Redaction } from '../util/redact.js';
 import { cutVendorText } from '../util/vendor-text.js';
-import type { ZumRailsSession } from './token.js';
+import type { ZumRailsSession } from './issued-token.js';
 import {
   describeEnvelopeError,
   parseEnvelope,
   type AuthorizeResultWire,
   type ZumRailsEnvelope,
-} from './zumrails-envelope.js';
+} from '../util/zumrails-envelope.js';
 
 /** Zum Rails blocks an IP for 5 minutes after a quota breach; wait that long without Retry-After. */
 export const DEFAULT_RATE_LIMIT_WAIT_MS = 5 * 60_000;

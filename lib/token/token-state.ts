@@ -1,7 +1,7 @@
 import type { ZumRailsAuthErrorCode } from '../errors/zumrails-auth.errors.js';
 import type { ZumRailsLoginBudgetStatus } from './login-budget.js';
 import type { RenewalState } from './renewal-state.js';
-import type { IssuedToken } from './token.js';
+import type { IssuedToken } from './issued-token.js';
 import type {
   ZumRailsStoreState,
   ZumRailsTokenState,

@@ -8,7 +8,7 @@ import {
   ZumRailsAuthModule,
   type ZumRailsAuthOptions,
 } from '../../lib/index.js';
-import { storeKeys } from '../../lib/store/store-keys.js';
+import { storeKeys } from '../../lib/sharing/store-keys.js';
 import { FakeZumRails } from '../../lib/testing/index.js';
 import { LogCapture } from '../support/log-capture.js';
 import { FlakyStore } from './support/flaky-store.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { fingerprintOf, issueToken, jwtLifetimeMs } from '../../lib/token/token.js';
+import { fingerprintOf, issueToken, jwtLifetimeMs } from '../../lib/token/issued-token.js';
 
 function jwt(claims: Record<string, unknown>): string {
   const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');

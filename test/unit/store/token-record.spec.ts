@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
-import { decodeEncryptionKey, open, seal } from '../../../lib/store/record-cipher.js';
-import { storeKeys } from '../../../lib/store/store-keys.js';
-import { TokenRecordCodec, type TokenRecord } from '../../../lib/store/token-record.js';
+import { decodeEncryptionKey, open, seal } from '../../../lib/sharing/record-cipher.js';
+import { storeKeys } from '../../../lib/sharing/store-keys.js';
+import { TokenRecordCodec, type TokenRecord } from '../../../lib/sharing/token-record.js';
 
 const record: TokenRecord = {
   token: 'eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjF9.secret-signature',

@@ -8,25 +8,25 @@ import type {
   ResolvedStoreOptions,
   ResolvedZumRailsAuthOptions,
 } from '../options/zumrails-auth-options.interface.js';
-import { SharedToken, type SharedRead } from '../store/shared-token.js';
-import { storeKeys } from '../store/store-keys.js';
+import { SharedToken, type SharedRead } from './shared-token.js';
+import { storeKeys } from './store-keys.js';
 import { RESOLVED_STORE_OPTIONS } from '../store/store.constants.js';
 import { TokenStore } from '../store/token-store.interface.js';
 import { logRecord } from '../logging/log-record.js';
 import { ModuleLogger } from '../logging/module-logger.js';
 import { ZumRailsMetrics } from '../metrics/zumrails-metrics.js';
 import { RESOLVED_OPTIONS, ZUMRAILS_CLOCK } from '../zumrails-auth.constants.js';
-import { AuthorizeClient } from './authorize.client.js';
-import { renewalDelayMs } from './renewal-plan.js';
-import { LoginBudget, type ZumRailsLoginBudgetStatus } from './login-budget.js';
+import { AuthorizeClient } from '../token/authorize.client.js';
+import { renewalDelayMs } from '../token/renewal-plan.js';
+import { LoginBudget, type ZumRailsLoginBudgetStatus } from '../token/login-budget.js';
 import {
   issueLoginToken,
   jwtLifetimeMs,
   MAX_TOKEN_LIFETIME_MS,
   type IssuedToken,
-} from './token.js';
-import type { ZumRailsTokenOrigin } from './token-events.js';
-import type { ZumRailsStoreState } from './token-status.js';
+} from '../token/issued-token.js';
+import type { ZumRailsTokenOrigin } from '../token/token-events.js';
+import type { ZumRailsStoreState } from '../token/token-status.js';
 
 export interface AcquiredToken {
   readonly token: IssuedToken;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { LoginFlight } from '../../lib/token/login-flight.js';
+import { LoginFlight } from '../../lib/token/single-flight.js';
 
 function gate<T>() {
   let open!: (value: T) => void;

@@ -3,7 +3,7 @@ import type { RecordLogger } from '../logging/module-logger.js';
 import type { ZumRailsStoreState } from '../token/token-status.js';
 import { withDeadline } from '../util/deferred.js';
 import type { RecordProblem } from './token-record.js';
-import type { TokenStore } from './token-store.interface.js';
+import type { TokenStore } from '../store/token-store.interface.js';
 
 /** A store call's result, or the fact that the store did not answer usefully in time. */
 export type StoreOutcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false };

@@ -1,12 +1,12 @@
 import type { Clock } from '../util/clock.js';
 import type { RecordLogger } from '../logging/module-logger.js';
 import type { ResolvedStoreOptions } from '../options/zumrails-auth-options.interface.js';
-import { tokenLifetimeMs, tokenWithLifetime, type IssuedToken } from '../token/token.js';
+import { tokenLifetimeMs, tokenWithLifetime, type IssuedToken } from '../token/issued-token.js';
 import type { ZumRailsStoreState } from '../token/token-status.js';
 import { StoreGuard, type StoreOutcome } from './store-guard.js';
 import type { StoreKeys } from './store-keys.js';
 import { TokenRecordCodec, type TokenRecord } from './token-record.js';
-import type { TokenStore } from './token-store.interface.js';
+import type { TokenStore } from '../store/token-store.interface.js';
 
 /** One read of the shared record. */
 export type SharedRead =
