@@ -1,12 +1,14 @@
 import type { ModulesContainer } from '@nestjs/core';
 import { ZumRailsConfigError } from './errors/zumrails-auth.errors.js';
-import { ZUMRAILS_ACCOUNT } from './zumrails-auth.constants.js';
 import { DEFAULT_ACCOUNT } from './options/account-name.js';
 import { providedValue, scannedModules, type ScannedModule } from './scanned-modules.js';
 
+/** Marks an account's module with the account it serves (read by the startup checks). */
+export const ACCOUNT_MARKER = Symbol('ZUMRAILS_AUTH_ACCOUNT');
+
 /** The account an account module serves, or undefined for every other module. */
 function accountServedBy(module: ScannedModule): string | undefined {
-  const account = providedValue(module, ZUMRAILS_ACCOUNT);
+  const account = providedValue(module, ACCOUNT_MARKER);
   return typeof account === 'string' ? account : undefined;
 }
 

@@ -42,8 +42,8 @@ export type {
   ZumRailsTokenOrigin,
   ZumRailsFailureSummary,
 } from './token/token-events.js';
-export type { ZumRailsLoginBudgetStatus } from './token/login-budget.js';
 export type {
+  ZumRailsLoginBudgetStatus,
   ZumRailsStoreState,
   ZumRailsTokenState,
   ZumRailsTokenStatus,

@@ -1,9 +1,9 @@
 import { ConfigurableModuleBuilder, type ConfigurableModuleAsyncOptions } from '@nestjs/common';
 import { accountOf } from './options/account-name.js';
-import { accountExports, createAccountProviders } from './account.providers.js';
+import { accountExports, createAccountProviders } from './zumrails-auth.providers.js';
 import type { ZumRailsAuthOptions } from './options/zumrails-auth-options.interface.js';
 import { ZumRailsAuthAccountModule } from './zumrails-auth-account.module.js';
-import { ZUMRAILS_AUTH_OPTIONS } from './zumrails-auth.constants.js';
+import { ZUMRAILS_AUTH_OPTIONS } from './options/option-tokens.js';
 
 /** Options of `forRoot`/`forRootAsync` beside the `ZumRailsAuthOptions` themselves. */
 interface ZumRailsAuthModuleExtras {

@@ -1,99 +1,157 @@
-import type { Provider } from '@nestjs/common';
-import { DEFAULT_ACCOUNT, accountLogContext } from './options/account-name.js';
-import { systemClock, type Clock } from './util/clock.js';
+import type { InjectionToken, Provider } from '@nestjs/common';
+import { ModuleRef, ModulesContainer } from '@nestjs/core';
+import {
+  getTokenServiceToken,
+  getZumRailsClientToken,
+  getZumRailsHttpServiceToken,
+} from './accounts/account-tokens.js';
+import { ACCOUNT_MARKER, assertAccountsUnique } from './account-scope.js';
+import { ZumRailsHealthIndicator } from './health/zumrails-health.indicator.js';
+import {
+  zumRailsClientProvider,
+  zumRailsHttpServiceProvider,
+} from './http/zumrails-http.providers.js';
 import { logRecord } from './logging/log-record.js';
-import { ModuleLogger } from './logging/module-logger.js';
+import { LOG_CONTEXT, ModuleLogger } from './logging/module-logger.js';
 import { loadMeter } from './metrics/load-meter.js';
 import { ZumRailsMetrics } from './metrics/zumrails-metrics.js';
+import { accountLogContext, DEFAULT_ACCOUNT } from './options/account-name.js';
+import { RESOLVED_OPTIONS, ZUMRAILS_AUTH_OPTIONS } from './options/option-tokens.js';
+import { resolveOptions } from './options/resolve-options.js';
+import { describeUnknownOptions, findUnknownOptions } from './options/unknown-options.js';
 import type {
   ResolvedZumRailsAuthOptions,
   ZumRailsAuthOptions,
 } from './options/zumrails-auth-options.interface.js';
-import { resolveOptions } from './options/resolve-options.js';
-import { resolveStoreOptions } from './options/resolve-store-options.js';
-import { describeUnknownOptions, findUnknownOptions } from './options/unknown-options.js';
-import { InMemoryTokenStore } from './store/in-memory-token.store.js';
-import { RESOLVED_STORE_OPTIONS } from './store/store.constants.js';
-import { TokenStore } from './store/token-store.interface.js';
+import { SharedTokenAcquirer } from './sharing/shared-acquirer.js';
+import { AuthorizeClient } from './token/authorize.client.js';
+import { LoginAcquirer, TokenAcquirer, TokenLogin } from './token/token-acquirer.js';
+import { TokenService } from './token/token.service.js';
 import { proxySecrets } from './transport/proxy-secrets.js';
+import { ZumRailsTransport } from './transport/zumrails-transport.js';
 import { SecretRedactor } from './util/redact.js';
+import {
+  authWebhookExports,
+  authWebhookSecretsProvider,
+} from './webhooks/auth-webhook-secrets.provider.js';
 import type { WebhookSecrets } from './webhooks/webhook-secrets.js';
 import { AUTH_MODULE_WEBHOOK_SECRETS } from './webhooks/zumrails-webhook.constants.js';
-import {
-  LOG_CONTEXT,
-  RESOLVED_OPTIONS,
-  ZUMRAILS_ACCOUNT,
-  ZUMRAILS_AUTH_OPTIONS,
-  ZUMRAILS_CLOCK,
-} from './zumrails-auth.constants.js';
+
+/**
+ * Everything one account's module provides, from two DI tokens of its own: the options as
+ * given and the options resolved. Every other provider is a class (private to the module, so
+ * two accounts never share one); the public services go under the account's tokens (the
+ * classes themselves for the default account).
+ */
+export function createAccountProviders(account: string): Provider[] {
+  const tokenService = getTokenServiceToken(account);
+  const httpService = getZumRailsHttpServiceToken(account);
+  return [
+    { provide: ACCOUNT_MARKER, useValue: account },
+    moduleLoggerProvider(account),
+    resolvedOptionsProvider(account),
+    metricsProvider(account),
+    ZumRailsTransport,
+    secretRedactorProvider,
+    AuthorizeClient,
+    TokenLogin,
+    tokenAcquirerProvider,
+    { provide: tokenService, useClass: TokenService },
+    zumRailsHttpServiceProvider(httpService, tokenService),
+    zumRailsClientProvider(getZumRailsClientToken(account), httpService),
+    {
+      provide: ZumRailsHealthIndicator,
+      useFactory: (tokens: TokenService, moduleRef: ModuleRef) =>
+        new ZumRailsHealthIndicator(tokens, moduleRef),
+      inject: [tokenService, ModuleRef],
+    },
+    authWebhookSecretsProvider(account),
+  ];
+}
+
+/** What one account's module exports: its services under its tokens, and the health indicator. */
+export function accountExports(account: string): InjectionToken[] {
+  return [
+    getTokenServiceToken(account),
+    getZumRailsHttpServiceToken(account),
+    getZumRailsClientToken(account),
+    ZumRailsHealthIndicator,
+    // For ZumRailsWebhookGuard in the app's controllers (default account only).
+    ...authWebhookExports(account, ModuleLogger),
+  ];
+}
 
 /**
  * Where the module logs: the `logger` option, nowhere (`false`) or Nest's `Logger`, under the
  * account's context (`ZumRailsAuth`, or `ZumRailsAuth:<name>` for a named account).
  */
-export const moduleLoggerProvider: Provider = {
-  provide: ModuleLogger,
-  useFactory: (options: ZumRailsAuthOptions | undefined, account: string) =>
-    ModuleLogger.from(
-      options?.logger,
-      accountLogContext(LOG_CONTEXT, account),
-      account === DEFAULT_ACCOUNT ? undefined : account,
-    ),
-  inject: [ZUMRAILS_AUTH_OPTIONS, ZUMRAILS_ACCOUNT],
-};
+function moduleLoggerProvider(account: string): Provider {
+  return {
+    provide: ModuleLogger,
+    useFactory: (options: ZumRailsAuthOptions | undefined) =>
+      ModuleLogger.from(
+        options?.logger,
+        accountLogContext(LOG_CONTEXT, account),
+        account === DEFAULT_ACCOUNT ? undefined : account,
+      ),
+    inject: [ZUMRAILS_AUTH_OPTIONS],
+  };
+}
 
 /**
- * Validates the options once, at module init; a bad configuration fails the app's start. Keys
- * no option has (a typo) are named first, in one warning, whether they came from `forRoot` or
- * a `forRootAsync` factory.
+ * Validates the options once, at module init, in one pass (store options included); a bad
+ * configuration, or an account configured twice, fails the app's start. Keys no option has
+ * (a typo) are named first, in one warning, whether they came from `forRoot` or a
+ * `forRootAsync` factory.
  */
-export const resolvedOptionsProvider: Provider = {
-  provide: RESOLVED_OPTIONS,
-  useFactory: (options: ZumRailsAuthOptions, logger: ModuleLogger, account: string) => {
-    const unknown = findUnknownOptions(options);
-    if (unknown.length > 0) {
-      const keys = unknown.map(({ key }) => key).join(',');
-      logger.warn(logRecord('unknown-options', describeUnknownOptions(unknown), { keys }));
-    }
-    return resolveOptions(options, account);
-  },
-  inject: [ZUMRAILS_AUTH_OPTIONS, ModuleLogger, ZUMRAILS_ACCOUNT],
-};
-
-export const clockProvider: Provider = {
-  provide: ZUMRAILS_CLOCK,
-  useFactory: (options: ZumRailsAuthOptions | undefined) => options?.clock ?? systemClock,
-  inject: [ZUMRAILS_AUTH_OPTIONS],
-};
-
-/** Validates `store`, `storeTimeoutMs` and `storeEncryptionKey` once, at module init. */
-export const resolvedStoreOptionsProvider: Provider = {
-  provide: RESOLVED_STORE_OPTIONS,
-  useFactory: (options: ZumRailsAuthOptions | undefined) => resolveStoreOptions(options),
-  inject: [ZUMRAILS_AUTH_OPTIONS],
-};
-
-/** The option's store, or an in-memory one private to this module (no sharing). */
-export const tokenStoreProvider: Provider = {
-  provide: TokenStore,
-  useFactory: (options: ZumRailsAuthOptions | undefined, clock: Clock): TokenStore =>
-    options?.store ?? new InMemoryTokenStore(clock),
-  inject: [ZUMRAILS_AUTH_OPTIONS, ZUMRAILS_CLOCK],
-};
+function resolvedOptionsProvider(account: string): Provider {
+  return {
+    provide: RESOLVED_OPTIONS,
+    useFactory: (
+      options: ZumRailsAuthOptions,
+      logger: ModuleLogger,
+      container: ModulesContainer,
+    ): ResolvedZumRailsAuthOptions => {
+      assertAccountsUnique(container);
+      const unknown = findUnknownOptions(options);
+      if (unknown.length > 0) {
+        const keys = unknown.map(({ key }) => key).join(',');
+        logger.warn(logRecord('unknown-options', describeUnknownOptions(unknown), { keys }));
+      }
+      return resolveOptions(options, account);
+    },
+    inject: [ZUMRAILS_AUTH_OPTIONS, ModuleLogger, ModulesContainer],
+  };
+}
 
 /**
  * The OpenTelemetry instruments, on the `meterProvider` option or the global one; no-ops when
  * `@opentelemetry/api` is not installed (loaded on demand, once, at module init).
  */
-export const metricsProvider: Provider = {
-  provide: ZumRailsMetrics,
-  useFactory: async (options: ZumRailsAuthOptions | undefined, account: string) =>
-    new ZumRailsMetrics(
-      await loadMeter(options?.meterProvider),
-      // Only named accounts carry the attribute: a single-account app keeps its series plain.
-      account === DEFAULT_ACCOUNT ? undefined : account,
-    ),
-  inject: [ZUMRAILS_AUTH_OPTIONS, ZUMRAILS_ACCOUNT],
+function metricsProvider(account: string): Provider {
+  return {
+    provide: ZumRailsMetrics,
+    useFactory: async (options: ZumRailsAuthOptions | undefined) =>
+      new ZumRailsMetrics(
+        await loadMeter(options?.meterProvider),
+        // Only named accounts carry the attribute: a single-account app keeps its series plain.
+        account === DEFAULT_ACCOUNT ? undefined : account,
+      ),
+    inject: [ZUMRAILS_AUTH_OPTIONS],
+  };
+}
+
+/**
+ * Without a `store`, every acquisition is a login; with one, the fleet's lease protocol
+ * (lib/sharing) decides between adopting the stored token and logging in.
+ */
+const tokenAcquirerProvider: Provider = {
+  provide: TokenAcquirer,
+  useFactory: (options: ResolvedZumRailsAuthOptions, logins: TokenLogin, logger: ModuleLogger) =>
+    options.sharing
+      ? new SharedTokenAcquirer(options, options.sharing, logins, logger)
+      : new LoginAcquirer(logins),
+  inject: [RESOLVED_OPTIONS, TokenLogin, ModuleLogger],
 };
 
 /**
@@ -101,7 +159,7 @@ export const metricsProvider: Provider = {
  * proxy credentials (option or environment, see `proxySecrets`) and the webhook secret(s) from
  * the options here; `TokenService` adds the current and previous tokens as they change.
  */
-export const secretRedactorProvider: Provider = {
+const secretRedactorProvider: Provider = {
   provide: SecretRedactor,
   useFactory: (options: ResolvedZumRailsAuthOptions, webhook: WebhookSecrets) => {
     const redactor = new SecretRedactor();

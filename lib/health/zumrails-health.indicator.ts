@@ -1,16 +1,10 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { findAccountTokens } from './account-lookup.js';
 import { accountOf } from '../options/account-name.js';
-import type { Clock } from '../util/clock.js';
-import type { TokenService } from '../token/token.service.js';
+import { TokenService } from '../token/token.service.js';
 import type { ZumRailsTokenStatus } from '../token/token-status.js';
 import { withDeadline } from '../util/deferred.js';
-import {
-  ACCOUNT_TOKEN_SERVICE,
-  ZUMRAILS_ACCOUNT,
-  ZUMRAILS_CLOCK,
-} from '../zumrails-auth.constants.js';
 import type {
   ZumRailsHealthCheckOptions,
   ZumRailsHealthDetails,
@@ -46,13 +40,12 @@ export const HEALTH_LOGIN_WAIT_MS = 3_000;
 export class ZumRailsHealthIndicator {
   private readonly accounts = new Map<string, TokenService>();
 
+  /** @param tokens the `TokenService` of the account the indicator's module configures. */
   constructor(
-    @Inject(ACCOUNT_TOKEN_SERVICE) tokens: TokenService,
-    @Inject(ZUMRAILS_ACCOUNT) account: string,
-    @Inject(ZUMRAILS_CLOCK) private readonly clock: Clock,
+    tokens: TokenService,
     private readonly moduleRef: ModuleRef,
   ) {
-    this.accounts.set(account, tokens);
+    this.accounts.set(tokens.getStatus().account, tokens);
   }
 
   /**
@@ -67,7 +60,7 @@ export class ZumRailsHealthIndicator {
     const tokens = this.tokensOf(accountOf(options.account));
     let status = tokens.getStatus();
     if (status.state === 'acquiring') {
-      await tokens.loginSettled(HEALTH_LOGIN_WAIT_MS);
+      await tokens.acquisitionSettled(HEALTH_LOGIN_WAIT_MS);
       status = tokens.getStatus();
     } else if (this.shouldTryLogin(status)) {
       const attempt = tokens.getToken();
@@ -96,11 +89,11 @@ export class ZumRailsHealthIndicator {
     if (status.hasValidToken || status.state === 'stopped' || status.state === 'acquiring')
       return false;
     const last = status.lastAttemptAt;
-    return last === undefined || this.clock.now() - last >= HEALTH_LOGIN_MIN_INTERVAL_MS;
+    return last === undefined || Date.now() - last >= HEALTH_LOGIN_MIN_INTERVAL_MS;
   }
 
   private details(status: ZumRailsTokenStatus): ZumRailsHealthDetails {
-    const now = this.clock.now();
+    const now = Date.now();
     return {
       account: status.account,
       state: status.state,

@@ -1,4 +1,4 @@
-import type { ZumRailsEnvelope } from '../util/zumrails-envelope.js';
+import type { EnvelopeWire } from '../util/zumrails-envelope.js';
 
 /** What a failed Zum Rails envelope says, read once into plain fields. */
 export interface EnvelopeFailure {
@@ -15,7 +15,7 @@ export interface EnvelopeFailure {
  * an `isError` field, as every Zum Rails answer has. Undefined for anything else (other JSON,
  * arrays, buffers, streams, HTML, empty bodies).
  */
-export function readEnvelope(data: unknown): ZumRailsEnvelope | undefined {
+export function readEnvelope(data: unknown): EnvelopeWire | undefined {
   let value = data;
   if (typeof data === 'string') {
     if (!data.trimStart().startsWith('{')) return undefined;
@@ -26,7 +26,7 @@ export function readEnvelope(data: unknown): ZumRailsEnvelope | undefined {
     }
   }
   return isPlainObject(value) && Object.hasOwn(value, 'isError')
-    ? (value as ZumRailsEnvelope)
+    ? (value as EnvelopeWire)
     : undefined;
 }
 
@@ -42,7 +42,7 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
  * as a string; `title: detail` of an RFC 7807-like object that has a `detail`; the envelope
  * `message`; the object's `title` (usually generic, e.g. `Bad Request`).
  */
-export function describeFailure(envelope: ZumRailsEnvelope | undefined): EnvelopeFailure {
+export function describeFailure(envelope: EnvelopeWire | undefined): EnvelopeFailure {
   if (envelope === undefined) {
     return {
       statusCode: undefined,

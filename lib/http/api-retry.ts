@@ -1,13 +1,11 @@
 import type { LoggerService } from '@nestjs/common';
 import type { AxiosError, AxiosInstance, InternalAxiosRequestConfig } from 'axios';
-import type { Clock } from '../util/clock.js';
 import { logRecord } from '../logging/log-record.js';
-import { ModuleLogger, type RecordLogger } from '../logging/module-logger.js';
+import { LOG_CONTEXT, ModuleLogger, type RecordLogger } from '../logging/module-logger.js';
 import { DEFAULT_OPTIONS } from '../options/defaults.js';
 import { resolveApiRetry } from '../options/resolve-api-retry.js';
-import { LOG_CONTEXT } from '../zumrails-auth.constants.js';
 import type { ZumRailsApiRetryOptions } from '../options/zumrails-auth-options.interface.js';
-import { retryAfterMs } from '../token/login-response.js';
+import { retryAfterMs } from '../util/zumrails-envelope.js';
 import { waitForRetry } from './retry-wait.js';
 import { requestPath } from './zumrails-api.error.js';
 
@@ -48,7 +46,6 @@ export class ApiRetrier {
   constructor(
     private readonly policy: Required<ZumRailsApiRetryOptions>,
     private readonly budgetMs: number,
-    private readonly clock: Clock,
     private readonly logger: Pick<RecordLogger, 'warn'>,
     private readonly counter?: RetryCounter,
     private readonly random: () => number = Math.random,
@@ -59,7 +56,7 @@ export class ApiRetrier {
     if (config[DEADLINE] === undefined && this.policy.maxRetries > 0) {
       // The same overall deadline as the request's signal (see request-deadline.ts).
       const ms = config.zumRailsTimeoutMs ?? Math.max(this.budgetMs, config.timeout ?? 0);
-      config[DEADLINE] = this.clock.now() + ms;
+      config[DEADLINE] = Date.now() + ms;
     }
   }
 
@@ -74,12 +71,12 @@ export class ApiRetrier {
     // An aborted request (the caller's signal, or an overall deadline on it) is never retried.
     if (!isRepeatable(config) || config.signal?.aborted === true) return undefined;
     const wait = this.waitFor(error, retries);
-    if (wait === undefined || deadline - this.clock.now() - wait.ms < MIN_ATTEMPT_MS) {
+    if (wait === undefined || deadline - Date.now() - wait.ms < MIN_ATTEMPT_MS) {
       return undefined;
     }
     this.log(config, wait, retries + 1);
     await waitForRetry(wait.ms, config);
-    const left = Math.max(1, deadline - this.clock.now());
+    const left = Math.max(1, deadline - Date.now());
     const timeout = config.timeout ? Math.min(config.timeout, left) : left;
     return { ...config, [RETRIES]: retries + 1, timeout };
   }
@@ -108,7 +105,7 @@ export class ApiRetrier {
     if (status !== 429) return undefined;
     const header = error.response?.headers['retry-after'] as unknown;
     if (typeof header !== 'string' || header.trim() === '') return undefined;
-    const ms = retryAfterMs(header, this.clock.now());
+    const ms = retryAfterMs(header, Date.now());
     if (ms > this.policy.maxRetryAfterMs) return undefined;
     const jitter = this.random() * Math.min(MAX_RETRY_AFTER_JITTER_MS, ms / 10);
     return {
@@ -142,13 +139,11 @@ export interface ApiRetrierSettings {
 export function createApiRetrier(
   instance: AxiosInstance,
   settings: ApiRetrierSettings,
-  clock: Clock,
 ): ApiRetrier {
   const { logger } = settings;
   return new ApiRetrier(
     resolveApiRetry(settings.apiRetry),
     settings.requestTimeoutMs ?? (instance.defaults.timeout || DEFAULT_OPTIONS.requestTimeoutMs),
-    clock,
     logger instanceof ModuleLogger ? logger : ModuleLogger.from(logger, LOG_CONTEXT),
     settings.metrics,
   );

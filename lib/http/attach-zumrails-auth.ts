@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { LoggerService } from '@nestjs/common';
 import { isAxiosError, type AxiosError, type AxiosInstance, type AxiosResponse } from 'axios';
-import { systemClock, type Clock } from '../util/clock.js';
 import type { ZumRailsApiRetryOptions } from '../options/zumrails-auth-options.interface.js';
-import { authContextOf } from '../token/auth-context.js';
+import { authContextOf } from '../token/token.service.js';
 import type { TokenService } from '../token/token.service.js';
 import { SecretRedactor } from '../util/redact.js';
 import { createApiRetrier, isStream, type RetryConfig, type RetryCounter } from './api-retry.js';
@@ -38,8 +37,6 @@ export type ZumRailsTokenSource = Pick<TokenService, 'getToken' | 'invalidate'>;
 
 /** Optional settings of `attachZumRailsAuth`. */
 export interface AttachZumRailsAuthOptions {
-  /** Time source of the 401 cool-down and the retry deadline. Default: the system clock. */
-  clock?: Clock;
   /**
    * The only origin (scheme, host, port) the bearer is sent to. Default: the `baseUrl` of the
    * module when `tokens` is its `TokenService`, else the instance's `defaults.baseURL`.
@@ -94,8 +91,8 @@ type Config = RetryConfig & { [RETRIED]?: true };
  *
  * @param instance the app's axios instance; its base URL should be the Zum Rails API.
  * @param tokens usually the injected `TokenService`.
- * @param options `baseUrl` for token sources other than `TokenService`, `clock` for tests,
- *   `apiRetry`, `requestTimeoutMs`, `logger`.
+ * @param options `baseUrl` for token sources other than `TokenService`, `apiRetry`,
+ *   `requestTimeoutMs`, `logger`.
  * @returns a function that removes both interceptors (idempotent).
  * @throws TypeError when no origin is known (no `TokenService`, `baseUrl` or instance `baseURL`).
  * @throws ZumRailsConfigError when `options.apiRetry` or `options.logger` is invalid.
@@ -105,9 +102,8 @@ export function attachZumRailsAuth(
   tokens: ZumRailsTokenSource,
   options: AttachZumRailsAuthOptions = {},
 ): () => void {
-  const clock = options.clock ?? systemClock;
-  const cooldown = new UnauthorizedCooldown(clock);
-  const retrier = createApiRetrier(instance, options, clock);
+  const cooldown = new UnauthorizedCooldown();
+  const retrier = createApiRetrier(instance, options);
   const context = authContextOf(tokens);
   const redactor = context?.redactor ?? new SecretRedactor();
   const allowed = allowedOrigin(options.baseUrl ?? context?.baseUrl ?? instance.defaults.baseURL);

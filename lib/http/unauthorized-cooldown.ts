@@ -1,5 +1,3 @@
-import type { Clock } from '../util/clock.js';
-
 /** How long a token refused right after a 401 recovery stays exempt from further recoveries. */
 export const UNAUTHORIZED_COOLDOWN_MS = 10_000;
 
@@ -13,19 +11,16 @@ export class UnauthorizedCooldown {
   private token?: string;
   private until = 0;
 
-  constructor(
-    private readonly clock: Clock,
-    private readonly cooldownMs = UNAUTHORIZED_COOLDOWN_MS,
-  ) {}
+  constructor(private readonly cooldownMs = UNAUTHORIZED_COOLDOWN_MS) {}
 
   /** The retry carrying `token`, obtained just after a 401, was answered 401 as well. */
   refused(token: string): void {
     this.token = token;
-    this.until = this.clock.now() + this.cooldownMs;
+    this.until = Date.now() + this.cooldownMs;
   }
 
   /** Whether a 401 for `token` may invalidate it and cost a new login. */
   allowsRecovery(token: string): boolean {
-    return token !== this.token || this.clock.now() >= this.until;
+    return token !== this.token || Date.now() >= this.until;
   }
 }

@@ -1,16 +1,11 @@
 import type { InjectionToken, Provider } from '@nestjs/common';
 import axios, { type AxiosInstance } from 'axios';
-import type { Clock } from '../util/clock.js';
 import { ModuleLogger } from '../logging/module-logger.js';
 import { ZumRailsMetrics } from '../metrics/zumrails-metrics.js';
 import type { ResolvedZumRailsAuthOptions } from '../options/zumrails-auth-options.interface.js';
 import type { TokenService } from '../token/token.service.js';
 import { ZumRailsTransport } from '../transport/zumrails-transport.js';
-import {
-  ACCOUNT_TOKEN_SERVICE,
-  RESOLVED_OPTIONS,
-  ZUMRAILS_CLOCK,
-} from '../zumrails-auth.constants.js';
+import { RESOLVED_OPTIONS } from '../options/option-tokens.js';
 import { DEFAULT_OPTIONS } from '../options/defaults.js';
 import { attachRequestDeadline } from './request-deadline.js';
 import { attachZumRailsAuth, type ZumRailsTokenSource } from './attach-zumrails-auth.js';
@@ -21,7 +16,6 @@ import { ZumRailsClient } from './zumrails.client.js';
 export function createZumRailsAxios(
   options: ResolvedZumRailsAuthOptions,
   tokens: ZumRailsTokenSource,
-  clock: Clock,
   transport: ZumRailsTransport,
   logger: ModuleLogger,
   metrics?: ZumRailsMetrics,
@@ -37,7 +31,6 @@ export function createZumRailsAxios(
   // Before the auth interceptors: see attachRequestDeadline.
   attachRequestDeadline(instance, options.requestTimeoutMs);
   attachZumRailsAuth(instance, tokens, {
-    clock,
     apiRetry: options.apiRetry,
     requestTimeoutMs: options.requestTimeoutMs,
     logger,
@@ -46,29 +39,24 @@ export function createZumRailsAxios(
   return instance;
 }
 
-/** The module's `ZumRailsHttpService`, under `token` (the class for the default account). */
-export function zumRailsHttpServiceProvider(token: InjectionToken<ZumRailsHttpService>): Provider {
+/**
+ * The module's `ZumRailsHttpService`, under `token` (the class for the default account), on
+ * the `TokenService` under `tokenService`.
+ */
+export function zumRailsHttpServiceProvider(
+  token: InjectionToken<ZumRailsHttpService>,
+  tokenService: InjectionToken<TokenService>,
+): Provider {
   return {
     provide: token,
     useFactory: (
       options: ResolvedZumRailsAuthOptions,
       tokens: TokenService,
-      clock: Clock,
       transport: ZumRailsTransport,
       logger: ModuleLogger,
       metrics: ZumRailsMetrics,
-    ) =>
-      new ZumRailsHttpService(
-        createZumRailsAxios(options, tokens, clock, transport, logger, metrics),
-      ),
-    inject: [
-      RESOLVED_OPTIONS,
-      ACCOUNT_TOKEN_SERVICE,
-      ZUMRAILS_CLOCK,
-      ZumRailsTransport,
-      ModuleLogger,
-      ZumRailsMetrics,
-    ],
+    ) => new ZumRailsHttpService(createZumRailsAxios(options, tokens, transport, logger, metrics)),
+    inject: [RESOLVED_OPTIONS, tokenService, ZumRailsTransport, ModuleLogger, ZumRailsMetrics],
   };
 }
 

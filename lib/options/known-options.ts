@@ -29,7 +29,6 @@ export const KNOWN_OPTIONS: KeysOf<ZumRailsAuthOptions> = {
   revokeOnShutdown: true,
   revokeTimeoutMs: true,
   startup: true,
-  clock: true,
   store: true,
   storeEncryptionKey: true,
   storeTimeoutMs: true,
@@ -47,7 +46,7 @@ function nested<T>(keys: KeysOf<T>): Readonly<Record<string, true>> {
 
 /**
  * Options that are plain objects of settings, with their own known keys: one line each.
- * (Objects the app builds, such as `store` or `clock`, are not checked.)
+ * (Objects the app builds, such as `store` or `logger`, are not checked.)
  */
 export const KNOWN_NESTED_OPTIONS: { readonly [K in keyof ZumRailsAuthOptions]?: object } = {
   retry: nested<ZumRailsRetryOptions>({ initialDelayMs: true, maxDelayMs: true }),

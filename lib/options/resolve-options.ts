@@ -4,6 +4,7 @@ import { DEFAULT_OPTIONS, ZUMRAILS_ENVIRONMENTS } from './defaults.js';
 import { describeValue, holdsPassword, withoutPassword } from './describe-value.js';
 import { resolveTransportOptions } from './resolve-transport-options.js';
 import { resolveApiRetry } from './resolve-api-retry.js';
+import { resolveSharingOptions } from './resolve-store-options.js';
 import type {
   ResolvedZumRailsAuthOptions,
   ZumRailsAuthOptions,
@@ -146,6 +147,7 @@ function validate(
     startup: startupMode(options.startup, options.password),
     transport: resolveTransportOptions(options.transport, baseUrl),
     apiRetry: resolveApiRetry(options.apiRetry),
+    sharing: resolveSharingOptions(options),
   };
   if (resolved.retry.maxDelayMs < resolved.retry.initialDelayMs) {
     throw new ZumRailsConfigError('retry.maxDelayMs', 'must be at least retry.initialDelayMs');

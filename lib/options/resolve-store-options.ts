@@ -1,9 +1,9 @@
 import { ZumRailsConfigError } from '../errors/zumrails-auth.errors.js';
-import { decodeEncryptionKey } from '../sharing/record-cipher.js';
 import { DEFAULT_OPTIONS } from './defaults.js';
-import { describeValue, withoutPassword } from './describe-value.js';
+import { describeValue } from './describe-value.js';
+import type { TokenStore } from '../store/token-store.interface.js';
 import type {
-  ResolvedStoreOptions,
+  ResolvedSharingOptions,
   ZumRailsAuthOptions,
 } from './zumrails-auth-options.interface.js';
 
@@ -15,26 +15,24 @@ const STORE_METHODS = [
   'releaseLease',
 ] as const;
 
+const KEY_BYTES = 32;
+
 /**
- * Validates `store`, `storeTimeoutMs` and `storeEncryptionKey` and applies defaults, once.
- * Throws `ZumRailsConfigError`; never echoes the key.
+ * Validates `store`, `storeTimeoutMs` and `storeEncryptionKey` (all three, even without a
+ * store) and applies defaults; undefined without a store (nothing is shared).
+ * @throws ZumRailsConfigError naming the field; never echoes the key.
  */
-export function resolveStoreOptions(
-  options: ZumRailsAuthOptions | undefined,
-): ResolvedStoreOptions {
-  try {
-    return {
-      shared: checkStore(options?.store),
-      timeoutMs: timeout(options?.storeTimeoutMs),
-      encryptionKey: encryptionKey(options?.storeEncryptionKey),
-    };
-  } catch (error) {
-    throw withoutPassword(error, options?.password);
-  }
+export function resolveSharingOptions(
+  options: ZumRailsAuthOptions,
+): ResolvedSharingOptions | undefined {
+  const store = checkStore(options.store);
+  const timeoutMs = timeout(options.storeTimeoutMs);
+  const encryptionKey = resolveEncryptionKey(options.storeEncryptionKey);
+  return store && { store, timeoutMs, encryptionKey };
 }
 
-function checkStore(store: unknown): boolean {
-  if (store === undefined) return false;
+function checkStore(store: unknown): TokenStore | undefined {
+  if (store === undefined) return undefined;
   const methods = (typeof store === 'object' ? store : null) as Record<string, unknown> | null;
   if (methods === null || STORE_METHODS.some((name) => typeof methods[name] !== 'function')) {
     const hint =
@@ -43,7 +41,7 @@ function checkStore(store: unknown): boolean {
         : 'e.g. store: new RedisTokenStore(redis)';
     throw new ZumRailsConfigError('store', `must implement ${STORE_METHODS.join(', ')}; ${hint}`);
   }
-  return true;
+  return store as TokenStore;
 }
 
 function timeout(value: unknown): number {
@@ -57,7 +55,7 @@ function timeout(value: unknown): number {
   return value;
 }
 
-function encryptionKey(value: unknown): Buffer | undefined {
+function resolveEncryptionKey(value: unknown): Buffer | undefined {
   if (value === undefined) return undefined;
   const key = decodeEncryptionKey(value);
   if (!key) {
@@ -67,4 +65,19 @@ function encryptionKey(value: unknown): Buffer | undefined {
     );
   }
   return key;
+}
+
+/**
+ * A 32-byte AES key from 64 hex characters, base64 or base64url (`openssl rand -base64 32`),
+ * or 32 raw bytes. `undefined` when it is anything else. Never echoes the key.
+ */
+export function decodeEncryptionKey(value: unknown): Buffer | undefined {
+  let key: Buffer | undefined;
+  if (value instanceof Uint8Array) key = Buffer.from(value);
+  else if (typeof value === 'string') {
+    const text = value.trim();
+    if (/^[0-9a-fA-F]{64}$/.test(text)) key = Buffer.from(text, 'hex');
+    else if (/^[A-Za-z0-9+/_-]{43}=?$/.test(text)) key = Buffer.from(text, 'base64');
+  }
+  return key?.length === KEY_BYTES ? key : undefined;
 }

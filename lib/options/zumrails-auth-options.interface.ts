@@ -2,7 +2,6 @@ import type { LoggerService } from '@nestjs/common';
 import type { Agent as HttpAgent } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
 import type { AxiosProxyConfig } from 'axios';
-import type { Clock } from '../util/clock.js';
 import type { ZumRailsMeterProvider } from '../metrics/meter.types.js';
 import type { TokenStore } from '../store/token-store.interface.js';
 
@@ -139,8 +138,6 @@ export interface ZumRailsAuthOptions {
   revokeTimeoutMs?: number;
   /** When the first token is obtained. Default `background`. */
   startup?: ZumRailsStartupMode;
-  /** Time source; for tests only. Default: the system clock. */
-  clock?: Clock;
   /**
    * Shares one token between the replicas of the app: one replica logs in (under a lease) when
    * renewal is due, the others read the token from here. E.g. `new RedisTokenStore(redis)` with
@@ -212,13 +209,15 @@ export interface ResolvedZumRailsAuthOptions {
   readonly transport: Readonly<ZumRailsTransportOptions>;
   /** `maxRetries: 0` when `apiRetry: false`. */
   readonly apiRetry: Required<ZumRailsApiRetryOptions>;
+  /** The `store` and its settings; undefined without a store (nothing is shared). */
+  readonly sharing: ResolvedSharingOptions | undefined;
 }
 
-/** The store options after validation and defaults. */
-export interface ResolvedStoreOptions {
-  /** Whether the `store` option was given (a store other replicas may share). */
-  readonly shared: boolean;
+/** How the token is shared, after validation and defaults: present only with a `store`. */
+export interface ResolvedSharingOptions {
+  readonly store: TokenStore;
+  /** `storeTimeoutMs`. */
   readonly timeoutMs: number;
-  /** The decoded 32-byte AES key, when one was given. */
+  /** The decoded 32-byte AES key of `storeEncryptionKey`, when one was given. */
   readonly encryptionKey: Buffer | undefined;
 }

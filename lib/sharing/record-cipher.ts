@@ -4,24 +4,8 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 export const SEALED_PREFIX = 'zr1.gcm.';
 
 const ALGORITHM = 'aes-256-gcm';
-const KEY_BYTES = 32;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
-
-/**
- * A 32-byte AES key from 64 hex characters, base64 or base64url (`openssl rand -base64 32`),
- * or 32 raw bytes. `undefined` when it is anything else. Never echoes the key.
- */
-export function decodeEncryptionKey(value: unknown): Buffer | undefined {
-  let key: Buffer | undefined;
-  if (value instanceof Uint8Array) key = Buffer.from(value);
-  else if (typeof value === 'string') {
-    const text = value.trim();
-    if (/^[0-9a-fA-F]{64}$/.test(text)) key = Buffer.from(text, 'hex');
-    else if (/^[A-Za-z0-9+/_-]{43}=?$/.test(text)) key = Buffer.from(text, 'base64');
-  }
-  return key?.length === KEY_BYTES ? key : undefined;
-}
 
 /**
  * AES-256-GCM with a random 96-bit IV per record. `aad` (the storage key) is authenticated,

@@ -1,12 +1,10 @@
-import type { Clock } from '../util/clock.js';
 import type { RecordLogger } from '../logging/module-logger.js';
-import type { ResolvedStoreOptions } from '../options/zumrails-auth-options.interface.js';
+import type { ResolvedSharingOptions } from '../options/zumrails-auth-options.interface.js';
 import { tokenLifetimeMs, tokenWithLifetime, type IssuedToken } from '../token/issued-token.js';
 import type { ZumRailsStoreState } from '../token/token-status.js';
 import { StoreGuard, type StoreOutcome } from './store-guard.js';
 import type { StoreKeys } from './store-keys.js';
 import { TokenRecordCodec, type TokenRecord } from './token-record.js';
-import type { TokenStore } from '../store/token-store.interface.js';
 
 /** One read of the shared record. */
 export type SharedRead =
@@ -24,13 +22,11 @@ export class SharedToken {
   private readonly codec: TokenRecordCodec;
 
   constructor(
-    store: TokenStore,
-    options: ResolvedStoreOptions,
+    options: ResolvedSharingOptions,
     private readonly keys: StoreKeys,
-    private readonly clock: Clock,
     logger: RecordLogger,
   ) {
-    this.guard = new StoreGuard(store, options.timeoutMs, options.shared, logger);
+    this.guard = new StoreGuard(options.store, options.timeoutMs, logger);
     this.codec = new TokenRecordCodec(options.encryptionKey);
   }
 
@@ -39,7 +35,7 @@ export class SharedToken {
   }
 
   async read(): Promise<SharedRead> {
-    const now = this.clock.now();
+    const now = Date.now();
     const read = await this.guard.run('get', (store) => store.get(this.keys.token));
     if (!read.ok) return { reachable: false };
     if (!read.value) return { reachable: true };
@@ -60,7 +56,7 @@ export class SharedToken {
 
   /** Stores `token` until its expiry if the record is still `expected` (compare-and-set). */
   async write(token: IssuedToken, expected: string | undefined): Promise<void> {
-    const ttlMs = token.expiresAt - this.clock.now();
+    const ttlMs = token.expiresAt - Date.now();
     if (ttlMs <= 0) return;
     const { issuedAt, expiresAt, ...session } = token.session;
     const record: TokenRecord = {

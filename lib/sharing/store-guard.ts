@@ -29,13 +29,10 @@ export class StoreGuard {
   constructor(
     private readonly store: TokenStore,
     private readonly timeoutMs: number,
-    /** False for the default in-memory store: the status then says `memory`. */
-    private readonly shared: boolean,
     private readonly logger: RecordLogger,
   ) {}
 
   get state(): ZumRailsStoreState {
-    if (!this.shared) return 'memory';
     return this.healthy ? 'ok' : 'degraded';
   }
 

@@ -1,4 +1,4 @@
-import type { LoginResult } from '../token/login-response.js';
+import type { LoginResult } from '../token/authorize.client.js';
 import { open, seal, SEALED_PREFIX } from './record-cipher.js';
 
 /**

@@ -1,16 +1,32 @@
 import { Inject, Injectable } from '@nestjs/common';
-import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
-import type { Clock } from '../util/clock.js';
-import { ZumRailsRateLimitedError } from '../errors/zumrails-auth.errors.js';
+import axios, { isAxiosError, type AxiosInstance, type AxiosResponse } from 'axios';
+import {
+  ZumRailsBadResponseError,
+  ZumRailsCredentialsRejectedError,
+  ZumRailsRateLimitedError,
+  ZumRailsShutDownError,
+  ZumRailsUnavailableError,
+  type ZumRailsAuthError,
+} from '../errors/zumrails-auth.errors.js';
+import { RESOLVED_OPTIONS } from '../options/option-tokens.js';
 import type { ResolvedZumRailsAuthOptions } from '../options/zumrails-auth-options.interface.js';
+import { describeTlsFailure } from '../transport/tls-failure.js';
 import { ZumRailsTransport } from '../transport/zumrails-transport.js';
-import { startDeadline } from '../util/abort.js';
-import { SecretRedactor } from '../util/redact.js';
-import { RESOLVED_OPTIONS, ZUMRAILS_CLOCK } from '../zumrails-auth.constants.js';
+import { isDeadlineAbort, startDeadline } from '../util/abort.js';
+import { SecretRedactor, type Redaction } from '../util/redact.js';
+import {
+  describeBody,
+  effectiveStatus,
+  isErrorFlag,
+  parseEnvelope,
+  retryAfterMs,
+  vendorDetail,
+  type EnvelopeWire,
+  type RawResponse,
+} from '../util/zumrails-envelope.js';
 import { readCancelResponse, type CancelOutcome } from './cancel-response.js';
-import { readLoginResponse, type LoginResult, type RawResponse } from './login-response.js';
-import { capRetryAfter } from './retry-after.js';
-import { transportFailure } from './transport-failure.js';
+import type { ZumRailsSession } from './issued-token.js';
+import { capRetryAfter } from './renewal-plan.js';
 
 export const AUTHORIZE_PATH = '/api/authorize';
 export const CANCEL_TOKEN_PATH = '/api/authorize/canceltoken';
@@ -31,7 +47,6 @@ export class AuthorizeClient {
 
   constructor(
     @Inject(RESOLVED_OPTIONS) private readonly options: ResolvedZumRailsAuthOptions,
-    @Inject(ZUMRAILS_CLOCK) private readonly clock: Clock,
     @Inject(ZumRailsTransport) transport: ZumRailsTransport,
     private readonly secrets: SecretRedactor,
   ) {
@@ -59,7 +74,7 @@ export class AuthorizeClient {
       this.options.requestTimeoutMs,
     );
     try {
-      return readLoginResponse(response, this.clock.now(), this.secrets.with());
+      return readLoginResponse(response, Date.now(), this.secrets.with());
     } catch (error) {
       if (!(error instanceof ZumRailsRateLimitedError)) throw error;
       throw capRetryAfter(error, this.options.maxRetryAfterMs, Math.random());
@@ -80,7 +95,7 @@ export class AuthorizeClient {
         }),
       timeoutMs,
     );
-    return readCancelResponse(response, this.clock.now(), this.secrets.with([token]));
+    return readCancelResponse(response, Date.now(), this.secrets.with([token]));
   }
 
   /** Aborts every call in progress and refuses new ones (end of application shutdown). */
@@ -113,4 +128,136 @@ export class AuthorizeClient {
 function headerValue(value: unknown): string | undefined {
   if (Array.isArray(value)) return value.join(', ');
   return value === undefined || value === null ? undefined : String(value);
+}
+
+/** Longest token accepted: a longer one would make every API call fail with HTTP 431. */
+export const MAX_TOKEN_CHARS = 8 * 1024;
+
+/** `result` of a successful `POST /api/authorize`; unknown extra fields are ignored. */
+interface AuthorizeResultWire {
+  Token?: unknown;
+  Role?: unknown;
+  CustomerId?: unknown;
+  CompanyName?: unknown;
+  CustomerType?: unknown;
+  Username?: unknown;
+}
+
+/** A successful login: the token and what the login said about the API user. */
+export interface LoginResult {
+  token: string;
+  session: Omit<ZumRailsSession, 'issuedAt' | 'expiresAt'>;
+}
+
+/**
+ * Maps an answer of `POST /api/authorize` to a login or a typed error, checking `isError`
+ * first, then `statusCode`, then `result.Token`, as the vendor advises. Every string taken
+ * from the answer into an error or the session goes through `redaction` (the vendor may echo
+ * the password back, in any encoding).
+ */
+export function readLoginResponse(
+  response: RawResponse,
+  now: number,
+  redaction: Redaction,
+): LoginResult {
+  const envelope = parseEnvelope(response.body);
+  const failure = envelopeFailure(response, envelope, now, redaction);
+  if (failure) throw failure;
+  const result = (envelope?.result ?? undefined) as AuthorizeResultWire | undefined;
+  if (!result || typeof result.Token !== 'string' || result.Token.trim() === '') {
+    throw new ZumRailsBadResponseError(
+      'login succeeded but result.Token is missing',
+      response.status,
+    );
+  }
+  if (result.Token.length > MAX_TOKEN_CHARS) {
+    throw new ZumRailsBadResponseError(
+      `result.Token is ${result.Token.length} characters long (at most ${MAX_TOKEN_CHARS} accepted)`,
+      response.status,
+    );
+  }
+  return {
+    token: result.Token,
+    session: {
+      role: text(result.Role, redaction),
+      customerId: text(result.CustomerId, redaction),
+      companyName: text(result.CompanyName, redaction),
+      customerType: text(result.CustomerType, redaction),
+      username: text(result.Username, redaction),
+    },
+  };
+}
+
+/**
+ * The typed error a login answer stands for, or undefined when it is a success envelope.
+ * Vendor texts in the error are taken from the redacted envelope.
+ */
+export function envelopeFailure(
+  response: RawResponse,
+  envelope: EnvelopeWire | undefined,
+  now: number,
+  redaction: Redaction,
+): ZumRailsAuthError | undefined {
+  const status = effectiveStatus(response.status, envelope);
+  const detail = vendorDetail(envelope, redaction);
+  if (status === 401 || status === 403) return new ZumRailsCredentialsRejectedError(status, detail);
+  if (status === 429)
+    return new ZumRailsRateLimitedError(retryAfterMs(response.headers.get('retry-after'), now));
+  // A page instead of an envelope (HTML from the istio-envoy edge, text): not Zum Rails speaking.
+  if (!envelope && response.body.trim() !== '') {
+    return new ZumRailsBadResponseError(describeBody(response, redaction), response.status);
+  }
+  if (status >= 500 || status === 408) {
+    return new ZumRailsUnavailableError(
+      `HTTP ${status}${detail ? ` (${detail})` : ''}`,
+      response.status,
+    );
+  }
+  if (!envelope) {
+    return new ZumRailsBadResponseError(describeBody(response, redaction), response.status);
+  }
+  if (isErrorFlag(envelope) || status >= 400) {
+    return new ZumRailsBadResponseError(
+      `isError with statusCode ${status}${detail ? `: ${detail}` : ''}`,
+      response.status,
+    );
+  }
+  return undefined;
+}
+
+function text(value: unknown, redaction: Redaction): string | undefined {
+  return typeof value === 'string' ? redaction.text(value) : undefined;
+}
+
+const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT']);
+const TOO_LARGE = /^maxContentLength size of (\d+) exceeded$/;
+
+/**
+ * Maps a transport failure (no usable HTTP answer) to a secret-free error. The AxiosError
+ * itself is dropped here: its config carries the request body (the password) and headers
+ * (the bearer). `signal` is the call's deadline signal: its reason tells a deadline from a shutdown.
+ */
+export function transportFailure(
+  error: unknown,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): ZumRailsAuthError {
+  const code = isAxiosError(error) ? error.code : (error as { code?: unknown } | null)?.code;
+  if (signal?.aborted) {
+    if (isDeadlineAbort(signal)) return timedOut(timeoutMs);
+    return new ZumRailsShutDownError();
+  }
+  const tooLarge = isAxiosError(error) ? TOO_LARGE.exec(error.message) : null;
+  if (tooLarge) {
+    return new ZumRailsBadResponseError(`response body larger than ${tooLarge[1]} bytes`);
+  }
+  if (typeof code === 'string' && TIMEOUT_CODES.has(code)) return timedOut(timeoutMs);
+  if (typeof code === 'string' && /^[A-Z][A-Z\d_]*$/.test(code)) {
+    return new ZumRailsUnavailableError(describeTlsFailure(code) ?? `network error ${code}`);
+  }
+  return new ZumRailsUnavailableError('network error');
+}
+
+function timedOut(timeoutMs: number): ZumRailsUnavailableError {
+  return new ZumRailsUnavailableError(`no answer within ${timeoutMs} ms (timeout)`);
 }

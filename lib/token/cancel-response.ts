@@ -8,11 +8,11 @@ import {
   describeBody,
   effectiveStatus,
   isErrorFlag,
+  parseEnvelope,
   retryAfterMs,
   vendorDetail,
   type RawResponse,
-} from './login-response.js';
-import { parseEnvelope } from '../util/zumrails-envelope.js';
+} from '../util/zumrails-envelope.js';
 
 /**
  * How a cancel ended: `cancelled` (Zum Rails confirmed), or `already-invalid` (401: the token

@@ -1,7 +1,12 @@
 /**
- * Pure timing decisions: when to renew, how long to back off. No I/O, no clock, no timers;
- * randomness comes in as a number in [0, 1).
+ * Pure timing decisions: when to renew, how long to back off after a failure, how long a
+ * `Retry-After` is honoured. No I/O, no clock, no timers; randomness comes in as a number in
+ * [0, 1).
  */
+import {
+  ZumRailsRateLimitedError,
+  type ZumRailsAuthError,
+} from '../errors/zumrails-auth.errors.js';
 
 /** setTimeout fires immediately for delays above 2^31−1 ms; stay well below. */
 export const MAX_TIMER_DELAY_MS = 2 ** 31 - 1_000;
@@ -45,4 +50,40 @@ export function retryDelayMs(attempt: number, policy: BackoffPolicy, random: num
 /** Keeps a delay inside what setTimeout can honour. */
 export function clampDelay(ms: number): number {
   return Math.min(Math.max(0, Math.round(ms)), MAX_TIMER_DELAY_MS);
+}
+
+/**
+ * How long to wait after a failed login: a cool-down for rejected credentials (no loop on a
+ * wrong password), at least `Retry-After` for 429, exponential backoff with full jitter otherwise.
+ */
+export function failureDelayMs(
+  error: ZumRailsAuthError,
+  attempt: number,
+  policy: { readonly retry: BackoffPolicy; readonly credentialsRejectedCooldownMs: number },
+  random: number,
+): number {
+  if (error.code === 'credentials-rejected') return policy.credentialsRejectedCooldownMs;
+  const backoff = retryDelayMs(attempt, policy.retry, random);
+  return error instanceof ZumRailsRateLimitedError
+    ? Math.max(error.retryAfterMs, backoff)
+    : backoff;
+}
+
+/** Share of the cap added as random jitter, so a fleet does not come back in one burst. */
+const RETRY_AFTER_JITTER_SHARE = 0.1;
+
+/**
+ * `error` when its `Retry-After` is within `capMs`; otherwise the same error with the wait cut
+ * to `capMs` plus up to 10% jitter. A hostile or broken `Retry-After: 99999999` must not lock
+ * the module out for years; the vendor's own block lasts 5 minutes.
+ */
+export function capRetryAfter(
+  error: ZumRailsRateLimitedError,
+  capMs: number,
+  random: number,
+): ZumRailsRateLimitedError {
+  if (error.retryAfterMs <= capMs) return error;
+  return new ZumRailsRateLimitedError(
+    Math.round(capMs + random * capMs * RETRY_AFTER_JITTER_SHARE),
+  );
 }

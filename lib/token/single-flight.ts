@@ -1,3 +1,4 @@
+import { ZumRailsAuthError } from '../errors/zumrails-auth.errors.js';
 import { deferred, type Deferred } from '../util/deferred.js';
 
 /** What happens when an attempt ends; runs after the flight is over, before callers resume. */
@@ -7,10 +8,10 @@ export interface FlightSettlement<R, T> {
 }
 
 /**
- * Single flight: one attempt at a time, shared by every caller and the timer. Callers that
+ * Single flight: one acquisition at a time, shared by every caller and the timer. Callers that
  * arrive while backing off can wait for the next attempt, whoever starts it.
  */
-export class LoginFlight<T> {
+export class SingleFlight<T> {
   private current?: Promise<T>;
   private next?: Deferred<T>;
 
@@ -58,5 +59,38 @@ export class LoginFlight<T> {
   abandon(reason: Error): void {
     this.next?.reject(reason);
     this.next = undefined;
+  }
+}
+
+/**
+ * Failures a caller without a valid token waits across (until a token or `tokenWaitTimeoutMs`):
+ * Zum Rails unavailable (5xx, timeout, reset) and rate limits. Rejected credentials, bad
+ * responses, internal errors and shutdown fail callers at once.
+ */
+export function isTransient(error: unknown): error is ZumRailsAuthError {
+  return (
+    error instanceof ZumRailsAuthError &&
+    (error.code === 'unavailable' || error.code === 'rate-limited')
+  );
+}
+
+/**
+ * Callers waiting for a token, released all at once at shutdown: after shutdown no caller
+ * receives a token, however late a login answers.
+ */
+export class CallerRelease {
+  private readonly waiting = new Set<(reason: Error) => void>();
+
+  /** Settles like `attempt`, or rejects when `releaseAll` runs first. */
+  guard<T>(attempt: Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.waiting.add(reject);
+      attempt.then(resolve, reject).finally(() => this.waiting.delete(reject));
+    });
+  }
+
+  releaseAll(reason: Error): void {
+    for (const reject of this.waiting) reject(reason);
+    this.waiting.clear();
   }
 }

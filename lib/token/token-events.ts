@@ -1,4 +1,7 @@
+import { Observable, Subject, Subscriber, type Observer, type Subscription } from 'rxjs';
 import type { ZumRailsAuthErrorCode } from '../errors/zumrails-auth.errors.js';
+import { logRecord, type ZumRailsLogRecord } from '../logging/log-record.js';
+import type { ModuleLogLevel, RecordLogger } from '../logging/module-logger.js';
 
 /** A secret-free summary of a failure, as events and status report it. */
 export interface ZumRailsFailureSummary {
@@ -15,7 +18,7 @@ export interface ZumRailsFailureSummary {
  */
 export type ZumRailsTokenOrigin = 'login' | 'store';
 
-/** An event as `TokenService` raises it, before `events$` adds the account. */
+/** An event as `TokenService` raises it, before it adds the account. */
 export type ZumRailsTokenEventBody =
   | {
       type: 'acquired';
@@ -70,3 +73,180 @@ export type ZumRailsTokenEvent = ZumRailsTokenEventBody & { account: string };
 
 /** The `type` of a `ZumRailsTokenEvent`. */
 export type ZumRailsTokenEventType = ZumRailsTokenEvent['type'];
+
+/** The log line of an event, or undefined when another event's line already says it. */
+export interface TokenEventLine {
+  readonly level: ModuleLogLevel;
+  readonly record: ZumRailsLogRecord;
+}
+
+/**
+ * One log line per event, at a level an operator wants: a healthy app logs one `log` line per
+ * renewal; trouble is `warn`; rejected credentials are `error` (one line: the `renewal-failed`
+ * event that follows says nothing more). Fields carry fingerprints only, never tokens.
+ */
+export function describeTokenEvent(event: ZumRailsTokenEvent): TokenEventLine | undefined {
+  switch (event.type) {
+    case 'acquired':
+      return line(
+        'log',
+        event,
+        `Token acquired (fp ${event.fingerprint})${from(event.origin)}, expires ${iso(event.expiresAt)}`,
+        {
+          fingerprint: event.fingerprint,
+          origin: event.origin,
+          expiresAt: iso(event.expiresAt),
+        },
+      );
+    case 'renewed':
+      return line(
+        'log',
+        event,
+        `Token renewed (fp ${event.previousFingerprint} -> ${event.fingerprint})${from(event.origin)}, expires ${iso(event.expiresAt)}`,
+        {
+          fingerprint: event.fingerprint,
+          previousFingerprint: event.previousFingerprint,
+          origin: event.origin,
+          expiresAt: iso(event.expiresAt),
+        },
+      );
+    case 'renewal-failed':
+      if (event.error.code === 'credentials-rejected') return undefined;
+      return line(
+        'warn',
+        event,
+        `Token renewal failed (${event.error.code}: ${event.error.message}); attempt ${event.attempt}, ` +
+          `next retry in ${seconds(event.nextRetryInMs)}; ${event.tokenStillValid ? 'current token still valid' : 'no valid token'}`,
+        {
+          errorCode: event.error.code,
+          status: event.error.status,
+          attempt: event.attempt,
+          nextRetryInMs: event.nextRetryInMs,
+          tokenStillValid: event.tokenStillValid,
+        },
+      );
+    case 'credentials-rejected':
+      return line(
+        'error',
+        event,
+        `Zum Rails rejected the API credentials (HTTP ${event.status ?? '?'}); attempt ${event.attempt}, next attempt in ${seconds(event.nextRetryInMs)}`,
+        {
+          errorCode: 'credentials-rejected',
+          status: event.status,
+          attempt: event.attempt,
+          nextRetryInMs: event.nextRetryInMs,
+        },
+      );
+    case 'expired':
+      return line(
+        'warn',
+        event,
+        `Token expired (fp ${event.fingerprint}) before it could be renewed`,
+        {
+          fingerprint: event.fingerprint,
+        },
+      );
+    case 'cancelled':
+      return line('log', event, `Token cancelled (fp ${event.fingerprint})${cancelNote(event)}`, {
+        fingerprint: event.fingerprint,
+        revoked: event.revoked,
+        alreadyInvalid: event.alreadyInvalid,
+      });
+  }
+}
+
+/** Writes an event's line, if it has one; a failing logger is swallowed (it must not crash a timer). */
+export function logTokenEvent(logger: RecordLogger, event: ZumRailsTokenEvent): void {
+  try {
+    const described = describeTokenEvent(event);
+    if (described) logger[described.level](described.record);
+  } catch {
+    // Nothing sensible to do: the logger itself failed.
+  }
+}
+
+function line(
+  level: ModuleLogLevel,
+  event: ZumRailsTokenEvent,
+  msg: string,
+  fields: Parameters<typeof logRecord>[2],
+): TokenEventLine {
+  return { level, record: logRecord(event.type, msg, fields) };
+}
+
+function cancelNote(event: { revoked: boolean; alreadyInvalid: boolean }): string {
+  if (event.alreadyInvalid) return '; it was already invalid at Zum Rails';
+  return event.revoked ? '' : '; Zum Rails did not confirm the cancellation';
+}
+
+function from(origin: ZumRailsTokenOrigin): string {
+  return origin === 'store' ? ' from the shared store' : '';
+}
+
+function iso(epochMs: number): string {
+  const date = new Date(epochMs);
+  return Number.isNaN(date.getTime()) ? `epoch ms ${epochMs}` : date.toISOString();
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+}
+
+type Handler<T> = Partial<Observer<T>> | ((value: T) => void) | null | undefined;
+
+/**
+ * An event stream whose direct subscribers cannot crash the process: rxjs reports an
+ * exception thrown by a subscriber by rethrowing it from a timer (the process exits). Here
+ * it goes to `report` instead, and emitting goes on. (Errors thrown further down a `pipe()`
+ * are rxjs's to report: subscribe with a guard of your own there.)
+ */
+export class GuardedEvents<T> {
+  private readonly subject = new Subject<T>();
+  /** The public stream. */
+  readonly observable: Observable<T>;
+
+  constructor(report: (error: unknown) => void) {
+    this.observable = new GuardedObservable(this.subject, report);
+  }
+
+  emit(event: T): void {
+    this.subject.next(event);
+  }
+
+  complete(): void {
+    this.subject.complete();
+  }
+}
+
+class GuardedObservable<T> extends Observable<T> {
+  constructor(
+    source: Observable<T>,
+    private readonly report: (error: unknown) => void,
+  ) {
+    super((subscriber) => source.subscribe(subscriber));
+  }
+
+  override subscribe(observerOrNext?: Handler<T>): Subscription {
+    // Operators subscribe with their own Subscriber; guard only the app's own handlers.
+    if (observerOrNext instanceof Subscriber) return super.subscribe(observerOrNext);
+    const observer =
+      typeof observerOrNext === 'function' ? { next: observerOrNext } : (observerOrNext ?? {});
+    return super.subscribe({
+      next: (value) => this.call(() => observer.next?.(value)),
+      error: (error: unknown) => this.call(() => observer.error?.(error)),
+      complete: () => this.call(() => observer.complete?.()),
+    });
+  }
+
+  private call(handler: () => void): void {
+    try {
+      handler();
+    } catch (error) {
+      try {
+        this.report(error);
+      } catch {
+        // a failing reporter (a broken logger) must not crash the process either
+      }
+    }
+  }
+}

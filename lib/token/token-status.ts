@@ -1,4 +1,6 @@
-import type { ZumRailsLoginBudgetStatus } from './login-budget.js';
+import type { ZumRailsAuthError, ZumRailsAuthErrorCode } from '../errors/zumrails-auth.errors.js';
+import type { IssuedToken } from './issued-token.js';
+import { failureDelayMs, type BackoffPolicy } from './renewal-plan.js';
 import type { ZumRailsFailureSummary } from './token-events.js';
 
 /**
@@ -32,6 +34,16 @@ export type ZumRailsTokenState =
  */
 export type ZumRailsStoreState = 'memory' | 'ok' | 'degraded';
 
+/** What status and health show about the login budget. */
+export interface ZumRailsLoginBudgetStatus {
+  /** The budget: `maxLoginsPerMinute`. */
+  maxPerMinute: number;
+  /** Logins sent in the last 60 s. */
+  usedInLastMinute: number;
+  /** When the next login is allowed, epoch ms; undefined while the budget has room. */
+  nextLoginAllowedAt?: number;
+}
+
 /** A snapshot of the token lifecycle, for health checks and diagnostics. Never the token. */
 export interface ZumRailsTokenStatus {
   /** The account: `'default'` or the `name` given to `forRoot`. */
@@ -57,4 +69,106 @@ export interface ZumRailsTokenStatus {
   store: ZumRailsStoreState;
   /** Logins of the last minute against `maxLoginsPerMinute`, and when the next is allowed. */
   loginBudget: ZumRailsLoginBudgetStatus;
+}
+
+/** Failures, backoff and timestamps of TokenService's logins: what status and cool-down read. */
+export class RenewalState {
+  consecutiveFailures = 0;
+  lastError?: ZumRailsAuthError;
+  lastFailure?: ZumRailsFailureSummary;
+  /** No login before this instant (backoff, cool-down, Retry-After); 0 when free. */
+  nextAttemptAt = 0;
+  lastRenewalAt?: number;
+  lastAttemptAt?: number;
+  /** The last token expired and none replaced it yet. */
+  expired = false;
+
+  succeeded(issuedAt: number): void {
+    this.expired = false;
+    this.consecutiveFailures = 0;
+    this.lastError = this.lastFailure = undefined;
+    this.nextAttemptAt = 0;
+    this.lastRenewalAt = issuedAt;
+  }
+
+  /** Records a failed login at `now`; returns the delay before the next attempt. */
+  failed(
+    error: ZumRailsAuthError,
+    now: number,
+    policy: { readonly retry: BackoffPolicy; readonly credentialsRejectedCooldownMs: number },
+  ): number {
+    this.consecutiveFailures += 1;
+    this.lastError = error;
+    this.lastFailure = { code: error.code, message: error.message, status: error.status, at: now };
+    const delay = failureDelayMs(error, this.consecutiveFailures, policy, Math.random());
+    this.nextAttemptAt = now + delay;
+    return delay;
+  }
+
+  /** The error callers get at once while credentials or the rate limit cool down. */
+  coolingDownError(now: number): ZumRailsAuthError | undefined {
+    const error = this.lastError;
+    const cooling = error?.code === 'credentials-rejected' || error?.code === 'rate-limited';
+    return cooling && now < this.nextAttemptAt ? error : undefined;
+  }
+}
+
+/** The facts a state is derived from. */
+export interface TokenStateFacts {
+  stopped: boolean;
+  hasValidToken: boolean;
+  acquisitionInFlight: boolean;
+  lastErrorCode: ZumRailsAuthErrorCode | undefined;
+  expired: boolean;
+}
+
+/** Pure: names the lifecycle state from the facts, so it is never stored and never stale. */
+export function deriveState(facts: TokenStateFacts): ZumRailsTokenState {
+  if (facts.stopped) return 'stopped';
+  if (facts.hasValidToken) {
+    if (facts.acquisitionInFlight) return 'renewing';
+    return facts.lastErrorCode ? 'degraded' : 'valid';
+  }
+  if (facts.acquisitionInFlight) return 'acquiring';
+  if (facts.lastErrorCode === 'credentials-rejected') return 'credentials-rejected';
+  if (facts.lastErrorCode) return 'failing';
+  return facts.expired ? 'expired' : 'idle';
+}
+
+/** Everything a status snapshot is made from. */
+export interface StatusInputs {
+  account: string;
+  now: number;
+  /** The current token while it is still handed out. */
+  token: IssuedToken | undefined;
+  stopped: boolean;
+  acquisitionInFlight: boolean;
+  renewal: RenewalState;
+  store: ZumRailsStoreState;
+  loginBudget: ZumRailsLoginBudgetStatus;
+}
+
+/** Pure: the public status snapshot. Never the token, only its fingerprint. */
+export function describeStatus(inputs: StatusInputs): ZumRailsTokenStatus {
+  const { now, token, renewal } = inputs;
+  return {
+    account: inputs.account,
+    state: deriveState({
+      stopped: inputs.stopped,
+      hasValidToken: token !== undefined,
+      acquisitionInFlight: inputs.acquisitionInFlight,
+      lastErrorCode: renewal.lastError?.code,
+      expired: renewal.expired,
+    }),
+    hasValidToken: token !== undefined,
+    expiresAt: token?.expiresAt,
+    fingerprint: token?.fingerprint,
+    lastRenewalAt: renewal.lastRenewalAt,
+    lastError: renewal.lastFailure,
+    consecutiveFailures: renewal.consecutiveFailures,
+    nextAttemptAt: renewal.nextAttemptAt > now ? renewal.nextAttemptAt : undefined,
+    lastAttemptAt: renewal.lastAttemptAt,
+    store: inputs.store,
+    loginBudget: inputs.loginBudget,
+  };
 }

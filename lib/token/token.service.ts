@@ -1,7 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import type { Observable } from 'rxjs';
-import type { Clock } from '../util/clock.js';
 import {
   ZumRailsAuthError,
   ZumRailsInternalError,
@@ -11,24 +10,40 @@ import {
 import { logRecord } from '../logging/log-record.js';
 import { ModuleLogger } from '../logging/module-logger.js';
 import { ZumRailsMetrics } from '../metrics/zumrails-metrics.js';
+import { RESOLVED_OPTIONS } from '../options/option-tokens.js';
 import type { ResolvedZumRailsAuthOptions } from '../options/zumrails-auth-options.interface.js';
 import { withDeadline } from '../util/deferred.js';
 import { SecretRedactor } from '../util/redact.js';
-import { RESOLVED_OPTIONS, ZUMRAILS_CLOCK } from '../zumrails-auth.constants.js';
-import { AUTH_CONTEXT, type AuthContext } from './auth-context.js';
 import { AuthorizeClient } from './authorize.client.js';
 import type { CancelOutcome } from './cancel-response.js';
-import { CallerRelease, isTransient } from './caller-wait.js';
-import { GuardedEvents } from './guarded-events.js';
-import { LoginFlight } from './single-flight.js';
-import { renewalDelayMs } from './renewal-plan.js';
-import { RenewalState } from './renewal-state.js';
-import { RenewalTimer } from './renewal-timer.js';
 import type { IssuedToken, ZumRailsSession } from './issued-token.js';
-import { TokenAcquirer, type AcquiredToken } from '../sharing/shared-acquirer.js';
-import type { ZumRailsTokenEvent, ZumRailsTokenEventBody } from './token-events.js';
-import { describeStatus } from './token-state.js';
-import type { ZumRailsTokenStatus } from './token-status.js';
+import { clampDelay, renewalDelayMs } from './renewal-plan.js';
+import { CallerRelease, isTransient, SingleFlight } from './single-flight.js';
+import { TokenAcquirer, type AcquiredToken } from './token-acquirer.js';
+import {
+  GuardedEvents,
+  logTokenEvent,
+  type ZumRailsTokenEvent,
+  type ZumRailsTokenEventBody,
+} from './token-events.js';
+import { describeStatus, RenewalState, type ZumRailsTokenStatus } from './token-status.js';
+
+/**
+ * What `attachZumRailsAuth` learns from a `TokenService` beyond its public API: the module's
+ * secrets (to redact errors) and the configured base URL (the only origin the bearer goes to).
+ * Behind a symbol so it is neither public API nor in `JSON.stringify` output.
+ */
+export const AUTH_CONTEXT = Symbol('zumrails-auth-context');
+
+export interface AuthContext {
+  readonly redactor: SecretRedactor;
+  readonly baseUrl: string;
+}
+
+/** The context of `source` when it is a `TokenService`, else undefined. */
+export function authContextOf(source: object): AuthContext | undefined {
+  return (source as { [AUTH_CONTEXT]?: AuthContext })[AUTH_CONTEXT];
+}
 
 // No `implements OnApplicationBootstrap, OnApplicationShutdown`: the hooks are marked
 // internal, so stripped from the published .d.ts, where that clause would then fail to
@@ -50,7 +65,7 @@ export class TokenService {
   private readonly timer: RenewalTimer;
   private readonly renewal = new RenewalState();
   private current?: IssuedToken;
-  private readonly flight = new LoginFlight<IssuedToken>();
+  private readonly flight = new SingleFlight<IssuedToken>();
   private readonly callers = new CallerRelease();
   /** Cancels of tokens that arrived during shutdown; shutdown awaits them. */
   private readonly lateRevocations = new Set<Promise<void>>();
@@ -60,8 +75,7 @@ export class TokenService {
 
   constructor(
     @Inject(RESOLVED_OPTIONS) private readonly options: ResolvedZumRailsAuthOptions,
-    @Inject(ZUMRAILS_CLOCK) private readonly clock: Clock,
-    private readonly acquirer: TokenAcquirer,
+    @Inject(TokenAcquirer) private readonly acquirer: TokenAcquirer,
     private readonly client: AuthorizeClient,
     private readonly metrics: ZumRailsMetrics,
     private readonly secrets: SecretRedactor,
@@ -80,6 +94,10 @@ export class TokenService {
       ),
     );
     this.events$ = this.emitter.observable;
+    metrics.observeTokenRemaining(() => {
+      const expiresAt = this.getStatus().expiresAt;
+      return expiresAt === undefined ? undefined : Math.max(0, (expiresAt - Date.now()) / 1000);
+    });
   }
 
   /**
@@ -90,8 +108,7 @@ export class TokenService {
    */
   async getToken(): Promise<string> {
     const token = this.current;
-    if (token !== undefined && this.clock.now() < token.usableUntil && !this.stopped)
-      return token.value;
+    if (token !== undefined && Date.now() < token.usableUntil && !this.stopped) return token.value;
     return (await this.acquire()).value;
   }
 
@@ -105,9 +122,9 @@ export class TokenService {
    */
   async refresh(): Promise<string> {
     this.assertRunning();
-    const cooling = this.renewal.coolingDownError(this.clock.now());
+    const cooling = this.renewal.coolingDownError(Date.now());
     if (!this.flight.inProgress && cooling) throw cooling;
-    return (await this.withWaitLimit(this.startLogin())).value;
+    return (await this.withWaitLimit(this.startAcquisition())).value;
   }
 
   /**
@@ -138,7 +155,8 @@ export class TokenService {
       await this.revoke(token, this.options.requestTimeoutMs);
     } finally {
       // Callers waiting meanwhile are served by a new acquisition.
-      if (this.flight.hasWaiters && !this.stopped) void this.startLogin().catch(() => undefined);
+      if (this.flight.hasWaiters && !this.stopped)
+        void this.startAcquisition().catch(() => undefined);
     }
   }
 
@@ -148,14 +166,14 @@ export class TokenService {
    */
   getSession(): ZumRailsSession | undefined {
     const token = this.current;
-    return token && this.clock.now() < token.usableUntil ? { ...token.session } : undefined;
+    return token && Date.now() < token.usableUntil ? { ...token.session } : undefined;
   }
 
   /**
-   * @internal Resolves when the login in flight (if any) has settled, or after `timeoutMs`;
+   * @internal Resolves when the acquisition in flight (if any) has settled, or after `timeoutMs`;
    * never starts one, never rejects. The health indicator waits with it.
    */
-  async loginSettled(timeoutMs: number): Promise<void> {
+  async acquisitionSettled(timeoutMs: number): Promise<void> {
     const inflight = this.flight.inProgress;
     if (!inflight) return;
     await withDeadline(inflight, timeoutMs, () => new Error('timeout')).catch(() => undefined);
@@ -163,13 +181,13 @@ export class TokenService {
 
   /** A snapshot of the lifecycle for health checks and diagnostics. Never the token. */
   getStatus(): ZumRailsTokenStatus {
-    const now = this.clock.now();
+    const now = Date.now();
     return describeStatus({
       account: this.options.account,
       now,
       token: this.current && now < this.current.usableUntil ? this.current : undefined,
       stopped: this.stopped,
-      loginInFlight: this.flight.inProgress !== undefined,
+      acquisitionInFlight: this.flight.inProgress !== undefined,
       renewal: this.renewal,
       store: this.acquirer.storeState,
       loginBudget: this.acquirer.budgetStatus,
@@ -180,7 +198,7 @@ export class TokenService {
   async onApplicationBootstrap(): Promise<void> {
     if (this.options.startup === 'blocking') await this.getToken();
     else if (this.options.startup === 'background' && !this.current)
-      void this.startLogin().catch(() => undefined);
+      void this.startAcquisition().catch(() => undefined);
   }
 
   /**
@@ -197,19 +215,20 @@ export class TokenService {
     this.callers.releaseAll(new ZumRailsShutDownError());
     const budget = this.options.revokeTimeoutMs;
     // A token arriving meanwhile is cancelled by onAcquired (see revokeLate).
-    await this.loginSettled(budget);
+    await this.acquisitionSettled(budget);
     const token = this.current;
     this.current = undefined;
     if (token && this.options.revokeOnShutdown)
       await this.revoke(token, budget).catch(() => undefined);
     await Promise.all(this.lateRevocations);
     this.client.close();
+    this.metrics.stop();
     this.emitter.complete();
   }
 
   private acquire(): Promise<IssuedToken> {
     this.assertRunning();
-    const deadline = this.clock.now() + this.options.tokenWaitTimeoutMs;
+    const deadline = Date.now() + this.options.tokenWaitTimeoutMs;
     return this.metrics.waiting(this.withWaitLimit(this.acquireBefore(deadline)));
   }
 
@@ -220,7 +239,7 @@ export class TokenService {
    */
   private async acquireBefore(deadline: number): Promise<IssuedToken> {
     for (;;) {
-      const now = this.clock.now();
+      const now = Date.now();
       this.noteExpiry(now);
       const token = this.current;
       if (token && now < token.usableUntil) return token;
@@ -236,7 +255,7 @@ export class TokenService {
   /** Starts an acquisition now, or joins the next scheduled one while backing off. */
   private nextAttempt(now: number, deadline: number): Promise<IssuedToken> {
     const renewal = this.renewal;
-    if (now >= renewal.nextAttemptAt) return this.startLogin();
+    if (now >= renewal.nextAttemptAt) return this.startAcquisition();
     const cooling = renewal.coolingDownError(now);
     if (cooling?.code === 'credentials-rejected') return Promise.reject(cooling);
     if (renewal.nextAttemptAt >= deadline) {
@@ -260,15 +279,15 @@ export class TokenService {
   }
 
   /** Single flight: one acquisition at a time, shared by every caller and the timer. */
-  private startLogin(): Promise<IssuedToken> {
+  private startAcquisition(): Promise<IssuedToken> {
     return this.flight.join(
       () => {
-        this.renewal.lastAttemptAt = this.clock.now();
+        this.renewal.lastAttemptAt = Date.now();
         return this.acquirer.acquire(this.current?.value);
       },
       {
         done: (acquired) => this.onAcquired(acquired),
-        failed: (error) => this.onLoginFailure(this.asLibraryError(error)),
+        failed: (error) => this.onAcquisitionFailed(this.asLibraryError(error)),
       },
     );
   }
@@ -295,7 +314,7 @@ export class TokenService {
     this.secrets.rememberToken(token.value);
     this.renewal.succeeded(token.issuedAt);
     const base = {
-      at: this.clock.now(),
+      at: Date.now(),
       expiresAt: token.expiresAt,
       fingerprint: token.fingerprint,
     };
@@ -304,12 +323,12 @@ export class TokenService {
         ? { type: 'renewed', ...base, previousFingerprint: previous.fingerprint, origin }
         : { type: 'acquired', ...base, origin },
     );
-    this.schedule(renewalDelayMs(token, this.clock.now(), this.options, Math.random()));
+    this.schedule(renewalDelayMs(token, Date.now(), this.options, Math.random()));
     return token;
   }
 
-  private onLoginFailure(error: ZumRailsAuthError): ZumRailsAuthError {
-    const now = this.clock.now();
+  private onAcquisitionFailed(error: ZumRailsAuthError): ZumRailsAuthError {
+    const now = Date.now();
     const delay = this.renewal.failed(error, now, this.options);
     if (error.code === 'credentials-rejected') {
       const { status } = error;
@@ -337,8 +356,8 @@ export class TokenService {
   private schedule(delayMs: number): void {
     if (this.stopped) return;
     this.timer.schedule(delayMs, () => {
-      this.noteExpiry(this.clock.now());
-      void this.startLogin().catch(() => undefined);
+      this.noteExpiry(Date.now());
+      void this.startAcquisition().catch(() => undefined);
     });
   }
 
@@ -360,7 +379,7 @@ export class TokenService {
       await removed;
       this.emit({
         type: 'cancelled',
-        at: this.clock.now(),
+        at: Date.now(),
         fingerprint: token.fingerprint,
         revoked: outcome !== undefined,
         alreadyInvalid: outcome === 'already-invalid',
@@ -377,9 +396,11 @@ export class TokenService {
     this.emit({ type: 'expired', at: now, fingerprint: token.fingerprint });
   }
 
-  /** Raises an event with this module's account on it. */
-  private emit(event: ZumRailsTokenEventBody): void {
-    this.emitter.emit({ ...event, account: this.options.account } as ZumRailsTokenEvent);
+  /** Logs an event (one line at most) and raises it with this module's account on it. */
+  private emit(body: ZumRailsTokenEventBody): void {
+    const event = { ...body, account: this.options.account } as ZumRailsTokenEvent;
+    logTokenEvent(this.logger, event);
+    this.emitter.emit(event);
   }
 
   private assertRunning(): void {
@@ -390,4 +411,40 @@ export class TokenService {
 /** `Name: message` of something thrown, for a log line. */
 function describeThrown(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : typeof error;
+}
+
+let timers = 0;
+
+/**
+ * The one renewal timer of a TokenService: a named timeout in `SchedulerRegistry`, replaced
+ * (never stacked), unref'd so it never keeps the process alive.
+ */
+class RenewalTimer {
+  /** Unique per instance so several modules (or tests) never collide in a shared registry. */
+  readonly name: string;
+
+  constructor(
+    private readonly registry: SchedulerRegistry,
+    account: string,
+  ) {
+    this.name = `zumrails-auth:renewal:${account}:${++timers}`;
+  }
+
+  schedule(delayMs: number, task: () => void): void {
+    this.clear();
+    const handle = setTimeout(() => {
+      this.clear();
+      task();
+    }, clampDelay(delayMs));
+    handle.unref();
+    this.registry.addTimeout(this.name, handle);
+  }
+
+  get isScheduled(): boolean {
+    return this.registry.doesExist('timeout', this.name);
+  }
+
+  clear(): void {
+    if (this.isScheduled) this.registry.deleteTimeout(this.name);
+  }
 }

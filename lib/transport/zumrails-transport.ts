@@ -4,7 +4,7 @@ import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { AxiosProxyConfig } from 'axios';
 import { DEFAULT_OPTIONS } from '../options/defaults.js';
 import type { ResolvedZumRailsAuthOptions } from '../options/zumrails-auth-options.interface.js';
-import { RESOLVED_OPTIONS } from '../zumrails-auth.constants.js';
+import { RESOLVED_OPTIONS } from '../options/option-tokens.js';
 
 /** What every axios instance of the module is created with. */
 export interface ZumRailsAxiosTransport {

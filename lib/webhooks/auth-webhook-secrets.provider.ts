@@ -2,7 +2,7 @@ import type { InjectionToken, Provider } from '@nestjs/common';
 import { DEFAULT_ACCOUNT } from '../options/account-name.js';
 import { ZumRailsConfigError } from '../errors/zumrails-auth.errors.js';
 import type { ZumRailsAuthOptions } from '../options/zumrails-auth-options.interface.js';
-import { ZUMRAILS_AUTH_OPTIONS } from '../zumrails-auth.constants.js';
+import { ZUMRAILS_AUTH_OPTIONS } from '../options/option-tokens.js';
 import { resolveWebhookSecrets } from './webhook-secrets.js';
 import { AUTH_MODULE_WEBHOOK_SECRETS } from './zumrails-webhook.constants.js';
 

@@ -5,8 +5,7 @@ import {
   type ExecutionContext,
 } from '@nestjs/common';
 import { logRecord } from '../logging/log-record.js';
-import { ModuleLogger } from '../logging/module-logger.js';
-import { LOG_CONTEXT } from '../zumrails-auth.constants.js';
+import { LOG_CONTEXT, ModuleLogger } from '../logging/module-logger.js';
 import { parseWebhookEvent } from './parse-webhook-event.js';
 import { verifiedBodyOf } from './webhook-request.js';
 import type { ZumRailsWebhookEvent as ZumRailsWebhookEventShape } from './zumrails-webhook.types.js';

@@ -9,8 +9,7 @@ import {
 } from '@nestjs/common';
 import { ZumRailsConfigError } from '../errors/zumrails-auth.errors.js';
 import { logRecord } from '../logging/log-record.js';
-import { ModuleLogger } from '../logging/module-logger.js';
-import { LOG_CONTEXT } from '../zumrails-auth.constants.js';
+import { LOG_CONTEXT, ModuleLogger } from '../logging/module-logger.js';
 import { verifyZumRailsSignature } from './verify-signature.js';
 import type { WebhookSecrets } from './webhook-secrets.js';
 import {

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { systemClock } from '../../lib/util/clock.js';
 import { ZumRailsAuthError } from '../../lib/index.js';
 import { resolveOptions } from '../../lib/options/resolve-options.js';
 import { AuthorizeClient } from '../../lib/token/authorize.client.js';
@@ -68,7 +67,7 @@ describe(`${CASES} random passwords echoed back by a failing login (seed ${SEED}
       const secrets = new SecretRedactor();
       secrets.set('password', [password]);
       const transport = new ZumRailsTransport(options);
-      const client = new AuthorizeClient(options, systemClock, transport, secrets);
+      const client = new AuthorizeClient(options, transport, secrets);
       const error = await rejectionOf(client.login());
       transport.onApplicationShutdown();
       expect(error).toBeInstanceOf(ZumRailsAuthError);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { LoginFlight } from '../../lib/token/single-flight.js';
+import { SingleFlight } from '../../lib/token/single-flight.js';
 
 function gate<T>() {
   let open!: (value: T) => void;
@@ -11,9 +11,9 @@ function gate<T>() {
   return { promise, open, fail };
 }
 
-describe('LoginFlight', () => {
+describe('SingleFlight', () => {
   it('shares one attempt between concurrent joins', async () => {
-    const flight = new LoginFlight<string>();
+    const flight = new SingleFlight<string>();
     const attempt = gate<string>();
     let attempts = 0;
     const run = () => {
@@ -28,7 +28,7 @@ describe('LoginFlight', () => {
   });
 
   it('is over before settle runs, so reports never see it in progress', async () => {
-    const flight = new LoginFlight<string>();
+    const flight = new SingleFlight<string>();
     let seenInProgress: unknown = 'not called';
     await flight.join(async () => 'token', {
       done: (value) => {
@@ -41,7 +41,7 @@ describe('LoginFlight', () => {
   });
 
   it('rejects joiners with the error settle maps, and starts afresh afterwards', async () => {
-    const flight = new LoginFlight<string>();
+    const flight = new SingleFlight<string>();
     const settle = { done: (value: string) => value, failed: () => new Error('mapped') };
     await expect(flight.join(() => Promise.reject(new Error('raw')), settle)).rejects.toThrow(
       'mapped',
@@ -50,7 +50,7 @@ describe('LoginFlight', () => {
   });
 
   it('hands waiters the outcome of the next attempt, and releases them on abandon', async () => {
-    const flight = new LoginFlight<string>();
+    const flight = new SingleFlight<string>();
     const settle = { done: (value: string) => value, failed: () => new Error('x') };
     const waiting = flight.waitForNext();
     await flight.join(async () => 'next', settle);

@@ -1,10 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
-import { deriveState, type TokenStateFacts } from '../../lib/token/token-state.js';
+import { deriveState, type TokenStateFacts } from '../../lib/token/token-status.js';
 
 const base: TokenStateFacts = {
   stopped: false,
   hasValidToken: false,
-  loginInFlight: false,
+  acquisitionInFlight: false,
   lastErrorCode: undefined,
   expired: false,
 };
@@ -12,9 +12,9 @@ const base: TokenStateFacts = {
 describe('deriveState', () => {
   it.each<[string, Partial<TokenStateFacts>]>([
     ['idle', {}],
-    ['acquiring', { loginInFlight: true }],
+    ['acquiring', { acquisitionInFlight: true }],
     ['valid', { hasValidToken: true }],
-    ['renewing', { hasValidToken: true, loginInFlight: true }],
+    ['renewing', { hasValidToken: true, acquisitionInFlight: true }],
     ['degraded', { hasValidToken: true, lastErrorCode: 'unavailable' }],
     ['failing', { lastErrorCode: 'unavailable' }],
     ['credentials-rejected', { lastErrorCode: 'credentials-rejected' }],

@@ -5,7 +5,10 @@ import type {
   ZumRailsMeterProvider,
 } from '../../lib/metrics/meter.types.js';
 import { ZumRailsMetrics } from '../../lib/metrics/zumrails-metrics.js';
-import { ZumRailsShutDownError, ZumRailsUnavailableError } from '../../lib/errors/zumrails-auth.errors.js';
+import {
+  ZumRailsShutDownError,
+  ZumRailsUnavailableError,
+} from '../../lib/errors/zumrails-auth.errors.js';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import type { MeterProvider as ApiMeterProvider } from '@opentelemetry/api';
 

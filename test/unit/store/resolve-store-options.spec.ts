@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { ZumRailsConfigError } from '../../../lib/errors/zumrails-auth.errors.js';
 import { resolveOptions } from '../../../lib/options/resolve-options.js';
-import { resolveStoreOptions } from '../../../lib/options/resolve-store-options.js';
+import { resolveSharingOptions } from '../../../lib/options/resolve-store-options.js';
 import type { ZumRailsAuthOptions } from '../../../lib/options/zumrails-auth-options.interface.js';
 import { InMemoryTokenStore } from '../../../lib/store/in-memory-token.store.js';
 
@@ -10,7 +10,7 @@ const base: ZumRailsAuthOptions = { environment: 'sandbox', username: 'u', passw
 
 function configError(options: unknown): ZumRailsConfigError {
   try {
-    resolveStoreOptions(options as ZumRailsAuthOptions);
+    resolveSharingOptions(options as ZumRailsAuthOptions);
   } catch (error) {
     expect(error).toBeInstanceOf(ZumRailsConfigError);
     return error as ZumRailsConfigError;
@@ -18,10 +18,16 @@ function configError(options: unknown): ZumRailsConfigError {
   throw new Error('expected a ZumRailsConfigError');
 }
 
-describe('resolveStoreOptions', () => {
-  it('defaults to no shared store, a 250 ms bound and no encryption', () => {
-    expect(resolveStoreOptions(base)).toEqual({
-      shared: false,
+describe('resolveSharingOptions', () => {
+  it('shares nothing without a store', () => {
+    expect(resolveSharingOptions(base)).toBeUndefined();
+    expect(resolveOptions(base).sharing).toBeUndefined();
+  });
+
+  it('defaults to a 250 ms bound and no encryption with a store', () => {
+    const store = new InMemoryTokenStore();
+    expect(resolveSharingOptions({ ...base, store })).toEqual({
+      store,
       timeoutMs: 250,
       encryptionKey: undefined,
     });
@@ -29,15 +35,15 @@ describe('resolveStoreOptions', () => {
 
   it('accepts a store and decodes the key', () => {
     const key = randomBytes(32);
-    const resolved = resolveStoreOptions({
+    const resolved = resolveSharingOptions({
       ...base,
       store: new InMemoryTokenStore(),
       storeEncryptionKey: key.toString('base64'),
       storeTimeoutMs: 100,
     });
-    expect(resolved.shared).toBe(true);
-    expect(resolved.timeoutMs).toBe(100);
-    expect(resolved.encryptionKey?.equals(key)).toBe(true);
+    expect(resolved?.store).toBeInstanceOf(InMemoryTokenStore);
+    expect(resolved?.timeoutMs).toBe(100);
+    expect(resolved?.encryptionKey?.equals(key)).toBe(true);
   });
 
   it('points at RedisTokenStore when given a bare ioredis client', () => {

@@ -5,7 +5,7 @@ import { LogCapture } from '../../support/log-capture.js';
 
 describe('StoreGuard', () => {
   it('passes values through and reports ok for a shared store', async () => {
-    const guard = new StoreGuard(new InMemoryTokenStore(), 100, true, new LogCapture());
+    const guard = new StoreGuard(new InMemoryTokenStore(), 100, new LogCapture());
     expect(await guard.run('get', (store) => store.get('k'))).toEqual({
       ok: true,
       value: undefined,
@@ -13,14 +13,9 @@ describe('StoreGuard', () => {
     expect(guard.state).toBe('ok');
   });
 
-  it('reports the default in-memory store as memory', () => {
-    const guard = new StoreGuard(new InMemoryTokenStore(), 100, false, new LogCapture());
-    expect(guard.state).toBe('memory');
-  });
-
   it('turns a slow call into a failure within the bound and warns once', async () => {
     const logs = new LogCapture();
-    const guard = new StoreGuard(new InMemoryTokenStore(), 50, true, logs);
+    const guard = new StoreGuard(new InMemoryTokenStore(), 50, logs);
     const never = () => new Promise<never>(() => undefined);
     jest.useFakeTimers();
     try {
@@ -48,7 +43,7 @@ describe('StoreGuard', () => {
 
   it('turns thrown and rejected errors into failures, then recovers with one line', async () => {
     const logs = new LogCapture();
-    const guard = new StoreGuard(new InMemoryTokenStore(), 50, true, logs);
+    const guard = new StoreGuard(new InMemoryTokenStore(), 50, logs);
     expect(
       await guard.run('acquireLease', () => {
         throw new Error('connect ECONNREFUSED 127.0.0.1:6379');
@@ -64,7 +59,7 @@ describe('StoreGuard', () => {
 
   it('warns once per kind of unusable record', () => {
     const logs = new LogCapture();
-    const guard = new StoreGuard(new InMemoryTokenStore(), 50, true, logs);
+    const guard = new StoreGuard(new InMemoryTokenStore(), 50, logs);
     guard.reportRecordProblem('encrypted-without-key');
     guard.reportRecordProblem('encrypted-without-key');
     guard.reportRecordProblem('unreadable');
