@@ -7,9 +7,9 @@ interface Entry {
 }
 
 /**
- * A `TokenStore` in this process's memory: the default, private to one module, so a single
- * replica behaves as if there were no store. Share one instance between several modules of
- * the same process to make them share a token (tests do this); it cannot span processes.
+ * A `TokenStore` in this process's memory: give one instance to several modules of the same
+ * process (tests do this) to make them share a token; it cannot span processes (use
+ * `RedisTokenStore` for a fleet).
  */
 export class InMemoryTokenStore implements TokenStore {
   private readonly entries = new Map<string, Entry>();

@@ -17,7 +17,8 @@ export interface StoredValue {
  * per request. Every call is bounded by `storeTimeoutMs`; a failing or slow store makes the
  * replica log in on its own, never fails a caller.
  *
- * Ready-made: `RedisTokenStore` (ioredis) and `InMemoryTokenStore` (one process; the default).
+ * Ready-made: `RedisTokenStore` (ioredis) and `InMemoryTokenStore` (modules of one process).
+ * Without a `store` option nothing is shared and no store is used at all.
  */
 export interface TokenStore {
   /** The value under `key` with its remaining time to live, or `undefined` when absent. */
@@ -42,6 +43,3 @@ export interface TokenStore {
   /** Gives the lease back if `holder` still holds it (never someone else's). */
   releaseLease(key: string, holder: string): Promise<boolean>;
 }
-
-/** DI token of the module's `TokenStore` (the option's store, or a private in-memory one). */
-export const TokenStore = Symbol('ZUMRAILS_AUTH_TOKEN_STORE');
