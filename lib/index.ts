@@ -52,7 +52,6 @@ export type { StoredValue, TokenStore } from './store/token-store.interface.js';
 export { InMemoryTokenStore } from './store/in-memory-token.store.js';
 export { RedisTokenStore } from './store/redis-token.store.js';
 export type { RedisTokenStoreClient } from './store/redis-token.store.js';
-export type { Clock } from './util/clock.js';
 export {
   ZumRailsAuthError,
   ZumRailsBadResponseError,

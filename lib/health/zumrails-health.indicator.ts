@@ -12,11 +12,11 @@ import type {
 } from './zumrails-health.types.js';
 
 /** The login endpoint is rate limited: a probe logs in at most this often. */
-export const HEALTH_LOGIN_MIN_INTERVAL_MS = 30_000;
+const HEALTH_LOGIN_MIN_INTERVAL_MS = 30_000;
 /** A health probe never waits longer than this for a login. */
-export const HEALTH_PROBE_TIMEOUT_MS = 5_000;
+const HEALTH_PROBE_TIMEOUT_MS = 5_000;
 /** A probe during a login in flight waits this long for its outcome (it starts none of its own). */
-export const HEALTH_LOGIN_WAIT_MS = 3_000;
+const HEALTH_LOGIN_WAIT_MS = 3_000;
 
 /**
  * Terminus-compatible health indicator (no runtime import of `@nestjs/terminus`):

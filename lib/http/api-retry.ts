@@ -42,7 +42,7 @@ export interface RetryCounter {
  * first attempt: `budgetMs` (the module's `requestTimeoutMs`) or the request's `timeout` when
  * longer. Each retry's `timeout` is cut to the time left.
  */
-export class ApiRetrier {
+class ApiRetrier {
   constructor(
     private readonly policy: Required<ZumRailsApiRetryOptions>,
     private readonly budgetMs: number,
@@ -124,7 +124,7 @@ export class ApiRetrier {
 }
 
 /** What `createApiRetrier` reads from the options of `attachZumRailsAuth`. */
-export interface ApiRetrierSettings {
+interface ApiRetrierSettings {
   apiRetry?: ZumRailsApiRetryOptions | false;
   requestTimeoutMs?: number;
   logger?: LoggerService | false;

@@ -22,7 +22,7 @@ export function originOf(url: string | undefined): string | undefined {
 }
 
 /** The origin axios will send `config` to (`baseURL` and `url` joined the way axios joins them). */
-export function requestOrigin(config: InternalAxiosRequestConfig): string | undefined {
+function requestOrigin(config: InternalAxiosRequestConfig): string | undefined {
   const url = config.url ?? '';
   const base = config.baseURL;
   const absolute = ABSOLUTE_URL.test(url) && config.allowAbsoluteUrls !== false;

@@ -1,7 +1,7 @@
 import type { CancelToken, GenericAbortSignal } from 'axios';
 
 /** What can cut a retry wait short: the request's `signal` and `cancelToken`. */
-export interface RetryWaitAbort {
+interface RetryWaitAbort {
   signal?: GenericAbortSignal;
   cancelToken?: CancelToken;
 }

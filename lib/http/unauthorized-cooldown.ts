@@ -1,5 +1,5 @@
 /** How long a token refused right after a 401 recovery stays exempt from further recoveries. */
-export const UNAUTHORIZED_COOLDOWN_MS = 10_000;
+const UNAUTHORIZED_COOLDOWN_MS = 10_000;
 
 /**
  * Bounds logins caused by an API that answers 401 whatever the token (an endpoint the API user

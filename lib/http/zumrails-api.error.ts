@@ -5,7 +5,7 @@ import { requestSecrets } from './request-secrets.js';
 import { fullUrl, ZumRailsHttpError } from './zumrails-http.error.js';
 
 /** `code` of a ZumRailsApiError built from a 2xx answer whose envelope reports an error. */
-export const API_ERROR_CODE = 'ERR_ZUMRAILS_API';
+const API_ERROR_CODE = 'ERR_ZUMRAILS_API';
 /** Longest vendor text copied into an error message. */
 const MAX_VENDOR_TEXT = 300;
 

@@ -13,7 +13,7 @@ import { ZumRailsHttpService } from './zumrails-http.service.js';
 import { ZumRailsClient } from './zumrails.client.js';
 
 /** A new axios instance for API calls, never the global one nor the app's `HttpService` one. */
-export function createZumRailsAxios(
+function createZumRailsAxios(
   options: ResolvedZumRailsAuthOptions,
   tokens: ZumRailsTokenSource,
   transport: ZumRailsTransport,

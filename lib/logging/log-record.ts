@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 
 /** Values a log field may hold: flat, so every logger shows them as they are. */
-export type LogFieldValue = string | number | boolean;
+type LogFieldValue = string | number | boolean;
 
 /**
  * One log line, structured: its own enumerable properties (`msg`, `event`, then the fields) are

@@ -2,7 +2,7 @@ import { ZumRailsConfigError } from '../errors/zumrails-auth.errors.js';
 import type { ZumRailsMeter, ZumRailsMeterProvider } from './meter.types.js';
 
 /** Instrumentation scope of every instrument. */
-export const METER_NAME = 'nestjs-zumrails-auth';
+const METER_NAME = 'nestjs-zumrails-auth';
 
 /**
  * The meter to record on: from `provider` when given, else from the global `MeterProvider` of

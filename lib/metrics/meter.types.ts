@@ -11,7 +11,7 @@ export interface ZumRailsMeterProvider {
 export type MetricAttributes = Readonly<Record<string, string>>;
 
 /** Options of an instrument. */
-export interface InstrumentOptions {
+interface InstrumentOptions {
   description?: string;
   unit?: string;
   /** Hints to the SDK (`@opentelemetry/api` >= 1.7), e.g. histogram bucket boundaries. */

@@ -10,7 +10,7 @@ import type {
 } from './meter.types.js';
 
 /** `outcome` of `zumrails.auth.logins`. */
-export type LoginOutcome =
+type LoginOutcome =
   'success' | 'credentials_rejected' | 'rate_limited' | 'unavailable' | 'bad_response';
 
 const OUTCOMES: Partial<Record<ZumRailsAuthErrorCode, LoginOutcome>> = {

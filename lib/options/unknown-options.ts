@@ -2,7 +2,7 @@ import { KNOWN_NESTED_OPTIONS, KNOWN_OPTIONS } from './known-options.js';
 import { closestMatch } from '../util/closest-match.js';
 
 /** An option key the module does not know, with the known key it most likely meant. */
-export interface UnknownOption {
+interface UnknownOption {
   /** The path as written, e.g. `refreshLeadTime` or `retry.maxDelay`. */
   readonly key: string;
   readonly suggestion?: string;

@@ -19,7 +19,7 @@ export interface TokenRecord {
 /** Why a stored value could not be used. */
 export type RecordProblem = 'encrypted-without-key' | 'plaintext-with-key' | 'unreadable';
 
-export type DecodedRecord = { record: TokenRecord } | { problem: RecordProblem };
+type DecodedRecord = { record: TokenRecord } | { problem: RecordProblem };
 
 /** JSON, sealed with AES-256-GCM when a key is configured. */
 export class TokenRecordCodec {

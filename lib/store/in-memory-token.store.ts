@@ -1,4 +1,3 @@
-import { systemClock, type Clock } from '../util/clock.js';
 import type { StoredValue, TokenStore } from './token-store.interface.js';
 
 interface Entry {
@@ -14,12 +13,9 @@ interface Entry {
 export class InMemoryTokenStore implements TokenStore {
   private readonly entries = new Map<string, Entry>();
 
-  /** @param clock time source for expiries; the system clock by default. */
-  constructor(private readonly clock: Clock = systemClock) {}
-
   async get(key: string): Promise<StoredValue | undefined> {
     const entry = this.live(key);
-    return entry && { value: entry.value, ttlMs: entry.expiresAt - this.clock.now() };
+    return entry && { value: entry.value, ttlMs: entry.expiresAt - Date.now() };
   }
 
   async compareAndSet(
@@ -49,13 +45,13 @@ export class InMemoryTokenStore implements TokenStore {
   }
 
   private put(key: string, value: string, ttlMs: number): void {
-    this.entries.set(key, { value, expiresAt: this.clock.now() + Math.max(1, Math.ceil(ttlMs)) });
+    this.entries.set(key, { value, expiresAt: Date.now() + Math.max(1, Math.ceil(ttlMs)) });
   }
 
   /** The entry under `key` unless it expired (expired entries are dropped on the way). */
   private live(key: string): Entry | undefined {
     const entry = this.entries.get(key);
-    if (entry && this.clock.now() >= entry.expiresAt) {
+    if (entry && Date.now() >= entry.expiresAt) {
       this.entries.delete(key);
       return undefined;
     }

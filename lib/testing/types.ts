@@ -1,4 +1,4 @@
-/** A source of the current time in epoch milliseconds; the same shape as the library's `Clock`. */
+/** A source of the current time in epoch milliseconds. */
 export interface FakeZumRailsClock {
   /** Current time in epoch milliseconds. */
   now(): number;

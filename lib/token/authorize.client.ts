@@ -28,10 +28,10 @@ import { readCancelResponse, type CancelOutcome } from './cancel-response.js';
 import type { ZumRailsSession } from './issued-token.js';
 import { capRetryAfter } from './renewal-plan.js';
 
-export const AUTHORIZE_PATH = '/api/authorize';
-export const CANCEL_TOKEN_PATH = '/api/authorize/canceltoken';
+const AUTHORIZE_PATH = '/api/authorize';
+const CANCEL_TOKEN_PATH = '/api/authorize/canceltoken';
 /** Largest login or cancel answer read, counted after decompression; a real one is < 2 KB. */
-export const MAX_AUTH_RESPONSE_BYTES = 64 * 1024;
+const MAX_AUTH_RESPONSE_BYTES = 64 * 1024;
 
 /**
  * The two auth endpoints over HTTP. Uses a private axios instance so auth calls never pass
@@ -131,7 +131,7 @@ function headerValue(value: unknown): string | undefined {
 }
 
 /** Longest token accepted: a longer one would make every API call fail with HTTP 431. */
-export const MAX_TOKEN_CHARS = 8 * 1024;
+const MAX_TOKEN_CHARS = 8 * 1024;
 
 /** `result` of a successful `POST /api/authorize`; unknown extra fields are ignored. */
 interface AuthorizeResultWire {
@@ -155,11 +155,7 @@ export interface LoginResult {
  * from the answer into an error or the session goes through `redaction` (the vendor may echo
  * the password back, in any encoding).
  */
-export function readLoginResponse(
-  response: RawResponse,
-  now: number,
-  redaction: Redaction,
-): LoginResult {
+function readLoginResponse(response: RawResponse, now: number, redaction: Redaction): LoginResult {
   const envelope = parseEnvelope(response.body);
   const failure = envelopeFailure(response, envelope, now, redaction);
   if (failure) throw failure;
@@ -192,7 +188,7 @@ export function readLoginResponse(
  * The typed error a login answer stands for, or undefined when it is a success envelope.
  * Vendor texts in the error are taken from the redacted envelope.
  */
-export function envelopeFailure(
+function envelopeFailure(
   response: RawResponse,
   envelope: EnvelopeWire | undefined,
   now: number,
@@ -237,7 +233,7 @@ const TOO_LARGE = /^maxContentLength size of (\d+) exceeded$/;
  * itself is dropped here: its config carries the request body (the password) and headers
  * (the bearer). `signal` is the call's deadline signal: its reason tells a deadline from a shutdown.
  */
-export function transportFailure(
+function transportFailure(
   error: unknown,
   timeoutMs: number,
   signal?: AbortSignal,

@@ -34,7 +34,7 @@ const MAX_SAFETY_MARGIN_MS = 30_000;
 /** Longest lifetime believed from a token or a store record; Zum Rails issues 1-hour tokens. */
 export const MAX_TOKEN_LIFETIME_MS = 24 * 3_600_000;
 /** JWT `iat` is rounded down to the second: the token may be up to this much older than it says. */
-export const IAT_ROUNDING_MS = 1_000;
+const IAT_ROUNDING_MS = 1_000;
 
 /**
  * Builds the domain token. `lifetime = exp − iat` when the JWT carries both, else the

@@ -14,7 +14,7 @@ export const MAX_TIMER_DELAY_MS = 2 ** 31 - 1_000;
 /** Smallest delay between two login attempts, whatever the jitter draws. */
 export const MIN_RETRY_DELAY_MS = 100;
 
-export interface RenewalPolicy {
+interface RenewalPolicy {
   readonly refreshLeadTimeMs: number;
   readonly renewalJitterMs: number;
 }

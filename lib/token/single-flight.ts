@@ -2,7 +2,7 @@ import { ZumRailsAuthError } from '../errors/zumrails-auth.errors.js';
 import { deferred, type Deferred } from '../util/deferred.js';
 
 /** What happens when an attempt ends; runs after the flight is over, before callers resume. */
-export interface FlightSettlement<R, T> {
+interface FlightSettlement<R, T> {
   done(result: R): T;
   failed(error: unknown): Error;
 }

@@ -75,7 +75,7 @@ export type ZumRailsTokenEvent = ZumRailsTokenEventBody & { account: string };
 export type ZumRailsTokenEventType = ZumRailsTokenEvent['type'];
 
 /** The log line of an event, or undefined when another event's line already says it. */
-export interface TokenEventLine {
+interface TokenEventLine {
   readonly level: ModuleLogLevel;
   readonly record: ZumRailsLogRecord;
 }
@@ -85,7 +85,7 @@ export interface TokenEventLine {
  * renewal; trouble is `warn`; rejected credentials are `error` (one line: the `renewal-failed`
  * event that follows says nothing more). Fields carry fingerprints only, never tokens.
  */
-export function describeTokenEvent(event: ZumRailsTokenEvent): TokenEventLine | undefined {
+function describeTokenEvent(event: ZumRailsTokenEvent): TokenEventLine | undefined {
   switch (event.type) {
     case 'acquired':
       return line(

@@ -136,7 +136,7 @@ export function deriveState(facts: TokenStateFacts): ZumRailsTokenState {
 }
 
 /** Everything a status snapshot is made from. */
-export interface StatusInputs {
+interface StatusInputs {
   account: string;
   now: number;
   /** The current token while it is still handed out. */

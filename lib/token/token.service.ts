@@ -33,9 +33,9 @@ import { describeStatus, RenewalState, type ZumRailsTokenStatus } from './token-
  * secrets (to redact errors) and the configured base URL (the only origin the bearer goes to).
  * Behind a symbol so it is neither public API nor in `JSON.stringify` output.
  */
-export const AUTH_CONTEXT = Symbol('zumrails-auth-context');
+const AUTH_CONTEXT = Symbol('zumrails-auth-context');
 
-export interface AuthContext {
+interface AuthContext {
   readonly redactor: SecretRedactor;
   readonly baseUrl: string;
 }

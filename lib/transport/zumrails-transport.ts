@@ -7,7 +7,7 @@ import type { ResolvedZumRailsAuthOptions } from '../options/zumrails-auth-optio
 import { RESOLVED_OPTIONS } from '../options/option-tokens.js';
 
 /** What every axios instance of the module is created with. */
-export interface ZumRailsAxiosTransport {
+interface ZumRailsAxiosTransport {
   httpAgent: HttpAgent;
   httpsAgent: HttpsAgent;
   /** Only when the option sets it: absent, axios reads `HTTP(S)_PROXY` / `NO_PROXY`. */

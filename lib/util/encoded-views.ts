@@ -6,7 +6,7 @@
  * so mixed encodings decode too. Each decoded UTF-16 unit remembers the range of the original
  * text it came from, so a match can be replaced there. Linear in the text; no pattern to build.
  */
-export interface DecodedView {
+interface DecodedView {
   readonly text: string;
   /** Per unit of `text`: start (inclusive) and end (exclusive) in the original text. */
   readonly from: Int32Array;

@@ -141,6 +141,3 @@ function merge(ranges: [number, number][]): [number, number][] {
   }
   return merged;
 }
-
-/** A redaction that knows no secret (no module in reach): returns everything unchanged. */
-export const NO_SECRETS = new Redaction([]);

@@ -20,9 +20,9 @@ export interface RawResponse {
 }
 
 /** Zum Rails blocks an IP for 5 minutes after a quota breach; wait that long without Retry-After. */
-export const DEFAULT_RATE_LIMIT_WAIT_MS = 5 * 60_000;
+const DEFAULT_RATE_LIMIT_WAIT_MS = 5 * 60_000;
 /** Longest vendor text (error message, page excerpt) copied into a message, status or log. */
-export const MAX_VENDOR_TEXT_CHARS = 300;
+const MAX_VENDOR_TEXT_CHARS = 300;
 
 /** Parses a body as a Zum Rails envelope; undefined when it is not a JSON object. */
 export function parseEnvelope(body: unknown): EnvelopeWire | undefined {
@@ -73,7 +73,7 @@ export function vendorDetail(
  * Cuts text that came from the network to at most `max` characters (plus a marker saying how
  * much was dropped), so a huge `exceptionMessage` never becomes a huge error, status or log line.
  */
-export function cutVendorText(text: string, max = MAX_VENDOR_TEXT_CHARS): string {
+function cutVendorText(text: string, max = MAX_VENDOR_TEXT_CHARS): string {
   if (text.length <= max) return text;
   return `${text.slice(0, max)}… [${text.length - max} more characters cut]`;
 }

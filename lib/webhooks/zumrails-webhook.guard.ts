@@ -26,7 +26,7 @@ import {
 } from './zumrails-webhook.constants.js';
 
 /** Says exactly what to add; logged once per guard, however many requests fail for it. */
-export const RAW_BODY_MISSING_MESSAGE =
+const RAW_BODY_MISSING_MESSAGE =
   'ZumRailsWebhookGuard needs the raw request body to verify webhook signatures, and this app ' +
   'does not keep it: create the app with NestFactory.create(AppModule, { rawBody: true }) ' +
   '(in tests: moduleRef.createNestApplication({ rawBody: true })). ' +
