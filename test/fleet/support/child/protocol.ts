@@ -9,7 +9,7 @@ export interface ChildConfig {
   /** Plain ioredis options (host, port, keyPrefix...) from RedisServer.connection(). */
   redis: RedisOptions;
   callEveryMs: number;
-  /** JSON-serialisable module options (no store, no clock). */
+  /** JSON-serialisable module options (no store). */
   options: Partial<ZumRailsAuthOptions>;
 }
 
