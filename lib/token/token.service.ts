@@ -281,9 +281,14 @@ export class TokenService {
   /** Single flight: one acquisition at a time, shared by every caller and the timer. */
   private startAcquisition(): Promise<IssuedToken> {
     return this.flight.join(
-      () => {
+      async () => {
         this.renewal.lastAttemptAt = Date.now();
-        return this.acquirer.acquire(this.current?.value);
+        const replacing = this.current?.value;
+        // Callers of this same tick join first and start their waits, so when a caller's
+        // tokenWaitTimeoutMs and the login's requestTimeoutMs run out together, every caller
+        // hears about its own wait.
+        await undefined;
+        return this.acquirer.acquire(replacing);
       },
       {
         done: (acquired) => this.onAcquired(acquired),
