@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { findAccountTokens } from './account-lookup.js';
 import { accountOf } from '../options/account-name.js';
@@ -40,12 +40,16 @@ const HEALTH_LOGIN_WAIT_MS = 3_000;
 export class ZumRailsHealthIndicator {
   private readonly accounts = new Map<string, TokenService>();
 
-  /** @param tokens the `TokenService` of the account the indicator's module configures. */
+  /**
+   * @param tokens the `TokenService` of the account the indicator's module configures; absent
+   *   when an app lists the class in a module of its own that sees only named accounts (they
+   *   are then found by name, like every other account).
+   */
   constructor(
-    tokens: TokenService,
+    @Optional() tokens: TokenService | undefined,
     private readonly moduleRef: ModuleRef,
   ) {
-    this.accounts.set(tokens.getStatus().account, tokens);
+    if (tokens) this.accounts.set(tokens.getStatus().account, tokens);
   }
 
   /**
