@@ -2,10 +2,10 @@ import { Logger, type LoggerService } from '@nestjs/common';
 import { ZumRailsConfigError } from '../errors/zumrails-auth.errors.js';
 import { ZumRailsLogRecord } from './log-record.js';
 
-/** The three levels this module logs at. */
 /** Nest logger context of every line this library logs (`ZumRailsAuth:<name>` for a named account). */
 export const LOG_CONTEXT = 'ZumRailsAuth';
 
+/** The three levels this module logs at. */
 export type ModuleLogLevel = 'log' | 'warn' | 'error';
 
 /** What the module's parts log through: a `ModuleLogger`, or any Nest `LoggerService` in tests. */

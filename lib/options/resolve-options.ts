@@ -4,7 +4,7 @@ import { DEFAULT_OPTIONS, ZUMRAILS_ENVIRONMENTS } from './defaults.js';
 import { describeValue, holdsPassword, withoutPassword } from './describe-value.js';
 import { resolveTransportOptions } from './resolve-transport-options.js';
 import { resolveApiRetry } from './resolve-api-retry.js';
-import { resolveSharingOptions } from './resolve-store-options.js';
+import { resolveSharingOptions } from './resolve-sharing-options.js';
 import type {
   ResolvedZumRailsAuthOptions,
   ZumRailsAuthOptions,

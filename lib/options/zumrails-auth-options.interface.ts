@@ -141,7 +141,8 @@ export interface ZumRailsAuthOptions {
   /**
    * Shares one token between the replicas of the app: one replica logs in (under a lease) when
    * renewal is due, the others read the token from here. E.g. `new RedisTokenStore(redis)` with
-   * an ioredis client you own. Default: an in-memory store private to this module (no sharing).
+   * an ioredis client you own. Default: none; each module logs in on its own and nothing is
+   * shared (no lease, no store calls).
    */
   store?: TokenStore;
   /**

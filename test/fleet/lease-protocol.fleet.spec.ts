@@ -8,7 +8,7 @@ import { FlakyStore } from './support/flaky-store.js';
 import { replicaOptions, startReplica, type Replica } from './support/replica.js';
 
 /**
- * The lease protocol of TokenAcquirer step by step, in process: replicas share an
+ * The lease protocol of SharedTokenAcquirer step by step, in process: replicas share an
  * InMemoryTokenStore, each through a FlakyStore that records, hides, rewrites or fails calls.
  */
 describe('Fleet lease protocol (in process)', () => {

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { RedisTokenStore } from '../../lib/index.js';
 import { TokenRecordCodec } from '../../lib/sharing/token-record.js';
-import { decodeEncryptionKey } from '../../lib/options/resolve-store-options.js';
+import { decodeEncryptionKey } from '../../lib/options/resolve-sharing-options.js';
 import { storeKeys } from '../../lib/sharing/store-keys.js';
 import { FakeZumRails } from '../../lib/testing/index.js';
 import { LogCapture } from '../support/log-capture.js';

@@ -1,10 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
-import { ZumRailsConfigError } from '../../../lib/errors/zumrails-auth.errors.js';
-import { resolveOptions } from '../../../lib/options/resolve-options.js';
-import { resolveSharingOptions } from '../../../lib/options/resolve-store-options.js';
-import type { ZumRailsAuthOptions } from '../../../lib/options/zumrails-auth-options.interface.js';
-import { InMemoryTokenStore } from '../../../lib/store/in-memory-token.store.js';
+import { ZumRailsConfigError } from '../../lib/errors/zumrails-auth.errors.js';
+import { resolveOptions } from '../../lib/options/resolve-options.js';
+import { resolveSharingOptions } from '../../lib/options/resolve-sharing-options.js';
+import type { ZumRailsAuthOptions } from '../../lib/options/zumrails-auth-options.interface.js';
+import { InMemoryTokenStore } from '../../lib/store/in-memory-token.store.js';
 
 const base: ZumRailsAuthOptions = { environment: 'sandbox', username: 'u', password: 'p' };
 

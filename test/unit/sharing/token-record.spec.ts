@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
-import { decodeEncryptionKey } from '../../../lib/options/resolve-store-options.js';
+import { decodeEncryptionKey } from '../../../lib/options/resolve-sharing-options.js';
 import { open, seal } from '../../../lib/sharing/record-cipher.js';
 import { storeKeys } from '../../../lib/sharing/store-keys.js';
 import { TokenRecordCodec, type TokenRecord } from '../../../lib/sharing/token-record.js';
