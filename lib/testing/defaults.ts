@@ -4,7 +4,7 @@ import type { FakeZumRailsClock, FakeZumRailsCounters, FakeZumRailsOptions } fro
 export type ResolvedFakeOptions = Required<FakeZumRailsOptions>;
 
 /** Defaults for every {@link FakeZumRailsOptions} field, in one place. */
-export const DEFAULT_FAKE_OPTIONS: ResolvedFakeOptions = {
+const DEFAULT_FAKE_OPTIONS: ResolvedFakeOptions = {
   username: 'fake-api-user',
   password: 'fake-api-password',
   tokenTtlSeconds: 3600,

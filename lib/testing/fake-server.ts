@@ -4,7 +4,7 @@ import type { ResolvedFakeOptions } from './defaults.js';
 import { TestCertificateAuthority } from './test-certificates.js';
 
 /** The fake's listening server, with its CA when it speaks HTTPS. */
-export interface FakeServer {
+interface FakeServer {
   readonly server: Server;
   readonly protocol: 'http' | 'https';
   readonly authority: TestCertificateAuthority | undefined;

@@ -4,7 +4,7 @@ import { errorEnvelope, JSON_TYPE } from './envelopes.js';
 import type { ZumRailsFault } from './types.js';
 
 /** The faults of an attacker or a broken proxy: slow, endless or huge answers. */
-export type HostileFault = Extract<ZumRailsFault, { kind: 'trickle' | 'huge-body' }>;
+type HostileFault = Extract<ZumRailsFault, { kind: 'trickle' | 'huge-body' }>;
 
 /** Whether `fault` is one of the hostile kinds answered here. */
 export function isHostile(fault: ZumRailsFault): fault is HostileFault {

@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 
 /** The fake's verdict on a bearer token presented to it. */
-export type BearerVerdict = 'valid' | 'unknown' | 'expired' | 'revoked';
+type BearerVerdict = 'valid' | 'unknown' | 'expired' | 'revoked';
 
 /** What the registry remembers of one JWT it issued. */
 interface IssuedJwt {
@@ -11,7 +11,7 @@ interface IssuedJwt {
 }
 
 /** Tokens remembered at most; older ones are forgotten and then answer as unknown (401). */
-export const MAX_TRACKED_TOKENS = 10_000;
+const MAX_TRACKED_TOKENS = 10_000;
 
 const HEADER = base64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
 

@@ -8,13 +8,13 @@ const MAX_KEY_LENGTH = 36;
 const MAX_TRANSACTIONS = 10_000;
 
 /** An answer of the transaction endpoints: HTTP status and JSON envelope. */
-export interface TransactionAnswer {
+interface TransactionAnswer {
   readonly status: number;
   readonly envelope: Record<string, unknown>;
 }
 
 /** What the transaction endpoints have done; merged into the fake's counters. */
-export interface TransactionStats {
+interface TransactionStats {
   transactionsCreated: number;
   idempotentReplays: number;
 }
