@@ -13,6 +13,7 @@ import { ZumRailsMetrics } from '../metrics/zumrails-metrics.js';
 import { RESOLVED_OPTIONS } from '../options/option-tokens.js';
 import type { ResolvedZumRailsAuthOptions } from '../options/zumrails-auth-options.interface.js';
 import { withDeadline } from '../util/deferred.js';
+import { whileWaiting } from '../util/keep-alive.js';
 import { SecretRedactor } from '../util/redact.js';
 import { AuthorizeClient } from './authorize.client.js';
 import type { CancelOutcome } from './cancel-response.js';
@@ -264,6 +265,7 @@ export class TokenService {
     return this.flight.waitForNext();
   }
 
+  /** Bounds a caller's wait, releases it at shutdown, and keeps the process alive meanwhile. */
   private withWaitLimit(attempt: Promise<IssuedToken>): Promise<IssuedToken> {
     const limit = this.options.tokenWaitTimeoutMs;
     const bounded = withDeadline(
@@ -275,7 +277,7 @@ export class TokenService {
           `no Zum Rails token within ${limit} ms`,
         ),
     );
-    return this.callers.guard(bounded);
+    return whileWaiting(this.callers.guard(bounded));
   }
 
   /** Single flight: one acquisition at a time, shared by every caller and the timer. */
