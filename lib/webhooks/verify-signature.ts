@@ -3,8 +3,12 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 /** Name of the header in which Zum Rails sends a webhook's signature (Node lower-cases it). */
 export const ZUMRAILS_SIGNATURE_HEADER = 'zumrails-signature';
 
-/** Base64 of a 32-byte HMAC-SHA256 digest: 43 characters and one `=` of padding, nothing else. */
-const SIGNATURE_PATTERN = /^[A-Za-z0-9+/]{43}=$/;
+/**
+ * Canonical Base64 of a 32-byte HMAC-SHA256 digest: 43 characters and one `=` of padding,
+ * nothing else. The 43rd character carries 4 digest bits and 2 padding bits that must be zero
+ * (one of `AEIMQUYcgkosw048`), so each digest has exactly one accepted spelling.
+ */
+const SIGNATURE_PATTERN = /^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/;
 const DIGEST_BYTES = 32;
 
 /**
@@ -16,7 +20,8 @@ const DIGEST_BYTES = 32;
  * Several secrets allow rotation: pass `[newSecret, oldSecret]` while both may sign.
  * Empty secrets are ignored (an empty key would be guessable).
  *
- * @returns false, never throws, for a missing, empty, short, long or non-Base64 signature, a
+ * @returns false, never throws, for a missing, empty, short, long, non-Base64 or non-canonical
+ *   Base64 signature (non-zero trailing bits, other padding, whitespace, base64url), a
  *   body that is neither a Buffer nor a string, or no usable secret.
  */
 export function verifyZumRailsSignature(

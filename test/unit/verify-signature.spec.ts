@@ -92,6 +92,37 @@ describe('verifyZumRailsSignature', () => {
     }
   });
 
+  it('accepts one Base64 spelling per digest: non-zero trailing bits and padding variants fail', () => {
+    const bodies = Array.from(
+      { length: 40 },
+      (_, index) => `{"Type":"User","Data":{"n":${index}}}`,
+    );
+    for (const body of bodies) {
+      const canonical = sign(body);
+      const digest = Buffer.from(canonical, 'base64');
+      const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+      const last = alphabet.indexOf(canonical[42]!);
+      // The 3 other characters that Node decodes to the same 32 bytes (low 2 bits set).
+      const spellings = [1, 2, 3].map(
+        (bits) => `${canonical.slice(0, 42)}${alphabet[last + bits]}=`,
+      );
+      for (const spelling of spellings) {
+        expect(Buffer.from(spelling, 'base64').equals(digest)).toBe(true);
+        expect(verifyZumRailsSignature(body, spelling, SECRET)).toBe(false);
+      }
+      for (const variant of [
+        `${canonical}=`,
+        canonical.slice(0, -1),
+        ` ${canonical}`,
+        `${canonical}\n`,
+        `${canonical.slice(0, 20)} ${canonical.slice(20)}`,
+      ]) {
+        expect(verifyZumRailsSignature(body, variant, SECRET)).toBe(false);
+      }
+      expect(verifyZumRailsSignature(body, canonical, SECRET)).toBe(true);
+    }
+  });
+
   it('returns false for an unusable secret or body', () => {
     const body = '{"Type":"User","Data":{}}';
     const emptyKeySignature = sign(body, '');
