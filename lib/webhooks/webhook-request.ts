@@ -1,4 +1,13 @@
+import type { Readable } from 'node:stream';
 import { ZUMRAILS_SIGNATURE_HEADER } from './verify-signature.js';
+
+/** Bodies no parser read are read here up to this size: a Zum Rails webhook is a few KB. */
+export const MAX_UNPARSED_BODY_BYTES = 1_048_576;
+/** A sender that trickles its body gets this long, then 408. */
+export const UNPARSED_BODY_TIMEOUT_MS = 10_000;
+
+/** `type/subtype` of any JSON media type: `application/json`, `text/json`, `x/y+json`. */
+const JSON_MEDIA_TYPE = /^[\w.!#$&^-]+\/(?:[\w.!#$&^+-]+\+)?json$/;
 
 /** What the guard reads from an Express or Fastify request. */
 export interface WebhookRequest {
@@ -11,6 +20,10 @@ export interface WebhookRequest {
   url?: string;
   /** Express: the URL before routers stripped their mount path. */
   originalUrl?: string;
+  /** Node's request stream state: true once a body parser read the whole body. */
+  readableEnded?: boolean;
+  /** Node's request stream state: true while a reader consumes it. */
+  readableFlowing?: boolean | null;
 }
 
 /** The raw bytes of the body: `req.rawBody`, or `req.body` when a raw parser left a Buffer. */
@@ -20,18 +33,72 @@ export function rawBodyOf(request: WebhookRequest): Buffer | undefined {
   return undefined;
 }
 
-/**
- * Whether a JSON body arrived that we have no raw bytes for: the app was created without
- * `rawBody: true` (or without any body parser). A request without a body or with another
- * content type is just not a webhook, not a configuration problem.
- */
-export function isJsonBodyWithoutRawBytes(request: WebhookRequest): boolean {
-  const type = headerOf(request, 'content-type') ?? '';
+/** Whether the request says it carries a body of a JSON media type (parameters allowed). */
+export function hasJsonBody(request: WebhookRequest): boolean {
+  const type = (headerOf(request, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   const length = headerOf(request, 'content-length');
   const hasBody =
     headerOf(request, 'transfer-encoding') !== undefined ||
     (length !== undefined && length !== '0');
-  return /\bjson\b/i.test(type) && hasBody;
+  return hasBody && JSON_MEDIA_TYPE.test(type);
+}
+
+/**
+ * Whether a body parser already read this JSON body without keeping its bytes: only then is the
+ * app missing `rawBody: true`. A body no parser read (`text/json`, `application/vnd.api+json`
+ * on Nest's parser, which reads `application/json` only) is still in the stream.
+ */
+export function isBodyReadWithoutRawBytes(request: WebhookRequest): boolean {
+  return request.readableEnded === true || request.readableFlowing === true;
+}
+
+/** The request as a stream nobody read yet, or undefined (Fastify, or already read). */
+export function unreadStreamOf(request: WebhookRequest): Readable | undefined {
+  const stream = request as WebhookRequest & Partial<Readable>;
+  if (isBodyReadWithoutRawBytes(request) || typeof stream.on !== 'function') return undefined;
+  return stream as Readable;
+}
+
+/** The declared `content-length`, when there is one. */
+export function declaredLengthOf(request: WebhookRequest): number | undefined {
+  const length = headerOf(request, 'content-length');
+  return length === undefined ? undefined : Number(length);
+}
+
+/**
+ * Reads a body no parser read, up to `limit` bytes and `timeoutMs`. Resolves the bytes, or
+ * `'too-large'` / `'timeout'` (the rest of the body is left to drain).
+ */
+export function readBody(
+  stream: Readable,
+  limit = MAX_UNPARSED_BODY_BYTES,
+  timeoutMs = UNPARSED_BODY_TIMEOUT_MS,
+): Promise<Buffer | 'too-large' | 'timeout' | 'failed'> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const finish = (result: Buffer | 'too-large' | 'timeout' | 'failed'): void => {
+      clearTimeout(timer);
+      stream.off('data', onData);
+      stream.off('end', onEnd);
+      stream.off('error', onError);
+      // Whatever is left drains on its own; nobody keeps it.
+      if (typeof result === 'string') stream.resume();
+      resolve(result);
+    };
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > limit) finish('too-large');
+      else chunks.push(chunk);
+    };
+    const onEnd = (): void => finish(Buffer.concat(chunks));
+    const onError = (): void => finish('failed');
+    const timer = setTimeout(() => finish('timeout'), timeoutMs);
+    timer.unref();
+    stream.on('data', onData);
+    stream.once('end', onEnd);
+    stream.once('error', onError);
+  });
 }
 
 /** The signature header, when exactly one was sent. */

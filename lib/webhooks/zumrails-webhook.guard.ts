@@ -3,6 +3,8 @@ import {
   Injectable,
   InternalServerErrorException,
   Optional,
+  PayloadTooLargeException,
+  RequestTimeoutException,
   UnauthorizedException,
   type CanActivate,
   type ExecutionContext,
@@ -13,11 +15,16 @@ import { LOG_CONTEXT, ModuleLogger } from '../logging/module-logger.js';
 import { verifyZumRailsSignature } from './verify-signature.js';
 import type { WebhookSecrets } from './webhook-secrets.js';
 import {
-  isJsonBodyWithoutRawBytes,
+  declaredLengthOf,
+  hasJsonBody,
+  isBodyReadWithoutRawBytes,
   markVerified,
+  MAX_UNPARSED_BODY_BYTES,
   rawBodyOf,
+  readBody,
   routeOf,
   signatureOf,
+  unreadStreamOf,
   type WebhookRequest,
 } from './webhook-request.js';
 import {
@@ -40,7 +47,8 @@ const RAW_BODY_MISSING_MESSAGE =
  * The secret comes from `ZumRailsAuthModule`'s `webhookSecret` option or from
  * `ZumRailsWebhookModule.forRoot({ secret })`, whichever the controller's module sees.
  * Needs `NestFactory.create(AppModule, { rawBody: true })`; without it every webhook answers
- * 500 and one error line says what to add.
+ * 500 and one error line says what to add. Any JSON media type works (`application/json` with
+ * parameters, `text/json`, `application/vnd.api+json`): a body Nest's parser skips is read here.
  *
  * ```ts
  * @Post('webhooks/zumrails')
@@ -66,16 +74,15 @@ export class ZumRailsWebhookGuard implements CanActivate {
 
   /**
    * @throws UnauthorizedException (401) on a missing or wrong signature.
-   * @throws InternalServerErrorException (500) when the app keeps no raw body.
+   * @throws InternalServerErrorException (500) when a body parser read the JSON body and the
+   *   app keeps no raw body (created without `rawBody: true`).
+   * @throws PayloadTooLargeException (413) / RequestTimeoutException (408) for a signed body of
+   *   a JSON type no parser read (read here) that is over 1 MB or slower than 10 s.
    */
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<WebhookRequest>();
-    const body = rawBodyOf(request);
-    if (body === undefined && isJsonBodyWithoutRawBytes(request)) {
-      this.reportMissingRawBody();
-      throw new InternalServerErrorException();
-    }
     const signature = signatureOf(request);
+    const body = rawBodyOf(request) ?? (await this.unparsedBodyOf(request, signature));
     if (body === undefined || !verifyZumRailsSignature(body, signature, this.secrets.values)) {
       const reason = rejection(body, signature);
       this.logger.warn(
@@ -92,6 +99,30 @@ export class ZumRailsWebhookGuard implements CanActivate {
     }
     markVerified(request, body);
     return true;
+  }
+
+  /**
+   * The bytes of a JSON body Nest's parser did not read (`text/json`, `*\/*+json`): read here,
+   * and only once the request carries a signature, so an unsigned one costs nothing.
+   */
+  private async unparsedBodyOf(
+    request: WebhookRequest,
+    signature: string | undefined,
+  ): Promise<Buffer | undefined> {
+    if (!hasJsonBody(request)) return undefined;
+    if (isBodyReadWithoutRawBytes(request)) {
+      this.reportMissingRawBody();
+      throw new InternalServerErrorException();
+    }
+    const stream = unreadStreamOf(request);
+    if (stream === undefined || signature === undefined) return undefined;
+    if ((declaredLengthOf(request) ?? 0) > MAX_UNPARSED_BODY_BYTES) {
+      throw new PayloadTooLargeException();
+    }
+    const body = await readBody(stream);
+    if (body === 'too-large') throw new PayloadTooLargeException();
+    if (body === 'timeout') throw new RequestTimeoutException();
+    return body === 'failed' ? undefined : body;
   }
 
   private reportMissingRawBody(): void {

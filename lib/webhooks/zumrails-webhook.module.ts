@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ZumRailsConfigError } from '../errors/zumrails-auth.errors.js';
-import { resolveWebhookSecrets } from './webhook-secrets.js';
+import { LOG_CONTEXT, ModuleLogger } from '../logging/module-logger.js';
+import { resolveWebhookSecrets, warnAboutWeakSecrets } from './webhook-secrets.js';
 import { WEBHOOK_MODULE_SECRETS } from './zumrails-webhook.constants.js';
 import {
   ZUMRAILS_WEBHOOK_OPTIONS,
@@ -23,6 +24,7 @@ const FIELD = 'ZumRailsWebhookModule.secret';
  *   useFactory: (config: ConfigService) => ({ secret: config.getOrThrow('ZUMRAILS_WEBHOOK_SECRET') }),
  * })
  * ```
+ * A secret shorter than 16 characters or a known placeholder starts with a warning naming the option.
  * @throws ZumRailsConfigError at module init when the secret is missing or invalid.
  */
 @Module({
@@ -37,6 +39,7 @@ const FIELD = 'ZumRailsWebhookModule.secret';
             'is required: ZumRailsWebhookModule needs { secret }',
           );
         }
+        warnAboutWeakSecrets(secrets, FIELD, ModuleLogger.from(undefined, LOG_CONTEXT));
         return secrets;
       },
       inject: [ZUMRAILS_WEBHOOK_OPTIONS],
