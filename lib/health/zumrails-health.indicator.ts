@@ -5,6 +5,7 @@ import { accountOf } from '../options/account-name.js';
 import { TokenService } from '../token/token.service.js';
 import type { ZumRailsTokenStatus } from '../token/token-status.js';
 import { withDeadline } from '../util/deferred.js';
+import { SafeToLog } from '../util/safe-to-log.js';
 import type {
   ZumRailsHealthCheckOptions,
   ZumRailsHealthDetails,
@@ -37,6 +38,7 @@ const HEALTH_LOGIN_WAIT_MS = 3_000;
  * ```
  */
 @Injectable()
+@SafeToLog()
 export class ZumRailsHealthIndicator {
   private readonly accounts = new Map<string, TokenService>();
 

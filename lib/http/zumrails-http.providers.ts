@@ -7,6 +7,7 @@ import type { TokenService } from '../token/token.service.js';
 import { ZumRailsTransport } from '../transport/zumrails-transport.js';
 import { RESOLVED_OPTIONS } from '../options/option-tokens.js';
 import { DEFAULT_OPTIONS } from '../options/defaults.js';
+import { showOnly } from '../util/safe-to-log.js';
 import { attachRequestDeadline } from './request-deadline.js';
 import { attachZumRailsAuth, type ZumRailsTokenSource } from './attach-zumrails-auth.js';
 import { ZumRailsHttpService } from './zumrails-http.service.js';
@@ -28,6 +29,8 @@ function createZumRailsAxios(
     // Counted after decompression; a request may raise it with its own maxContentLength.
     maxContentLength: DEFAULT_OPTIONS.apiMaxContentLength,
   });
+  // Its agents' sockets hold past requests with their headers: show the instance by its URL.
+  showOnly(instance, 'AxiosInstance', () => ({ baseURL: options.baseUrl }));
   // Before the auth interceptors: see attachRequestDeadline.
   attachRequestDeadline(instance, options.requestTimeoutMs);
   attachZumRailsAuth(instance, tokens, {

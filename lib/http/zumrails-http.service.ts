@@ -7,6 +7,7 @@ import axios, {
   type CancelTokenSource,
 } from 'axios';
 import { Observable } from 'rxjs';
+import { SafeToLog } from '../util/safe-to-log.js';
 
 /**
  * The `@nestjs/axios` `HttpService` API (`get`, `post`, `put`, `patch`, `delete`, `request`, ...
@@ -25,6 +26,7 @@ import { Observable } from 'rxjs';
  * const { data } = await firstValueFrom(this.zumRails.get('/api/wallet'));
  * ```
  */
+@SafeToLog((service: ZumRailsHttpService) => ({ baseURL: service.axiosRef.defaults.baseURL }))
 export class ZumRailsHttpService extends HttpService {
   /** @param instance a dedicated axios instance with the Zum Rails interceptors attached. */
   constructor(instance: AxiosInstance) {

@@ -1,5 +1,6 @@
 import type { AxiosInstance, AxiosRequestConfig, AxiosResponse } from 'axios';
 import { carriedToken } from './envelope-check.js';
+import { SafeToLog } from '../util/safe-to-log.js';
 import { apiErrorFromResponse } from './zumrails-api.error.js';
 
 /**
@@ -21,6 +22,7 @@ import { apiErrorFromResponse } from './zumrails-api.error.js';
  * token could be obtained. `config` is axios' request config: `zumRailsEnvelope: false`
  * resolves the whole body instead of `result`, `zumRailsRetry: false` disables retries.
  */
+@SafeToLog()
 export class ZumRailsClient {
   /** @param axios an axios instance with `attachZumRailsAuth` (the module passes its own). */
   constructor(private readonly axios: AxiosInstance) {}

@@ -5,6 +5,8 @@ import { describeValue, holdsPassword, withoutPassword } from './describe-value.
 import { resolveTransportOptions } from './resolve-transport-options.js';
 import { resolveApiRetry } from './resolve-api-retry.js';
 import { resolveSharingOptions } from './resolve-sharing-options.js';
+import { REDACTED } from '../util/redact.js';
+import { showOnly } from '../util/safe-to-log.js';
 import type {
   ResolvedZumRailsAuthOptions,
   ZumRailsAuthOptions,
@@ -158,7 +160,29 @@ function validate(
       `must be at least requestTimeoutMs (${resolved.requestTimeoutMs} ms), or callers give up before one login can finish`,
     );
   }
+  showOnly(resolved, 'ZumRailsAuthOptions', optionsView);
   return resolved;
+}
+
+/** The options as logs and `JSON.stringify` show them: no password, proxy password or store key. */
+function optionsView(options: ResolvedZumRailsAuthOptions): Record<string, unknown> {
+  const { transport, sharing } = options;
+  const typeOf = (value: object | undefined) => value?.constructor.name;
+  return {
+    ...options,
+    password: REDACTED,
+    // The proxy's credentials show their username only (see resolveTransportOptions).
+    transport: {
+      ...transport,
+      httpAgent: typeOf(transport.httpAgent),
+      httpsAgent: typeOf(transport.httpsAgent),
+    },
+    sharing: sharing && {
+      store: typeOf(sharing.store),
+      timeoutMs: sharing.timeoutMs,
+      encryptionKey: sharing.encryptionKey && REDACTED,
+    },
+  };
 }
 
 /**

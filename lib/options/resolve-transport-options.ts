@@ -1,5 +1,7 @@
 import axios, { type AxiosProxyConfig } from 'axios';
 import { ZumRailsConfigError } from '../errors/zumrails-auth.errors.js';
+import { REDACTED } from '../util/redact.js';
+import { showOnly } from '../util/safe-to-log.js';
 import type { ZumRailsTransportOptions } from './zumrails-auth-options.interface.js';
 
 /** axios sends HTTPS requests to a proxy in clear before 1.16.1, without the agent's CA before 1.17. */
@@ -37,8 +39,30 @@ export function resolveTransportOptions(
     }
   }
   const { httpAgent, httpsAgent, proxy } = options;
-  return { httpAgent, httpsAgent, proxy };
+  return { httpAgent, httpsAgent, proxy: proxy && withHiddenPassword(proxy) };
 }
+
+/**
+ * A copy of the proxy whose `auth.password` neither `util.inspect` (even with `showHidden`)
+ * nor `JSON.stringify` shows, on the module's axios instances too: an own, non-enumerable
+ * getter over a closure, which axios reads as usual. A class instance, so axios' config merge
+ * keeps it as it is rather than copying its enumerable fields (the password is not one).
+ */
+function withHiddenPassword(proxy: AxiosProxyConfig): AxiosProxyConfig {
+  if (!proxy.auth) return { ...proxy };
+  const { username, password } = proxy.auth;
+  const auth = new ProxyCredentials(username);
+  Object.defineProperty(auth, 'password', { get: () => password, enumerable: false });
+  return { ...proxy, auth: auth as ProxyCredentials & { password: string } };
+}
+
+class ProxyCredentials {
+  constructor(readonly username: string) {}
+}
+showOnly(ProxyCredentials.prototype, 'ProxyCredentials', (auth: ProxyCredentials) => ({
+  username: auth.username,
+  password: REDACTED,
+}));
 
 function checkAgent(field: string, agent: unknown, kind: 'http' | 'https'): void {
   if (agent === undefined) return;

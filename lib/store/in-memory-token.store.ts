@@ -1,4 +1,5 @@
 import type { StoredValue, TokenStore } from './token-store.interface.js';
+import { SafeToLog } from '../util/safe-to-log.js';
 
 interface Entry {
   readonly value: string;
@@ -10,6 +11,7 @@ interface Entry {
  * process (tests do this) to make them share a token; it cannot span processes (use
  * `RedisTokenStore` for a fleet).
  */
+@SafeToLog()
 export class InMemoryTokenStore implements TokenStore {
   private readonly entries = new Map<string, Entry>();
 

@@ -5,6 +5,7 @@ import {
   GET_WITH_TTL,
 } from './redis-scripts.js';
 import type { StoredValue, TokenStore } from './token-store.interface.js';
+import { SafeToLog } from '../util/safe-to-log.js';
 
 /**
  * What `RedisTokenStore` needs from a client: an ioredis `Redis` or `Cluster` fits. Declared
@@ -32,6 +33,7 @@ const NOT_CONNECTED = new Set(['reconnecting', 'close', 'end', 'disconnecting'])
  * ZumRailsAuthModule.forRoot({ ...credentials, store: new RedisTokenStore(new Redis(url)) });
  * ```
  */
+@SafeToLog()
 export class RedisTokenStore implements TokenStore {
   /** @param redis an ioredis client (`new Redis(...)` or `new Cluster(...)`). */
   constructor(private readonly redis: RedisTokenStoreClient) {}

@@ -14,6 +14,7 @@ import { describeTlsFailure } from '../transport/tls-failure.js';
 import { ZumRailsTransport } from '../transport/zumrails-transport.js';
 import { isDeadlineAbort, startDeadline } from '../util/abort.js';
 import { SecretRedactor, type Redaction } from '../util/redact.js';
+import { SafeToLog } from '../util/safe-to-log.js';
 import {
   describeBody,
   effectiveStatus,
@@ -40,6 +41,7 @@ const MAX_AUTH_RESPONSE_BYTES = 64 * 1024;
  * (connect, headers and body) and a body cap.
  */
 @Injectable()
+@SafeToLog()
 export class AuthorizeClient {
   private readonly http: AxiosInstance;
   /** Aborted at the end of shutdown: no login outlives the module. */

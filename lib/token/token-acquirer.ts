@@ -14,6 +14,7 @@ import {
 } from './issued-token.js';
 import type { ZumRailsTokenOrigin } from './token-events.js';
 import type { ZumRailsLoginBudgetStatus, ZumRailsStoreState } from './token-status.js';
+import { SafeToLog, showOnly } from '../util/safe-to-log.js';
 
 /** A new token and where it came from. */
 export interface AcquiredToken {
@@ -53,6 +54,9 @@ export abstract class TokenAcquirer {
   }
 }
 
+// Not a decorator: its metadata would name TokenLogin before that class is defined.
+showOnly(TokenAcquirer.prototype, undefined, () => ({}));
+
 /** Without a store: every acquisition is a login of this replica, nothing is shared. */
 export class LoginAcquirer extends TokenAcquirer {
   readonly storeState = 'memory';
@@ -70,6 +74,7 @@ export class LoginAcquirer extends TokenAcquirer {
  * clock, its lifetime counted from when the login was sent.
  */
 @Injectable()
+@SafeToLog()
 export class TokenLogin {
   private readonly budget: LoginBudget;
   private stopped = false;

@@ -15,6 +15,7 @@ import type { ResolvedZumRailsAuthOptions } from '../options/zumrails-auth-optio
 import { withDeadline } from '../util/deferred.js';
 import { whileWaiting } from '../util/keep-alive.js';
 import { SecretRedactor } from '../util/redact.js';
+import { SafeToLog } from '../util/safe-to-log.js';
 import { AuthorizeClient } from './authorize.client.js';
 import type { CancelOutcome } from './cancel-response.js';
 import type { IssuedToken, ZumRailsSession } from './issued-token.js';
@@ -55,6 +56,10 @@ export function authContextOf(source: object): AuthContext | undefined {
  * renewal outages, no login storms.
  */
 @Injectable()
+@SafeToLog((service: TokenService) => {
+  const { account, state } = service.getStatus();
+  return { account, state };
+})
 export class TokenService {
   private readonly emitter: GuardedEvents<ZumRailsTokenEvent>;
   /**

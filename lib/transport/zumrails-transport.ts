@@ -5,6 +5,7 @@ import type { AxiosProxyConfig } from 'axios';
 import { DEFAULT_OPTIONS } from '../options/defaults.js';
 import type { ResolvedZumRailsAuthOptions } from '../options/zumrails-auth-options.interface.js';
 import { RESOLVED_OPTIONS } from '../options/option-tokens.js';
+import { SafeToLog, showOnly } from '../util/safe-to-log.js';
 
 /** What every axios instance of the module is created with. */
 interface ZumRailsAxiosTransport {
@@ -21,6 +22,7 @@ interface ZumRailsAxiosTransport {
  * first); agents from the `transport` option are the app's and are left alone.
  */
 @Injectable()
+@SafeToLog()
 export class ZumRailsTransport implements OnApplicationShutdown {
   /** The config fragment to spread into `axios.create()`. */
   readonly axiosConfig: Readonly<ZumRailsAxiosTransport>;
@@ -42,6 +44,11 @@ export class ZumRailsTransport implements OnApplicationShutdown {
 
   private own<A extends HttpAgent>(agent: A): A {
     this.owned.push(agent);
+    // Its sockets keep their last request, headers (bearer, proxy credentials) included.
+    showOnly(agent, undefined, ({ keepAlive, maxSockets }: A & { keepAlive?: boolean }) => ({
+      keepAlive,
+      maxSockets,
+    }));
     return agent;
   }
 }

@@ -13,6 +13,7 @@ import { ZumRailsConfigError } from '../errors/zumrails-auth.errors.js';
 import { logRecord } from '../logging/log-record.js';
 import { LOG_CONTEXT, ModuleLogger } from '../logging/module-logger.js';
 import { verifyZumRailsSignature } from './verify-signature.js';
+import { SafeToLog } from '../util/safe-to-log.js';
 import type { WebhookSecrets } from './webhook-secrets.js';
 import {
   declaredLengthOf,
@@ -58,6 +59,7 @@ const RAW_BODY_MISSING_MESSAGE =
  * @throws ZumRailsConfigError at app start when no secret, or a secret in both places, is configured.
  */
 @Injectable()
+@SafeToLog()
 export class ZumRailsWebhookGuard implements CanActivate {
   /** Kept wrapped: `util.inspect(guard)` must not show the secrets. */
   private readonly secrets: WebhookSecrets;

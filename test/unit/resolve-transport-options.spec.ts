@@ -1,6 +1,8 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
+import { inspect } from 'node:util';
 import { describe, expect, it } from '@jest/globals';
+import type { AxiosProxyConfig } from 'axios';
 import { ZumRailsConfigError } from '../../lib/errors/zumrails-auth.errors.js';
 import { resolveTransportOptions } from '../../lib/options/resolve-transport-options.js';
 import { findUnknownOptions } from '../../lib/options/unknown-options.js';
@@ -8,6 +10,7 @@ import { findUnknownOptions } from '../../lib/options/unknown-options.js';
 const HTTPS_BASE = 'https://api-sandbox.zumrails.com';
 const SECRET = 'proxy-pa55-do-not-echo';
 const proxy = { protocol: 'http', host: 'proxy.corp', port: 3128 };
+const HIDDEN = { depth: Infinity, showHidden: true, getters: true };
 
 function failure(transport: unknown, axiosVersion?: string): ZumRailsConfigError {
   try {
@@ -24,7 +27,7 @@ describe('resolveTransportOptions', () => {
     expect(resolveTransportOptions(undefined, HTTPS_BASE)).toEqual({});
   });
 
-  it('keeps the agents and the proxy as given', () => {
+  it('keeps the agents and the proxy as given, its password readable but never shown', () => {
     const httpAgent = new HttpAgent();
     const httpsAgent = new HttpsAgent({ ca: 'pem' });
     const auth = { username: 'u', password: SECRET };
@@ -34,7 +37,14 @@ describe('resolveTransportOptions', () => {
     );
     expect(resolved.httpAgent).toBe(httpAgent);
     expect(resolved.httpsAgent).toBe(httpsAgent);
-    expect(resolved.proxy).toEqual({ ...proxy, auth });
+    expect(resolved.proxy).toMatchObject(proxy);
+    const kept = (resolved.proxy as AxiosProxyConfig).auth!;
+    expect([kept.username, kept.password]).toEqual(['u', SECRET]);
+    expect(Object.hasOwn(kept, 'password')).toBe(true); // axios reads own properties only
+    for (const shown of [JSON.stringify(resolved), inspect(resolved, HIDDEN)]) {
+      expect(shown).toContain('proxy.corp');
+      expect(shown).not.toContain(SECRET);
+    }
     expect(resolveTransportOptions({ proxy: false }, HTTPS_BASE)).toEqual({ proxy: false });
   });
 
