@@ -37,7 +37,7 @@ interface FleetFigures {
  * one `InMemoryTokenStore` (same protocol, no network) and says so.
  */
 export async function fleet(config: BenchConfig): Promise<ScenarioResult> {
-  const durationMs = config.quick ? 4_000 : 15_000;
+  const { durationMs } = config.fleet;
   const redis = await startRedis();
   const clients: Redis[] = [];
   const memory = new InMemoryTokenStore();

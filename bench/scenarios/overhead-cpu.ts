@@ -1,118 +1,118 @@
-import { HttpService } from '@nestjs/axios';
-import type { InternalAxiosRequestConfig } from 'axios';
-import { firstValueFrom } from 'rxjs';
-import { startApp } from '../support/app.js';
-import {
-  API_PATH,
-  authRefreshClient,
-  keepAliveAgent,
-  loginOnce,
-  plainClient,
-} from '../support/clients.js';
 import type { BenchConfig } from '../support/config.js';
-import { startFake } from '../support/fake-host.js';
+import { CPU_VARIANT_KEYS, startCpuVariants, type CpuVariantKey } from '../support/cpu-variants.js';
 import { row, type ScenarioResult } from '../support/report.js';
 import { collect, median, round } from '../support/stats.js';
 
 const NAME = '1 overhead, no network';
+/** d ≤ a + 3 µs: the promise client within 3 µs of plain axios. */
+const CLIENT_MAX_EXTRA_US = 3;
+/** b ≤ a2 − 10 µs: the Observable service well under the stock HttpService. */
+const OBSERVABLE_MIN_SAVING_US = 10;
+/** Two unmeasured interleaved rounds warm the JIT for every variant. */
+const WARM_UP_ROUNDS = 2;
 
-/** A small success envelope, as Zum Rails sends (the client unwraps `result`). */
-const ENVELOPE = {
-  statusCode: 200,
-  message: 'GET Request successful.',
-  isError: false,
-  result: [],
-};
-
-/** Answers at once: what remains is the client's own work per request. */
-const stubAdapter = (config: InternalAxiosRequestConfig) =>
-  Promise.resolve({
-    data: ENVELOPE,
-    status: 200,
-    statusText: 'OK',
-    headers: {},
-    config,
-    request: {},
-  });
+/** One round of one variant: process CPU time and wall-clock time per call, in µs. */
+interface Sample {
+  cpu: number;
+  wall: number;
+}
 
 /**
- * The same five clients as scenario 1 with a stub axios adapter: one request at a time, so the
- * time per request is the client's CPU cost alone, free of sockets and of the fake. Much less
- * sensitive to a noisy machine than end-to-end throughput; the best round of each variant
- * is reported (other processes can only add time). Two unmeasured rounds warm the JIT.
+ * The clients of scenario 1 on a stub axios adapter (see support/cpu-variants.ts): one call at a
+ * time, so the cost per call is the client's own work, free of sockets and of the fake.
+ * Measured as process CPU time (user + system) per call, which other processes on a shared
+ * machine inflate far less than wall-clock time (they take the CPU away, they do not add to our
+ * CPU time); wall-clock time is recorded beside it. The best round of each variant is the
+ * figure (interference only ever adds time); rounds interleave the variants.
  */
 export async function overheadCpu(config: BenchConfig): Promise<ScenarioResult> {
-  const { requests, rounds } = config.overheadCpu;
-  const fake = await startFake(config.placement);
-  const agent = keepAliveAgent();
-  const app = await startApp(fake, agent, { startup: 'blocking', revokeOnShutdown: false });
-  const plain = plainClient(fake, agent, await loginOnce(fake, agent));
-  const refresh = authRefreshClient(fake, agent);
-  for (const instance of [plain, app.http.axiosRef, refresh.instance]) {
-    instance.defaults.adapter = stubAdapter;
-  }
-  const nest = new HttpService(plain);
-  const variants: Record<string, () => Promise<unknown>> = {
-    a: () => plain.get(API_PATH),
-    a2: () => firstValueFrom(nest.get(API_PATH)),
-    b: app.get,
-    b2: () => app.http.axiosRef.get(API_PATH),
-    c: () => refresh.instance.get(API_PATH),
-    d: app.clientGet,
-  };
-  const micros: Record<string, number[]> = {};
+  const { calls, rounds } = config.overheadCpu;
+  const variants = await startCpuVariants(config.placement);
+  const samples = {} as Record<CpuVariantKey, Sample[]>;
   try {
-    for (let r = 0; r < 2; r++) {
-      for (const call of Object.values(variants)) await timePerCall(call, requests);
-    }
-    for (let r = 0; r < rounds; r++) {
-      for (const [key, call] of Object.entries(variants)) {
-        (micros[key] ??= []).push(await timePerCall(call, requests));
+    for (let r = 0; r < WARM_UP_ROUNDS + rounds; r++) {
+      for (const key of CPU_VARIANT_KEYS) {
+        const sample = await timePerCall(variants.calls[key], calls);
+        if (r >= WARM_UP_ROUNDS) (samples[key] ??= []).push(sample);
       }
     }
   } finally {
-    await app.app.close();
-    agent.destroy();
-    await fake.stop();
+    await variants.close();
   }
-  // Best of the rounds: on a shared machine other processes only ever add time to a round.
-  const best = Object.fromEntries(Object.entries(micros).map(([k, v]) => [k, Math.min(...v)]));
-  const med = Object.fromEntries(Object.entries(micros).map(([k, v]) => [k, median(v)]));
-  const us = (key: string) => best[key] as number;
+  const best = (key: CpuVariantKey, of: keyof Sample = 'cpu') =>
+    Math.min(...samples[key].map((s) => s[of]));
+  const med = (key: CpuVariantKey, of: keyof Sample) => median(samples[key].map((s) => s[of]));
+  const us = (key: CpuVariantKey) => best(key);
+  const clientExtra = us('d') - us('a');
+  const observableSaving = us('a2') - us('b');
+  const perVariant = (pick: (key: CpuVariantKey) => number) =>
+    Object.fromEntries(CPU_VARIANT_KEYS.map((k) => [k, round(pick(k), 2)]));
   return {
     name: 'overheadCpu',
     rows: [
-      row(NAME, 'setup', `stub adapter, ${rounds}×${requests} sequential calls/variant`),
+      row(NAME, 'setup', `stub adapter, ${rounds}×${calls} sequential calls/variant, CPU time`),
       row(
         NAME,
-        'best µs/request a / a2 / b / b2 / c / d',
-        ['a', 'a2', 'b', 'b2', 'c', 'd'].map((k) => us(k).toFixed(1)).join(' / '),
+        'best CPU µs/call a / a2 / b / b2 / c / d',
+        CPU_VARIANT_KEYS.map((k) => us(k).toFixed(1)).join(' / '),
       ),
-      row(NAME, 'd − b2: ZumRailsClient unwrap µs/request', round(us('d') - us('b2'), 2)),
-      row(NAME, 'b2 − a: auth interceptors µs/request', round(us('b2') - us('a'), 2)),
-      row(NAME, 'b − b2: ZumRailsHttpService Observable µs/request', round(us('b') - us('b2'), 2)),
-      row(NAME, 'a2 − a: stock @nestjs/axios Observable µs/request', round(us('a2') - us('a'), 2)),
-      row(NAME, 'b − a2: ours vs stock HttpService µs/request', round(us('b') - us('a2'), 2)),
+      row(
+        NAME,
+        'best wall µs/call a / a2 / b / b2 / c / d',
+        CPU_VARIANT_KEYS.map((k) => best(k, 'wall').toFixed(1)).join(' / '),
+      ),
+      row(NAME, 'd − a: ZumRailsClient over plain axios µs/call', round(clientExtra, 2), {
+        target: `<= ${CLIENT_MAX_EXTRA_US}`,
+        pass: clientExtra <= CLIENT_MAX_EXTRA_US,
+      }),
+      row(
+        NAME,
+        'a2 − b: ZumRailsHttpService under stock HttpService µs/call',
+        round(observableSaving, 2),
+        {
+          target: `>= ${OBSERVABLE_MIN_SAVING_US}`,
+          pass: observableSaving >= OBSERVABLE_MIN_SAVING_US,
+        },
+      ),
+      row(NAME, 'b2 − a: auth interceptors µs/call', round(us('b2') - us('a'), 2)),
+      row(NAME, 'b − b2: ZumRailsHttpService Observable µs/call', round(us('b') - us('b2'), 2)),
+      row(NAME, 'd − b2: ZumRailsClient unwrap µs/call', round(us('d') - us('b2'), 2)),
+      row(NAME, 'a2 − a: stock @nestjs/axios Observable µs/call', round(us('a2') - us('a'), 2)),
     ],
     figures: {
-      requestsPerRound: requests,
+      callsPerRound: calls,
       rounds,
-      bestMicrosPerRequest: Object.fromEntries(
-        Object.entries(best).map(([k, v]) => [k, round(v, 2)]),
-      ),
-      medianMicrosPerRequest: Object.fromEntries(
-        Object.entries(med).map(([k, v]) => [k, round(v, 2)]),
-      ),
+      measure: 'process CPU time (user + system) per call; wall-clock beside it',
+      bestCpuMicrosPerCall: perVariant((k) => best(k)),
+      medianCpuMicrosPerCall: perVariant((k) => med(k, 'cpu')),
+      bestWallMicrosPerCall: perVariant((k) => best(k, 'wall')),
+      medianWallMicrosPerCall: perVariant((k) => med(k, 'wall')),
       samples: Object.fromEntries(
-        Object.entries(micros).map(([k, v]) => [k, v.map((x) => round(x, 2))]),
+        CPU_VARIANT_KEYS.map((k) => [
+          k,
+          {
+            cpu: samples[k].map((s) => round(s.cpu, 2)),
+            wall: samples[k].map((s) => round(s.wall, 2)),
+          },
+        ]),
       ),
+      targets: {
+        clientExtraMicros: { value: round(clientExtra, 2), max: CLIENT_MAX_EXTRA_US },
+        observableSavingMicros: {
+          value: round(observableSaving, 2),
+          min: OBSERVABLE_MIN_SAVING_US,
+        },
+      },
     },
   };
 }
 
-async function timePerCall(call: () => Promise<unknown>, n: number): Promise<number> {
+async function timePerCall(call: () => Promise<unknown>, n: number): Promise<Sample> {
   collect();
+  const cpu = process.cpuUsage();
   const start = performance.now();
   for (let i = 0; i < n; i++) await call();
-  return ((performance.now() - start) * 1000) / n;
+  const wall = performance.now() - start;
+  const used = process.cpuUsage(cpu);
+  return { cpu: (used.user + used.system) / n, wall: (wall * 1000) / n };
 }

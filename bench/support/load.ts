@@ -17,6 +17,18 @@ export function runCount(total: number, concurrency: number, call: Call): Promis
   return run(concurrency, call, () => left-- > 0);
 }
 
+/** `total` calls as {@link runCount}, but no call starts after `ms` milliseconds. */
+export function runCountWithin(
+  total: number,
+  ms: number,
+  concurrency: number,
+  call: Call,
+): Promise<LoadResult> {
+  let left = total;
+  const end = performance.now() + ms;
+  return run(concurrency, call, () => left-- > 0 && performance.now() < end);
+}
+
 /** Calls for `ms` milliseconds by `concurrency` workers (closed loop). */
 export function runFor(ms: number, concurrency: number, call: Call): Promise<LoadResult> {
   const end = performance.now() + ms;
