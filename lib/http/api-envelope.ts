@@ -6,6 +6,8 @@ export interface EnvelopeFailure {
   readonly statusCode: number | undefined;
   /** The vendor's text as sent (not cut yet); a description of the body when it has none. */
   readonly text: string;
+  /** Whether `text` is the vendor's (to redact) rather than the library's description. */
+  readonly fromVendor: boolean;
   /** `traceId` of an RFC 7807-like `exceptionMessage` (or of the envelope), when present. */
   readonly traceId: string | undefined;
 }
@@ -47,20 +49,23 @@ export function describeFailure(envelope: EnvelopeWire | undefined): EnvelopeFai
     return {
       statusCode: undefined,
       text: 'the answer is not a Zum Rails envelope',
+      fromVendor: false,
       traceId: undefined,
     };
   }
   const exception = envelope.responseException?.exceptionMessage;
   const problem = isPlainObject(exception) ? exception : undefined;
-  const text =
+  const vendorText =
     (typeof exception === 'string' ? exception : undefined) ??
     problemText(problem) ??
     textOf(envelope.message) ??
-    textOf(problem?.title) ??
-    (envelope.isError === true ? 'isError: true' : 'the envelope does not say isError: false');
+    textOf(problem?.title);
   return {
     statusCode: typeof envelope.statusCode === 'number' ? envelope.statusCode : undefined,
-    text,
+    text:
+      vendorText ??
+      (envelope.isError === true ? 'isError: true' : 'the envelope does not say isError: false'),
+    fromVendor: vendorText !== undefined,
     traceId: textOf(problem?.traceId) ?? textOf((envelope as { traceId?: unknown }).traceId),
   };
 }

@@ -2,7 +2,7 @@ import { AxiosError, type AxiosResponse, type InternalAxiosRequestConfig } from 
 import { describeFailure, readEnvelope, type EnvelopeFailure } from './api-envelope.js';
 import { Redaction, type SecretRedactor } from '../util/redact.js';
 import { requestSecrets } from './request-secrets.js';
-import { fullUrl, ZumRailsHttpError } from './zumrails-http.error.js';
+import { fullUrl, withOwnMessage, ZumRailsHttpError } from './zumrails-http.error.js';
 
 /** `code` of a ZumRailsApiError built from a 2xx answer whose envelope reports an error. */
 const API_ERROR_CODE = 'ERR_ZUMRAILS_API';
@@ -46,11 +46,14 @@ export class ZumRailsApiError<T = unknown> extends ZumRailsHttpError<T> {
     const statusCode = failure.statusCode ?? source.response?.status ?? 0;
     const method = (source.config?.method ?? 'get').toUpperCase();
     const path = requestPath(source.config);
-    // Redacted before it is cut, so no partial secret survives the cut.
-    const text = cut(redaction.text(failure.text));
+    // Only the vendor's text is redacted (before it is cut, so no partial secret survives the
+    // cut); the library's words, the method and the path are its own.
+    const text = failure.fromVendor ? cut(redaction.text(failure.text)) : failure.text;
     const message = `Zum Rails ${statusCode} on ${method} ${path}: ${text}`;
     super(
-      new AxiosError(message, source.code, source.config, undefined, source.response),
+      withOwnMessage(
+        new AxiosError(message, source.code, source.config, undefined, source.response),
+      ),
       token,
       secrets,
     );

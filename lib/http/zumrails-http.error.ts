@@ -11,6 +11,16 @@ import { requestSecrets } from './request-secrets.js';
 /** Request headers that carry credentials; never kept on an error. */
 const SECRET_HEADERS = ['Authorization', 'Proxy-Authorization', 'Cookie'] as const;
 const ABSOLUTE_URL = /^([a-z][a-z\d+\-.]*:)?\/\//i;
+/** axios' own message for an answer that failed `validateStatus`: nothing of the server in it. */
+const AXIOS_STATUS_MESSAGE = /^Request failed with status code \d{3}$/;
+/** Errors whose message the library wrote itself (vendor text in it already redacted). */
+const OWN_MESSAGES = new WeakSet<object>();
+
+/** Marks `source` as carrying a message the library composed: kept as it is, never redacted. */
+export function withOwnMessage<E extends object>(source: E): E {
+  OWN_MESSAGES.add(source);
+  return source;
+}
 
 /**
  * What a call through `ZumRailsHttpService` (or an instance given to `attachZumRailsAuth`)
@@ -25,10 +35,11 @@ const ABSOLUTE_URL = /^([a-z][a-z\d+\-.]*:)?\/\//i;
  * `Proxy-Authorization` and `Cookie`. The request body is not kept either (it may hold
  * banking details). `axios.isCancel(err)` still answers true for a cancelled request.
  *
- * Every string it keeps (message, `zumRailsMessage`, `exceptionMessage`, URL, params, the
- * remaining headers, `statusText`, response headers and `response.data`, walked to a bounded
- * depth) has the password and the current and previous tokens, in any form the server may
- * echo them (raw, JSON-escaped, URL-encoded), replaced by `[REDACTED]`.
+ * Every string it keeps from the server (`zumRailsMessage`, `exceptionMessage`, `statusText`,
+ * response headers and `response.data`, walked to a bounded depth, a transport message) and
+ * the request's query, params and remaining headers have the module's secrets, in any form the
+ * server may echo them (raw, JSON-escaped, URL-encoded, Base64), replaced by `[REDACTED]`.
+ * The library's own words, the method and the path are never redacted.
  *
  * `JSON.stringify(err)` gives a compact, secret-free summary (see {@link ZumRailsHttpError.toJSON}).
  */
@@ -55,7 +66,11 @@ export class ZumRailsHttpError<T = unknown> extends AxiosError<T> {
     const secrets = redactor ?? requestSecrets(source.config);
     const redaction = secrets ? secrets.with([token]) : new Redaction(token ? [token] : []);
     const config = scrubConfig(source.config, redaction);
-    const message = redaction.text(source.message);
+    // Only the server's words are redacted, never the library's: with the password `code`,
+    // "Request failed with status code 500" stays whole. A transport message may quote the
+    // server (a certificate's names), so it is redacted.
+    const own = OWN_MESSAGES.has(source) || AXIOS_STATUS_MESSAGE.test(source.message);
+    const message = own ? source.message : redaction.text(source.message);
     const response = scrubResponse(source.response, config, redaction);
     super(message, source.code, config, undefined, response);
     this.name = 'ZumRailsHttpError';
@@ -101,8 +116,8 @@ function scrubConfig(
   for (const name of SECRET_HEADERS) headers.delete(name);
   return {
     method: config.method,
-    url: optionalText(config.url, redaction),
-    baseURL: optionalText(config.baseURL, redaction),
+    url: config.url === undefined ? undefined : withRedactedQuery(config.url, redaction),
+    baseURL: config.baseURL,
     params: redaction.value(config.params as unknown),
     timeout: config.timeout,
     zumRailsAuth: config.zumRailsAuth,
@@ -133,6 +148,15 @@ function scrubHeaders(headers: unknown, redaction: Redaction): AxiosHeaders {
     copy.set(redaction.text(name), redaction.value(value));
   }
   return copy;
+}
+
+/**
+ * The app's request URL with its query redacted (values, like `params`); the path is the app's
+ * own and stays whole, so `/api/transfer` never becomes `/api/[REDACTED]` when that is the password.
+ */
+function withRedactedQuery(url: string, redaction: Redaction): string {
+  const query = url.indexOf('?');
+  return query < 0 ? url : url.slice(0, query + 1) + redaction.text(url.slice(query + 1));
 }
 
 function optionalText(text: string | undefined, redaction: Redaction): string | undefined {

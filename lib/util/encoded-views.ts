@@ -16,12 +16,36 @@ interface DecodedView {
 /** Only text holding one of these can hold an encoded form. */
 const MARKERS = /[\\%&+]/;
 
-/** The views worth searching besides the raw text itself (none when nothing is encoded). */
+/** Encodings layered deeper than this (`%252541`...) are not unwrapped. */
+const MAX_LAYERS = 3;
+
+/**
+ * The views worth searching besides the raw text itself (none when nothing is encoded). A view
+ * that still holds an escape is decoded again, up to {@link MAX_LAYERS} layers, so a secret
+ * encoded twice (`%2541` for `A`, `\u0025` for `%`) is found too.
+ */
 export function decodedViews(text: string): DecodedView[] {
   if (!MARKERS.test(text)) return [];
-  const views = [decode(text, false)];
+  const views: DecodedView[] = [];
+  let view = decode(text, false);
+  views.push(view);
+  for (let layer = 1; layer < MAX_LAYERS && MARKERS.test(view.text); layer++) {
+    const next = decode(view.text, false);
+    if (next.text === view.text) break;
+    view = throughBoth(view, next);
+    views.push(view);
+  }
   if (text.includes('+')) views.push(decode(text, true));
   return views;
+}
+
+/** `inner` (a decoding of `outer.text`) with its ranges mapped back to the original text. */
+function throughBoth(outer: DecodedView, inner: DecodedView): DecodedView {
+  return {
+    text: inner.text,
+    from: inner.from.map((start) => outer.from[start]!),
+    to: inner.to.map((end) => outer.to[end - 1]!),
+  };
 }
 
 interface Step {

@@ -55,14 +55,17 @@ export class SecretRedactor {
 
 /**
  * Applies one set of secrets to texts and parsed structures: a plain search in the text, and in
- * its decoded views when it holds an escape (see `decodedViews`). Every match is replaced in
- * the original text, whatever form it had there.
+ * its decoded views when it holds an escape (see `decodedViews`), for each secret and for its
+ * Base64 forms. Every match is replaced in the original text, whatever form it had there.
  */
 export class Redaction {
   readonly #secrets: readonly string[];
+  /** What every Base64 (or base64url) text holding a secret contains, whatever precedes it. */
+  readonly #base64: readonly string[];
 
   constructor(secrets: Iterable<string>) {
     this.#secrets = [...new Set(secrets)].filter((secret) => secret !== '');
+    this.#base64 = [...new Set(this.#secrets.flatMap(base64Cores))];
   }
 
   /** `text` with every form of every secret replaced by `[REDACTED]`. */
@@ -106,6 +109,16 @@ export class Redaction {
           found.push(view.from ? [view.from[at]!, view.to![last]!] : [at, last + 1]);
         }
       }
+      // A Base64 echo (a Basic header, an encoded body) goes whole: its edges carry bits too.
+      for (const core of this.#base64) {
+        for (let at = view.text.indexOf(core); at >= 0; at = view.text.indexOf(core, at + 1)) {
+          const last = at + core.length - 1;
+          const range: [number, number] = view.from
+            ? [view.from[at]!, view.to![last]!]
+            : [at, last + 1];
+          found.push(wholeBase64Run(text, range));
+        }
+      }
     }
     return merge(found);
   }
@@ -129,6 +142,37 @@ export class Redaction {
     const text = Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('utf8');
     return this.matches(text) ? Buffer.from(this.text(text), 'utf8') : input;
   }
+}
+
+/** Shorter cores (secrets of a few bytes) would match ordinary text by chance. */
+const MIN_BASE64_CORE = 4;
+const BASE64_CHAR = /[A-Za-z0-9+/=_-]/;
+
+/**
+ * For each of the 3 positions a secret's bytes can take in a Base64 text, the characters that
+ * encode its bytes only, in standard and URL-safe alphabets: `user:password` encoded as a Basic
+ * header contains the core of `password` at the position `user:` leaves it.
+ */
+function base64Cores(secret: string): string[] {
+  const bytes = Buffer.from(secret, 'utf8');
+  const cores: string[] = [];
+  for (let shift = 0; shift < 3; shift++) {
+    const encoded = Buffer.concat([Buffer.alloc(shift), bytes]).toString('base64');
+    const first = Math.ceil((8 * shift) / 6);
+    const end = Math.floor((8 * (shift + bytes.length)) / 6);
+    const core = encoded.slice(first, end);
+    if (core.length >= MIN_BASE64_CORE) {
+      cores.push(core, core.replace(/\+/g, '-').replace(/\//g, '_'));
+    }
+  }
+  return cores;
+}
+
+/** `range` widened to the whole run of Base64 characters around it in `text`. */
+function wholeBase64Run(text: string, [start, end]: [number, number]): [number, number] {
+  while (start > 0 && BASE64_CHAR.test(text[start - 1]!)) start--;
+  while (end < text.length && BASE64_CHAR.test(text[end]!)) end++;
+  return [start, end];
 }
 
 function merge(ranges: [number, number][]): [number, number][] {

@@ -32,6 +32,23 @@ export function urlEncoded(text: string): string {
   return encodeURIComponent(text);
 }
 
+/** Every UTF-8 byte as `%XX`, upper-case hex, letters and digits included. */
+export function percentEncodedAll(text: string): string {
+  return [...Buffer.from(text, 'utf8')]
+    .map((byte) => `%${byte.toString(16).toUpperCase().padStart(2, '0')}`)
+    .join('');
+}
+
+/** URL-encoded twice (`%` itself becomes `%25`), as a proxy re-encoding a query does. */
+export function doubleEncoded(text: string): string {
+  return encodeURIComponent(encodeURIComponent(text));
+}
+
+/** Base64 of the UTF-8 bytes. */
+export function base64(text: string): string {
+  return Buffer.from(text, 'utf8').toString('base64');
+}
+
 /** HTML-escaped the way a proxy's error page might quote a request back. */
 export function htmlEscaped(text: string): string {
   return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);

@@ -3,9 +3,12 @@ import { inspect } from 'node:util';
 import { Redaction, SecretRedactor, TRUNCATED } from '../../lib/util/redact.js';
 import {
   aspNetEscaped,
+  base64,
+  doubleEncoded,
   fullyEscaped,
   htmlEscaped,
   jsonEscaped,
+  percentEncodedAll,
   urlEncoded,
 } from '../support/echo-forms.js';
 import { expectNoSecrets } from '../support/zumrails-assertions.js';
@@ -28,6 +31,13 @@ describe('Redaction', () => {
       urlEncoded(SECRET).toLowerCase().replace(/%20/g, '+'),
     ],
     ['HTML-escaped', htmlEscaped(SECRET)],
+    ['every byte as upper-case %XX', percentEncodedAll(SECRET)],
+    ['URL-encoded twice', doubleEncoded(SECRET)],
+    ['URL-encoded three times', encodeURIComponent(doubleEncoded(SECRET))],
+    ['Base64', base64(SECRET)],
+    ['Base64 of user:password (a Basic header)', base64(`u:${SECRET}`)],
+    ['Base64 at the third alignment', base64(`ab${SECRET}`)],
+    ['base64url inside a JSON body', Buffer.from(`{"p":"${SECRET}"}`).toString('base64url')],
     [
       'as HTML hex references, emoji included',
       [...SECRET].map((c) => `&#x${c.codePointAt(0)!.toString(16)};`).join(''),
@@ -38,6 +48,15 @@ describe('Redaction', () => {
     ],
   ])('redacts the %s form', (_name, form) => {
     expect(new Redaction([SECRET]).text(`before ${form} after`)).toBe('before [REDACTED] after');
+  });
+
+  it('replaces a whole Base64 run, and leaves other Base64 alone', () => {
+    const redaction = new Redaction([SECRET]);
+    expect(
+      redaction.text(`Basic ${base64(`user:${SECRET}`)}, other ${base64('hello world')}`),
+    ).toBe(`Basic [REDACTED], other ${base64('hello world')}`);
+    // A 3-byte secret has a 4-character core at one alignment only: that one is still found.
+    expect(new Redaction(['api']).text(`k: ${base64('api')}`)).toBe('k: [REDACTED]');
   });
 
   it('keeps broken escapes as they are and still finds the secret next to them', () => {
