@@ -26,6 +26,20 @@ describe('findUnknownOptions', () => {
     ]);
   });
 
+  it('suggests the nearest key of the same level, not a longer one that starts the same', () => {
+    expect(findUnknownOptions({ ...base, apiRetry: { maxRetry: 2 } })).toEqual([
+      { key: 'apiRetry.maxRetry', suggestion: 'apiRetry.maxRetries' },
+    ]);
+    expect(findUnknownOptions({ ...base, apiRetry: { maxRetryAfter: 1 } })).toEqual([
+      { key: 'apiRetry.maxRetryAfter', suggestion: 'apiRetry.maxRetryAfterMs' },
+    ]);
+    // Top-level names are never offered for a nested key, nor nested ones for a top-level key.
+    expect(findUnknownOptions({ ...base, retry: { maxRetryAfterMs: 1 } })).toEqual([
+      { key: 'retry.maxRetryAfterMs' },
+    ]);
+    expect(findUnknownOptions({ ...base, maxRetries: 2 })).toEqual([{ key: 'maxRetries' }]);
+  });
+
   it('gives no suggestion when nothing is close', () => {
     expect(findUnknownOptions({ ...base, colour: 'blue' })).toEqual([{ key: 'colour' }]);
   });
@@ -68,6 +82,8 @@ describe('closestMatch', () => {
     expect(closestMatch('STARTUP', ['startup'])).toBe('startup');
     expect(closestMatch('fallbackTokenTtl', ['fallbackTokenTtlMs'])).toBe('fallbackTokenTtlMs');
     expect(closestMatch('xyz', ['username', 'password'])).toBeUndefined();
+    // Only a prefix relates them: offered when nothing nearer is.
+    expect(closestMatch('webhook', ['webhookSecret', 'retry'])).toBe('webhookSecret');
   });
 
   it('computes Levenshtein distances', () => {
