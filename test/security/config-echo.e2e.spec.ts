@@ -59,4 +59,20 @@ describe('a configuration with swapped settings', () => {
     const [error] = await boot({ startup: PASSWORD });
     expect((error as Error).message).toMatch(/the value of the password option/);
   });
+
+  it('does not take a value merely containing a short password for the password', async () => {
+    // 127.0.0.1 contains the one-letter password: the module starts all the same.
+    const { url, username } = fixture.fake;
+    const options = fakeOptions({ url, username, password: '1' });
+    const moduleRef = await Test.createTestingModule({
+      imports: [ZumRailsAuthModule.forRoot(options)],
+    })
+      .setLogger(new LogCapture())
+      .compile();
+    await (await moduleRef.init()).close();
+    const [error] = await boot({ password: 'a', baseUrl: undefined, environment: 'sandbax' });
+    expect(error).toMatchObject({ field: 'environment' });
+    // Neither "the value of the password option" nor a preview that could show it.
+    expect((error as Error).message).toMatch(/got a string of 7 characters$/);
+  });
 });
