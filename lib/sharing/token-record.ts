@@ -1,4 +1,5 @@
 import type { LoginResult } from '../token/authorize.client.js';
+import { isBearerToken } from '../token/issued-token.js';
 import { open, seal, SEALED_PREFIX } from './record-cipher.js';
 
 /**
@@ -52,7 +53,7 @@ function parseRecord(json: string): TokenRecord | undefined {
   const valid =
     v === 1 &&
     typeof token === 'string' &&
-    token !== '' &&
+    isBearerToken(token) &&
     typeof session === 'object' &&
     session !== null &&
     [lifetimeMs, issuedAt, expiresAt].every((n) => typeof n === 'number' && Number.isFinite(n)) &&

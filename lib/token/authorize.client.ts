@@ -26,7 +26,7 @@ import {
   type RawResponse,
 } from '../util/zumrails-envelope.js';
 import { readCancelResponse, type CancelOutcome } from './cancel-response.js';
-import type { ZumRailsSession } from './issued-token.js';
+import { isBearerToken, type ZumRailsSession } from './issued-token.js';
 import { capRetryAfter } from './renewal-plan.js';
 
 const AUTHORIZE_PATH = '/api/authorize';
@@ -171,6 +171,12 @@ function readLoginResponse(response: RawResponse, now: number, redaction: Redact
   if (result.Token.length > MAX_TOKEN_CHARS) {
     throw new ZumRailsBadResponseError(
       `result.Token is ${result.Token.length} characters long (at most ${MAX_TOKEN_CHARS} accepted)`,
+      response.status,
+    );
+  }
+  if (!isBearerToken(result.Token)) {
+    throw new ZumRailsBadResponseError(
+      'result.Token has characters a bearer token cannot have (whitespace, control or non-ASCII characters)',
       response.status,
     );
   }

@@ -80,6 +80,24 @@ describe('bounds: token lifetime', () => {
     expect((error as Error).message).toMatch(/at most 8192/);
   });
 
+  it.each([
+    ['a CR LF (a header injection)', 'a.b.c\r\nX-Injected: 1'],
+    ['a space', 'a.b c'],
+    ['a NUL', 'a.b\u0000c'],
+    ['a tab at the end', 'a.b.c\t'],
+    ['a non-ASCII letter', 'a.b.é'],
+  ])('refuses a token with %s, and never sends it', async (_, token) => {
+    const subject = await fixture.start();
+    const body = { statusCode: 200, isError: false, result: { Token: token } };
+    fixture.fake.failLogin({ kind: 'status', status: 200, body });
+    const error = await rejectionOf(subject.http.axiosRef.get('/api/wallet'));
+    expect(error).toBeInstanceOf(ZumRailsBadResponseError);
+    expect((error as Error).message).toMatch(
+      /result\.Token has characters a bearer token cannot have/,
+    );
+    expect(fixture.fake.requests.map(({ path }) => path)).toEqual(['/api/authorize']);
+  });
+
   it('treats isError: "true" (a string) with a Token as an error', async () => {
     const subject = await fixture.start();
     const body = { statusCode: 200, isError: 'true', result: { Token: 'a.b.c' } };
