@@ -98,11 +98,15 @@ function moduleLoggerProvider(account: string): Provider {
   };
 }
 
+const STORE_IN_CLEAR =
+  "store is set without storeEncryptionKey: the fleet's bearer token is kept in the store in clear; " +
+  'set storeEncryptionKey (32 random bytes, e.g. `openssl rand -base64 32`) on every replica';
+
 /**
  * Validates the options once, at module init, in one pass (store options included); a bad
  * configuration, or an account configured twice, fails the app's start. Keys no option has
  * (a typo) are named first, in one warning, whether they came from `forRoot` or a
- * `forRootAsync` factory.
+ * `forRootAsync` factory; a `store` without `storeEncryptionKey` gets one warning too.
  */
 function resolvedOptionsProvider(account: string): Provider {
   return {
@@ -118,7 +122,11 @@ function resolvedOptionsProvider(account: string): Provider {
         const keys = unknown.map(({ key }) => key).join(',');
         logger.warn(logRecord('unknown-options', describeUnknownOptions(unknown), { keys }));
       }
-      return resolveOptions(options, account);
+      const resolved = resolveOptions(options, account);
+      if (resolved.sharing && !resolved.sharing.encryptionKey) {
+        logger.warn(logRecord('store-unencrypted', STORE_IN_CLEAR));
+      }
+      return resolved;
     },
     inject: [ZUMRAILS_AUTH_OPTIONS, ModuleLogger, ModulesContainer],
   };

@@ -45,7 +45,7 @@ export class SharedTokenAcquirer extends TokenAcquirer {
     logger: RecordLogger,
   ) {
     super(logins);
-    const keys = storeKeys(options.baseUrl, options.username);
+    const keys = storeKeys(options.baseUrl, options.username, options.password);
     this.shared = new SharedToken(sharing, keys, logger);
     this.leaseTtlMs = options.requestTimeoutMs + 2 * sharing.timeoutMs + LEASE_MARGIN_MS;
   }

@@ -38,7 +38,7 @@ describe('Fleet of child processes on Redis', () => {
     // The next login, whoever makes it, hangs: that replica holds the lease and never answers.
     fake.failLogin({ kind: 'hang' });
     await until(() => fake.counters.failedLogins === 1, 8_000, 'the hung login');
-    const keys = storeKeys(fake.url, fake.username);
+    const keys = storeKeys(fake.url, fake.username, fake.password);
     const inspector = redis.client();
     const holder = await inspector.get(keys.lease);
     const current = JSON.parse((await inspector.get(keys.token))!) as { token: string };

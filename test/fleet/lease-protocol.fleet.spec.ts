@@ -21,7 +21,7 @@ describe('Fleet lease protocol (in process)', () => {
   beforeEach(async () => {
     fake = await FakeZumRails.start();
     shared = new InMemoryTokenStore();
-    keys = storeKeys(fake.url, fake.username);
+    keys = storeKeys(fake.url, fake.username, fake.password);
     replicas = [];
   });
   afterEach(async () => {

@@ -57,7 +57,7 @@ describe('Fleet on a 3-master Redis Cluster (ioredis Cluster)', () => {
     // The record and the lease of one account live in one slot (a hash tag), so each script
     // touches one node.
     const client = cluster.client();
-    const keys = storeKeys(fake.url, fake.username);
+    const keys = storeKeys(fake.url, fake.username, fake.password);
     const [tokenSlot, leaseSlot] = await Promise.all(
       [keys.token, keys.lease].map((key) => client.cluster('KEYSLOT', key)),
     );

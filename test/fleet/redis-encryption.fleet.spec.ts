@@ -40,7 +40,7 @@ describe('Fleet on Redis: the token record at rest', () => {
     expect(await (await boot(key)).tokens.getToken()).toBe(token);
     expect(fake.counters.logins).toBe(1);
 
-    const tokenKey = storeKeys(fake.url, fake.username).token;
+    const tokenKey = storeKeys(fake.url, fake.username, fake.password).token;
     const raw = (await redis.client().get(tokenKey))!;
     expect(raw).toMatch(/^zr1\.gcm\.[A-Za-z0-9_-]+$/);
     for (const secret of [token, fake.username, fake.password, 'Fake Company'])
@@ -62,11 +62,11 @@ describe('Fleet on Redis: the token record at rest', () => {
   it('is plain JSON with the token and a TTL without a key', async () => {
     const token = await (await boot()).tokens.getToken();
     const client = redis.client();
-    const tokenKey = storeKeys(fake.url, fake.username).token;
+    const tokenKey = storeKeys(fake.url, fake.username, fake.password).token;
     expect(JSON.parse((await client.get(tokenKey))!)).toMatchObject({ v: 1, token });
     const ttl = await client.pttl(tokenKey);
     expect(ttl).toBeGreaterThan(3_500_000);
     expect(ttl).toBeLessThanOrEqual(3_600_000);
-    expect(await client.exists(storeKeys(fake.url, fake.username).lease)).toBe(0);
+    expect(await client.exists(storeKeys(fake.url, fake.username, fake.password).lease)).toBe(0);
   });
 });

@@ -31,7 +31,7 @@ describe('Fleet on Redis: Redis goes away and comes back', () => {
       replicas.push(await startReplica(`r${i}`, replicaOptions(fake, { store }), logs));
     }
     const inspector = redis.client();
-    const tokenKey = storeKeys(fake.url, fake.username).token;
+    const tokenKey = storeKeys(fake.url, fake.username, fake.password).token;
     let phase: 'up' | 'down' | 'back' = 'up';
     let roundsWhileDown = 0;
     const recovered = () => replicas.every((replica) => replica.tokens.getStatus().store === 'ok');

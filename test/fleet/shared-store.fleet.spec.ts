@@ -5,12 +5,14 @@ import { randomBytes } from 'node:crypto';
 import {
   InMemoryTokenStore,
   TokenService,
+  ZumRailsCredentialsRejectedError,
   ZumRailsAuthModule,
   type ZumRailsAuthOptions,
 } from '../../lib/index.js';
 import { storeKeys } from '../../lib/sharing/store-keys.js';
 import { FakeZumRails } from '../../lib/testing/index.js';
 import { LogCapture } from '../support/log-capture.js';
+import { rejectionOf } from '../support/zumrails-assertions.js';
 import { FlakyStore } from './support/flaky-store.js';
 import { replicaOptions, startReplica, type Replica } from './support/replica.js';
 
@@ -80,11 +82,39 @@ describe('Fleet through a shared store (in process)', () => {
     expect(fake.counters.logins).toBe(2);
   });
 
+  it('a replica configured with a wrong password never adopts the fleet token', async () => {
+    const store = new InMemoryTokenStore();
+    const [token] = await bootFleet(1, { store });
+    const wrong = await boot('wrong', { store, startup: 'lazy', password: 'not-the-password' });
+    const error = await rejectionOf(wrong.tokens.getToken());
+    expect(error).toBeInstanceOf(ZumRailsCredentialsRejectedError);
+    expect(wrong.adoptions()).toBe(0);
+    // The fleet's token is untouched, under a key that holds no credential in clear.
+    const { token: key } = storeKeys(fake.url, fake.username, fake.password);
+    expect((await store.get(key))?.value).toContain(token);
+    for (const secret of [fake.password, fake.username]) expect(key).not.toContain(secret);
+  });
+
+  it('warns once at startup when the store keeps the bearer in clear (no storeEncryptionKey)', async () => {
+    await boot('clear', { store: new InMemoryTokenStore() });
+    const warnings = logs.events('store-unencrypted');
+    expect(warnings.map(({ level }) => level)).toEqual(['warn']);
+    expect(warnings[0]!.message).toMatch(/without storeEncryptionKey/);
+    await boot('sealed', {
+      store: new InMemoryTokenStore(),
+      storeEncryptionKey: randomBytes(32).toString('hex'),
+    });
+    await boot('alone', {});
+    expect(logs.events('store-unencrypted')).toHaveLength(1);
+  });
+
   it('cancelToken removes the token from the store, so nobody adopts a cancelled token', async () => {
     const store = new InMemoryTokenStore();
     const [token] = await bootFleet(1, { store });
     await replicas[0]!.tokens.cancelToken();
-    expect(await store.get(storeKeys(fake.url, fake.username).token)).toBeUndefined();
+    expect(
+      await store.get(storeKeys(fake.url, fake.username, fake.password).token),
+    ).toBeUndefined();
     const late = await boot('late', { store, startup: 'lazy' });
     const next = await late.tokens.getToken();
     expect(next).not.toBe(token);
@@ -158,7 +188,7 @@ describe('Fleet through a shared store (in process)', () => {
           expect(replica.tokens.getStatus()).toMatchObject({ store: 'degraded', state: 'valid' });
         }
         // One warning per replica, however many store calls failed.
-        const warnings = logs.lines.filter((line) => line.level === 'warn');
+        const warnings = logs.events('store-unavailable');
         expect(warnings).toHaveLength(2);
         expect(warnings.every((line) => /Token store unavailable/.test(line.message))).toBe(true);
         store.mode = 'ok';
@@ -177,7 +207,7 @@ describe('Fleet through a shared store (in process)', () => {
       const storeEncryptionKey = randomBytes(32).toString('base64');
       const [token] = await bootFleet(2, { store, storeEncryptionKey });
       expect(fake.counters.logins).toBe(1);
-      const raw = (await store.get(storeKeys(fake.url, fake.username).token))!.value;
+      const raw = (await store.get(storeKeys(fake.url, fake.username, fake.password).token))!.value;
       expect(raw).toMatch(/^zr1\.gcm\./);
       expect(raw).not.toContain(token);
       expect(raw).not.toContain(fake.username);

@@ -1,3 +1,4 @@
+import { createHash, createHmac } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { decodeEncryptionKey } from '../../../lib/options/resolve-sharing-options.js';
@@ -98,12 +99,28 @@ describe('decodeEncryptionKey', () => {
 });
 
 describe('storeKeys', () => {
-  it('namespaces by baseUrl and username, in one Redis Cluster slot, never with the password', () => {
-    const keys = storeKeys('https://api-sandbox.zumrails.com', 'api-user');
+  it('namespaces by baseUrl, username and password, in one Redis Cluster slot, none of them in clear', () => {
+    const sandbox = 'https://api-sandbox.zumrails.com';
+    const keys = storeKeys(sandbox, 'api-user', 'pa55word');
     expect(keys.token).toMatch(/^zumrails-auth:\{[0-9a-f]{32}\}:token$/);
     expect(keys.lease).toBe(keys.token.replace(/:token$/, ':lease'));
-    expect(storeKeys('https://api-app.zumrails.com', 'api-user').token).not.toBe(keys.token);
-    expect(storeKeys('https://api-sandbox.zumrails.com', 'other').token).not.toBe(keys.token);
+    expect(storeKeys(sandbox, 'api-user', 'pa55word')).toEqual(keys);
+    for (const other of [
+      storeKeys('https://api-app.zumrails.com', 'api-user', 'pa55word'),
+      storeKeys(sandbox, 'other', 'pa55word'),
+      storeKeys(sandbox, 'api-user', 'pa55wore'),
+    ]) {
+      expect(other.token).not.toBe(keys.token);
+    }
     expect(keys.token).not.toContain('api-user');
+    // Not a fast hash of the password: neither SHA-256 nor an HMAC keyed by it.
+    const id = /\{(.*)\}/.exec(keys.token)![1]!;
+    const salt = `${sandbox}\napi-user`;
+    for (const fast of [
+      createHash('sha256').update(`${salt}\npa55word`).digest('hex'),
+      createHmac('sha256', 'pa55word').update(salt).digest('hex'),
+    ]) {
+      expect(fast).not.toContain(id);
+    }
   });
 });
