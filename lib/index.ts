@@ -18,6 +18,8 @@ export type {
   ZumRailsAuthOptions,
   ZumRailsEnvironment,
   ZumRailsApiRetryOptions,
+  ZumRailsRateLimitOptions,
+  ZumRailsRateLimitRule,
   ZumRailsRetryOptions,
   ZumRailsStartupMode,
   ZumRailsTransportOptions,
@@ -48,7 +50,8 @@ export type {
   ZumRailsTokenState,
   ZumRailsTokenStatus,
 } from './token/token-status.js';
-export type { StoredValue, TokenStore } from './store/token-store.interface.js';
+export type { RateSlotAnswer, StoredValue, TokenStore } from './store/token-store.interface.js';
+export type { ZumRailsRateLimitStatus } from './ratelimit/api-rate-limiter.js';
 export { InMemoryTokenStore } from './store/in-memory-token.store.js';
 export { RedisTokenStore } from './store/redis-token.store.js';
 export type { RedisTokenStoreClient } from './store/redis-token.store.js';

@@ -8,6 +8,7 @@ import {
 import { ACCOUNT_MARKER, assertAccountsUnique } from './account-scope.js';
 import { ZumRailsHealthIndicator } from './health/zumrails-health.indicator.js';
 import {
+  apiRateLimiterProvider,
   zumRailsClientProvider,
   zumRailsHttpServiceProvider,
 } from './http/zumrails-http.providers.js';
@@ -57,6 +58,7 @@ export function createAccountProviders(account: string): Provider[] {
     TokenLogin,
     tokenAcquirerProvider,
     { provide: tokenService, useClass: TokenService },
+    apiRateLimiterProvider(tokenService),
     zumRailsHttpServiceProvider(httpService, tokenService),
     zumRailsClientProvider(getZumRailsClientToken(account), httpService),
     {

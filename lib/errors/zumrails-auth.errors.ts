@@ -78,29 +78,56 @@ export class ZumRailsCredentialsRejectedError extends ZumRailsAuthError {
 }
 
 /**
- * Zum Rails answered 429 (the quota is reached and the caller's IP may be blocked for minutes),
+ * Zum Rails answered 429 (the quota is reached and the caller's IP may be blocked for minutes);
  * or, with `source: 'login-budget'`, this module already made `maxLoginsPerMinute` logins in
- * the last minute and sent no request: `retryAfterMs` then says when the next login is allowed.
+ * the last minute and sent no request: `retryAfterMs` then says when the next login is allowed;
+ * or, with `source: 'api-budget'`, the API rate limit `rule` (option `rateLimits`) has no slot
+ * within this call's wait bound (`maxWaitMs`, the call's deadline) and nothing was sent:
+ * `retryAfterMs` then says when the next slot is expected.
  */
 export class ZumRailsRateLimitedError extends ZumRailsAuthError {
   readonly code = 'rate-limited' as const;
+  /** With `source: 'api-budget'`: the rule, e.g. `GET /api/transaction/*` (never a secret). */
+  readonly rule?: string;
   constructor(
     /** How long to wait: `Retry-After` (capped), the documented 5-minute block, or the budget's next slot. */
     readonly retryAfterMs: number,
-    /** `zumrails`: an HTTP 429; `login-budget`: the local login budget, no request sent. */
-    readonly source: 'zumrails' | 'login-budget' = 'zumrails',
+    /**
+     * `zumrails`: an HTTP 429; `login-budget`: the local login budget, no request sent;
+     * `api-budget`: an API rate limit of the `rateLimits` option, no request sent.
+     */
+    readonly source: 'zumrails' | 'login-budget' | 'api-budget' = 'zumrails',
+    /** With `api-budget`: the rule's label and how long the call was allowed to wait, in ms. */
+    budget?: { rule: string; maxWaitMs: number },
   ) {
     super(
-      source === 'zumrails'
-        ? `Zum Rails rate limit reached (HTTP 429); retrying in ${Math.ceil(retryAfterMs / 1000)} s`
-        : `login budget used up (maxLoginsPerMinute); next login allowed in ${Math.ceil(retryAfterMs / 1000)} s`,
+      rateLimitedMessage(retryAfterMs, source, budget),
       source === 'zumrails' ? 429 : undefined,
     );
+    if (budget) this.rule = budget.rule;
   }
 
   override toJSON(): Record<string, unknown> {
-    return { ...super.toJSON(), retryAfterMs: this.retryAfterMs, source: this.source };
+    const { retryAfterMs, source, rule } = this;
+    return { ...super.toJSON(), retryAfterMs, source, ...(rule === undefined ? {} : { rule }) };
   }
+}
+
+function rateLimitedMessage(
+  retryAfterMs: number,
+  source: ZumRailsRateLimitedError['source'],
+  budget: { rule: string; maxWaitMs: number } | undefined,
+): string {
+  const seconds = Math.ceil(retryAfterMs / 1000);
+  if (source === 'zumrails') {
+    return `Zum Rails rate limit reached (HTTP 429); retrying in ${seconds} s`;
+  }
+  if (source === 'login-budget') {
+    return `login budget used up (maxLoginsPerMinute); next login allowed in ${seconds} s`;
+  }
+  const rule = budget?.rule ?? 'an API rate limit';
+  const allowed = budget ? ` (this call may wait ${budget.maxWaitMs} ms)` : '';
+  return `rate limit ${rule} used up: next slot in about ${(retryAfterMs / 1000).toFixed(1)} s${allowed}; nothing was sent`;
 }
 
 /** Zum Rails could not be reached or answered 5xx (timeout, reset, refused, DNS, gateway). */

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { LoggerService } from '@nestjs/common';
 import { isAxiosError, type AxiosError, type AxiosInstance, type AxiosResponse } from 'axios';
 import type { ZumRailsApiRetryOptions } from '../options/zumrails-auth-options.interface.js';
+import { rateLimiterOf, type ApiRateLimiter } from '../ratelimit/api-rate-limiter.js';
 import { authContextOf } from '../token/token.service.js';
 import type { TokenService } from '../token/token.service.js';
 import { SecretRedactor } from '../util/redact.js';
@@ -53,6 +54,8 @@ export interface AttachZumRailsAuthOptions {
   logger?: LoggerService | false;
   /** @internal The module's metrics, counting each retry (`zumrails.api.retries`). */
   metrics?: RetryCounter;
+  /** @internal The module's rate limits; default: those of the module of `tokens`. */
+  rateLimiter?: ApiRateLimiter;
 }
 
 /** Config key marking the one retry after a 401 (a string key: axios' merge drops symbols). */
@@ -83,6 +86,9 @@ type Config = RetryConfig & { [RETRIED]?: true };
  *   an envelope (`zumRailsEnvelope: false` in a request config: raw answers);
  * - requests safe to repeat are retried on 429/502/503/504 and on a reset or timeout before any
  *   response, within the call's deadline (`apiRetry`; `zumRailsRetry: false` per request);
+ * - with the module's `TokenService`, every call (each retry too) takes a slot of the module's
+ *   `rateLimits` first, waiting in line when there is none, and a 429 pauses the rules it
+ *   matches fleet-wide (see the `rateLimits` option);
  * - every `AxiosError` is replaced by a secret-free {@link ZumRailsHttpError}; errors of
  *   `getToken()` (`ZumRailsAuthError` subclasses) reach the caller unchanged.
  *
@@ -107,6 +113,9 @@ export function attachZumRailsAuth(
   const context = authContextOf(tokens);
   const redactor = context?.redactor ?? new SecretRedactor();
   const allowed = allowedOrigin(options.baseUrl ?? context?.baseUrl ?? instance.defaults.baseURL);
+  const found = options.rateLimiter ?? rateLimiterOf(tokens);
+  // No rules, no limiter: the request path does not even look.
+  const limiter = found && found.budgets.length > 0 ? found : undefined;
   let lastToken = '';
   let lastHeader = '';
 
@@ -115,7 +124,12 @@ export function attachZumRailsAuth(
     retrier.stamp(config);
     if (config.zumRailsAuth === false) return config;
     guardOrigin(config, allowed, redactor);
-    const token = await tokens.getToken();
+    let token = await tokens.getToken();
+    const admission = limiter?.admit(config);
+    if (admission) {
+      await admission;
+      token = await tokens.getToken(); // the wait may have outlived that token
+    }
     if (token !== lastToken) {
       lastToken = token;
       lastHeader = BEARER + token;
@@ -133,6 +147,9 @@ export function attachZumRailsAuth(
     const refused = crossOriginCause(error);
     if (refused) throw refused;
     const config = error.config as Config | undefined;
+    if (limiter && config && error.response?.status === 429) {
+      limiter.tooManyRequests(config, error.response.headers['retry-after']);
+    }
     const token = config && carriedToken(config);
     if (config && token !== undefined && isRecoverable(error, config)) {
       if (config[RETRIED] === true) cooldown.refused(token);

@@ -8,6 +8,7 @@ import { ZumRailsTransport } from '../transport/zumrails-transport.js';
 import { RESOLVED_OPTIONS } from '../options/option-tokens.js';
 import { DEFAULT_OPTIONS } from '../options/defaults.js';
 import { showOnly } from '../util/safe-to-log.js';
+import { ApiRateLimiter } from '../ratelimit/api-rate-limiter.js';
 import { attachRequestDeadline } from './request-deadline.js';
 import { attachZumRailsAuth, type ZumRailsTokenSource } from './attach-zumrails-auth.js';
 import { ZumRailsHttpService } from './zumrails-http.service.js';
@@ -19,7 +20,8 @@ function createZumRailsAxios(
   tokens: ZumRailsTokenSource,
   transport: ZumRailsTransport,
   logger: ModuleLogger,
-  metrics?: ZumRailsMetrics,
+  metrics: ZumRailsMetrics,
+  rateLimiter: ApiRateLimiter,
 ): AxiosInstance {
   const instance = axios.create({
     ...transport.axiosConfig,
@@ -38,8 +40,26 @@ function createZumRailsAxios(
     requestTimeoutMs: options.requestTimeoutMs,
     logger,
     metrics,
+    rateLimiter,
   });
   return instance;
+}
+
+/**
+ * The account's `rateLimits` (a class token, private to the account's module), registered on
+ * its `TokenService` so an app's own `attachZumRailsAuth(instance, tokens)` shares the budget.
+ */
+export function apiRateLimiterProvider(tokenService: InjectionToken<TokenService>): Provider {
+  return {
+    provide: ApiRateLimiter,
+    useFactory: (
+      options: ResolvedZumRailsAuthOptions,
+      tokens: TokenService,
+      logger: ModuleLogger,
+      metrics: ZumRailsMetrics,
+    ) => new ApiRateLimiter(options, logger, metrics).register(tokens),
+    inject: [RESOLVED_OPTIONS, tokenService, ModuleLogger, ZumRailsMetrics],
+  };
 }
 
 /**
@@ -58,8 +78,19 @@ export function zumRailsHttpServiceProvider(
       transport: ZumRailsTransport,
       logger: ModuleLogger,
       metrics: ZumRailsMetrics,
-    ) => new ZumRailsHttpService(createZumRailsAxios(options, tokens, transport, logger, metrics)),
-    inject: [RESOLVED_OPTIONS, tokenService, ZumRailsTransport, ModuleLogger, ZumRailsMetrics],
+      limiter: ApiRateLimiter,
+    ) =>
+      new ZumRailsHttpService(
+        createZumRailsAxios(options, tokens, transport, logger, metrics, limiter),
+      ),
+    inject: [
+      RESOLVED_OPTIONS,
+      tokenService,
+      ZumRailsTransport,
+      ModuleLogger,
+      ZumRailsMetrics,
+      ApiRateLimiter,
+    ],
   };
 }
 

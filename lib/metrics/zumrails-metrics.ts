@@ -27,6 +27,9 @@ interface Instruments {
   readonly waiters: AddInstrument;
   readonly apiRetries: AddInstrument;
   readonly tokenRemaining: ObservableInstrument;
+  readonly rateLimitWaits: RecordInstrument;
+  readonly rateLimitRejections: AddInstrument;
+  readonly rateLimitRemaining: ObservableInstrument;
 }
 
 /**
@@ -37,6 +40,7 @@ export class ZumRailsMetrics {
   private readonly instruments?: Instruments;
   private readonly base: MetricAttributes;
   private readonly observers: ObserveCallback[] = [];
+  private readonly rateObservers: ObserveCallback[] = [];
 
   constructor(meter: ZumRailsMeter | undefined, account?: string) {
     this.base = account === undefined ? {} : { account };
@@ -101,10 +105,37 @@ export class ZumRailsMetrics {
     this.observers.push(callback);
   }
 
+  /**
+   * Records how long an API call waited for a slot of a rate limit (`zumrails.api.ratelimit.wait`,
+   * seconds; its count is the calls that waited), by `rule` (the rule's label, never a secret).
+   */
+  recordRateLimitWait(rule: string, seconds: number): void {
+    this.instruments?.rateLimitWaits.record(seconds, { ...this.base, rule });
+  }
+
+  /** Counts an API call refused locally by a rate limit (`zumrails.api.ratelimit.rejections`). */
+  recordRateLimitRejection(rule: string): void {
+    this.instruments?.rateLimitRejections.add(1, { ...this.base, rule });
+  }
+
+  /** Reports each rule's remaining slots as `zumrails.api.ratelimit.remaining`. */
+  observeRateLimitRemaining(read: () => readonly { rule: string; remaining: number }[]): void {
+    const gauge = this.instruments?.rateLimitRemaining;
+    if (!gauge) return;
+    const callback: ObserveCallback = (result) => {
+      for (const { rule, remaining } of read()) result.observe(remaining, { ...this.base, rule });
+    };
+    gauge.addCallback(callback);
+    this.rateObservers.push(callback);
+  }
+
   /** Removes the observable callbacks (application shutdown). */
   stop(): void {
     for (const callback of this.observers.splice(0)) {
       this.instruments?.tokenRemaining.removeCallback(callback);
+    }
+    for (const callback of this.rateObservers.splice(0)) {
+      this.instruments?.rateLimitRemaining.removeCallback(callback);
     }
   }
 }
@@ -132,6 +163,19 @@ function createInstruments(meter: ZumRailsMeter): Instruments {
     tokenRemaining: meter.createObservableGauge('zumrails.auth.token.remaining', {
       description: 'Time until the current token expires',
       unit: 's',
+    }),
+    rateLimitWaits: meter.createHistogram('zumrails.api.ratelimit.wait', {
+      description: 'Time API calls waited for a slot of a rate limit (count: calls that waited)',
+      unit: 's',
+      advice: { explicitBucketBoundaries: [0.01, 0.1, 0.5, 1, 5, 15, 60, 300] },
+    }),
+    rateLimitRejections: meter.createCounter('zumrails.api.ratelimit.rejections', {
+      description: 'API calls refused locally: no slot of a rate limit within their wait bound',
+      unit: '{call}',
+    }),
+    rateLimitRemaining: meter.createObservableGauge('zumrails.api.ratelimit.remaining', {
+      description: 'Slots left in the window of each rate limit',
+      unit: '{call}',
     }),
   };
 }

@@ -1,4 +1,7 @@
-import type { ZumRailsEnvironment } from './zumrails-auth-options.interface.js';
+import type {
+  ZumRailsEnvironment,
+  ZumRailsRateLimitRule,
+} from './zumrails-auth-options.interface.js';
 
 /** API base URLs of the vendor's environments (see the Zum Rails API reference). */
 export const ZUMRAILS_ENVIRONMENTS: Readonly<Record<ZumRailsEnvironment, string>> = {
@@ -36,4 +39,22 @@ export const DEFAULT_OPTIONS = {
   maxRetryAfterMs: 5 * 60_000,
   /** Largest API response body read by `ZumRailsHttpService`, after decompression (per-request `maxContentLength` overrides). */
   apiMaxContentLength: 10 * 1024 * 1024,
+  /** Longest a call waits for a slot of a rate limit: one vendor window. */
+  rateLimitMaxWaitMs: 5 * 60_000,
 } as const;
+
+const FIVE_MINUTES = 5 * 60_000;
+
+/**
+ * The vendor's documented API limits per environment (see the Zum Rails API reference): over
+ * them, the caller's IP is blocked for 5 minutes. Logins have their own budget.
+ */
+export const VENDOR_RATE_LIMITS: Readonly<
+  Record<ZumRailsEnvironment, readonly ZumRailsRateLimitRule[]>
+> = {
+  production: [
+    { path: '/api/*/filter', limit: 100, windowMs: FIVE_MINUTES },
+    { path: '/api/transaction/*', methods: ['GET'], limit: 100, windowMs: FIVE_MINUTES },
+  ],
+  sandbox: [{ path: '/api/*', limit: 300, windowMs: FIVE_MINUTES }],
+};

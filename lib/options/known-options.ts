@@ -1,6 +1,7 @@
 import type {
   ZumRailsApiRetryOptions,
   ZumRailsAuthOptions,
+  ZumRailsRateLimitOptions,
   ZumRailsRetryOptions,
   ZumRailsTransportOptions,
 } from './zumrails-auth-options.interface.js';
@@ -37,6 +38,7 @@ export const KNOWN_OPTIONS: KeysOf<ZumRailsAuthOptions> = {
   meterProvider: true,
   webhookSecret: true,
   apiRetry: true,
+  rateLimits: true,
 };
 
 /** Keys of `T`, checked at compile time like `KNOWN_OPTIONS`. */
@@ -57,4 +59,5 @@ export const KNOWN_NESTED_OPTIONS: { readonly [K in keyof ZumRailsAuthOptions]?:
     maxDelayMs: true,
     maxRetryAfterMs: true,
   }),
+  rateLimits: nested<ZumRailsRateLimitOptions>({ rules: true, maxWaitMs: true }),
 };

@@ -4,6 +4,7 @@ import { DEFAULT_OPTIONS, ZUMRAILS_ENVIRONMENTS } from './defaults.js';
 import { describeValue, holdsPassword, withoutPassword } from './describe-value.js';
 import { resolveTransportOptions } from './resolve-transport-options.js';
 import { resolveApiRetry } from './resolve-api-retry.js';
+import { resolveRateLimits } from './resolve-rate-limits.js';
 import { resolveSharingOptions } from './resolve-sharing-options.js';
 import { REDACTED } from '../util/redact.js';
 import { showOnly } from '../util/safe-to-log.js';
@@ -150,6 +151,7 @@ function validate(
     transport: resolveTransportOptions(options.transport, baseUrl),
     apiRetry: resolveApiRetry(options.apiRetry),
     sharing: resolveSharingOptions(options),
+    rateLimits: resolveRateLimits(options.rateLimits, baseUrl, options.password),
   };
   if (resolved.retry.maxDelayMs < resolved.retry.initialDelayMs) {
     throw new ZumRailsConfigError('retry.maxDelayMs', 'must be at least retry.initialDelayMs');

@@ -77,6 +77,42 @@ export interface ZumRailsApiRetryOptions {
   maxRetryAfterMs?: number;
 }
 
+/**
+ * One budget of API calls: at most `limit` calls matching `path` (and `methods`) in any window
+ * of `windowMs`, counted across the fleet when the module has a `store`.
+ */
+export interface ZumRailsRateLimitRule {
+  /**
+   * The API path the rule covers, as the vendor documents it: literal segments (case ignored),
+   * `*` for exactly one segment (`/api/*\/filter`), and a final `*` for one or more segments
+   * (`/api/transaction/*`). The query string is never part of the match.
+   */
+  path: string;
+  /** HTTP methods covered, e.g. `['GET']`. Default: every method. */
+  methods?: readonly string[];
+  /** Calls allowed in any window of `windowMs`: an integer from 1 to 100000. */
+  limit: number;
+  /** Length of the sliding window, in ms: 100 to 86400000 (a day). */
+  windowMs: number;
+}
+
+/** Budgets of API calls (see {@link ZumRailsRateLimitRule}) and how long a call may wait for one. */
+export interface ZumRailsRateLimitOptions {
+  /**
+   * The budgets; given rules replace the defaults. Default: the vendor's documented limits when
+   * `baseUrl` is a Zum Rails environment (production: 100 per 5 min on `/api/*\/filter` and
+   * on `GET /api/transaction/*`; sandbox: 300 per 5 min on `/api/*`), none for other URLs.
+   */
+  rules?: readonly ZumRailsRateLimitRule[];
+  /**
+   * Longest a call waits for a slot, in ms (0 to 3600000); the call's own deadline
+   * (`requestTimeoutMs`, or its `zumRailsTimeoutMs`) bounds it too. A call whose slot cannot
+   * come in time fails at once with a `ZumRailsRateLimitedError` (`source: 'api-budget'`).
+   * Default 300000 (one vendor window).
+   */
+  maxWaitMs?: number;
+}
+
 /** Options of `ZumRailsAuthModule.forRoot()` / the factory of `forRootAsync()`. */
 export interface ZumRailsAuthOptions {
   /**
@@ -185,6 +221,14 @@ export interface ZumRailsAuthOptions {
    * Default: 2 retries, 200 ms initial backoff, 2 s max, `Retry-After` honoured up to 5 s.
    */
   apiRetry?: ZumRailsApiRetryOptions | false;
+  /**
+   * Budgets of API calls through `ZumRailsHttpService`, `ZumRailsClient` and
+   * `attachZumRailsAuth` (retries included): a call over budget waits for a slot, in order,
+   * instead of tripping the vendor's 5-minute IP block. Shared by the fleet through `store`.
+   * `false`: no budgets. Default: the vendor's documented limits for the two Zum Rails
+   * environments, none for any other `baseUrl` (see {@link ZumRailsRateLimitOptions}).
+   */
+  rateLimits?: ZumRailsRateLimitOptions | false;
 }
 
 /** Options after validation and defaults: every field is set. */
@@ -212,6 +256,14 @@ export interface ResolvedZumRailsAuthOptions {
   readonly apiRetry: Required<ZumRailsApiRetryOptions>;
   /** The `store` and its settings; undefined without a store (nothing is shared). */
   readonly sharing: ResolvedSharingOptions | undefined;
+  /** The validated `rateLimits`, defaults applied; no rules when off or for other URLs. */
+  readonly rateLimits: ResolvedRateLimits;
+}
+
+/** `rateLimits` after validation and defaults. */
+export interface ResolvedRateLimits {
+  readonly rules: readonly Readonly<ZumRailsRateLimitRule>[];
+  readonly maxWaitMs: number;
 }
 
 /** How the token is shared, after validation and defaults: present only with a `store`. */

@@ -1,5 +1,5 @@
-import type { StoredValue, TokenStore } from './token-store.interface.js';
 import { SafeToLog } from '../util/safe-to-log.js';
+import type { RateSlotAnswer, StoredValue, TokenStore } from './token-store.interface.js';
 
 interface Entry {
   readonly value: string;
@@ -14,6 +14,8 @@ interface Entry {
 @SafeToLog()
 export class InMemoryTokenStore implements TokenStore {
   private readonly entries = new Map<string, Entry>();
+  /** Rate limit logs: admission times, oldest first. */
+  private readonly logs = new Map<string, number[]>();
 
   async get(key: string): Promise<StoredValue | undefined> {
     const entry = this.live(key);
@@ -44,6 +46,24 @@ export class InMemoryTokenStore implements TokenStore {
 
   async releaseLease(key: string, holder: string): Promise<boolean> {
     return this.compareAndDelete(key, holder);
+  }
+
+  async takeRateSlot(key: string, limit: number, windowMs: number): Promise<RateSlotAnswer> {
+    const now = Date.now();
+    const paused = this.live(`${key}:pause`);
+    if (paused) return { taken: false, waitMs: paused.expiresAt - now, remaining: 0 };
+    const log = (this.logs.get(key) ?? []).filter((at) => at > now - windowMs);
+    this.logs.set(key, log);
+    if (log.length >= limit)
+      return { taken: false, waitMs: log[0]! + windowMs - now, remaining: 0 };
+    log.push(now);
+    return { taken: true, waitMs: 0, remaining: limit - log.length };
+  }
+
+  async pauseRateLimit(key: string, ms: number): Promise<void> {
+    const pause = `${key}:pause`;
+    const current = this.live(pause);
+    if (!current || current.expiresAt < Date.now() + ms) this.put(pause, '1', ms);
   }
 
   private put(key: string, value: string, ttlMs: number): void {

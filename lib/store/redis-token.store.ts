@@ -4,8 +4,9 @@ import {
   COMPARE_AND_SET,
   GET_WITH_TTL,
 } from './redis-scripts.js';
-import type { StoredValue, TokenStore } from './token-store.interface.js';
 import { SafeToLog } from '../util/safe-to-log.js';
+import { PAUSE_RATE_LIMIT, TAKE_RATE_SLOT } from './redis-rate-scripts.js';
+import type { RateSlotAnswer, StoredValue, TokenStore } from './token-store.interface.js';
 
 /**
  * What `RedisTokenStore` needs from a client: an ioredis `Redis` or `Cluster` fits. Declared
@@ -26,7 +27,8 @@ const NOT_CONNECTED = new Set(['reconnecting', 'close', 'end', 'disconnecting'])
 /**
  * A `TokenStore` on Redis through a client you own and configure (connection, TLS, auth,
  * Sentinel or Cluster). The library never closes it. Each operation is one `EVAL` of a small
- * Lua script (`SET NX PX` for the lease, compare-and-set, compare-and-delete), so it is atomic.
+ * Lua script (`SET NX PX` for the lease, compare-and-set, compare-and-delete, the sliding
+ * window log of a rate limit), so it is atomic.
  *
  * ```ts
  * import { Redis } from 'ioredis';
@@ -70,13 +72,40 @@ export class RedisTokenStore implements TokenStore {
     return this.compareAndDelete(key, holder);
   }
 
+  async takeRateSlot(
+    key: string,
+    limit: number,
+    windowMs: number,
+    id: string,
+  ): Promise<RateSlotAnswer> {
+    const reply = await this.runOn(TAKE_RATE_SLOT, [key, pauseKey(key)], limit, px(windowMs), id);
+    if (!Array.isArray(reply) || reply.length !== 3 || !reply.every(Number.isFinite)) {
+      throw new Error('unexpected reply to the rate slot script');
+    }
+    const [taken, waitMs, remaining] = reply as number[];
+    return { taken: taken === 1, waitMs: waitMs!, remaining: remaining! };
+  }
+
+  async pauseRateLimit(key: string, ms: number): Promise<void> {
+    await this.runOn(PAUSE_RATE_LIMIT, [pauseKey(key)], px(ms));
+  }
+
   private run(script: string, key: string, ...args: (string | number)[]): Promise<unknown> {
+    return this.runOn(script, [key], ...args);
+  }
+
+  private runOn(script: string, keys: string[], ...args: (string | number)[]): Promise<unknown> {
     const status = this.redis.status;
     if (status !== undefined && NOT_CONNECTED.has(status)) {
       return Promise.reject(new Error(`Redis connection is ${status}`));
     }
-    return this.redis.eval(script, 1, key, ...args);
+    return this.redis.eval(script, keys.length, ...keys, ...args);
   }
+}
+
+/** The pause of a rate limit's log: the same `{hash tag}`, so the same Cluster slot. */
+function pauseKey(key: string): string {
+  return `${key}:pause`;
 }
 
 /** Redis wants a positive integer for PX. */

@@ -42,4 +42,27 @@ export interface TokenStore {
   acquireLease(key: string, holder: string, ttlMs: number): Promise<boolean>;
   /** Gives the lease back if `holder` still holds it (never someone else's). */
   releaseLease(key: string, holder: string): Promise<boolean>;
+  /**
+   * Optional (rate limits across the fleet, option `rateLimits`): atomically, unless `key` is
+   * paused, takes a slot of the sliding window log `key` for the call `id` if fewer than
+   * `limit` slots were taken in the last `windowMs` (by the store's own clock), and says how
+   * long until the next slot otherwise. Called once per rate-limited API call. Without it,
+   * each replica counts its own calls (one warning at startup).
+   */
+  takeRateSlot?(key: string, limit: number, windowMs: number, id: string): Promise<RateSlotAnswer>;
+  /**
+   * Optional, with `takeRateSlot`: no slot of `key` for the next `ms` (a 429's `Retry-After`),
+   * unless it is already paused longer.
+   */
+  pauseRateLimit?(key: string, ms: number): Promise<void>;
+}
+
+/** What {@link TokenStore.takeRateSlot} answers. */
+export interface RateSlotAnswer {
+  /** Whether the call got a slot. */
+  readonly taken: boolean;
+  /** When not taken: ms until the next slot frees (or the pause ends), by the store's clock. */
+  readonly waitMs: number;
+  /** Slots left in the window after this answer. */
+  readonly remaining: number;
 }

@@ -41,6 +41,10 @@ describe('resolveOptions', () => {
       startup: 'background',
       transport: {},
       apiRetry: { maxRetries: 2, initialDelayMs: 200, maxDelayMs: 2_000, maxRetryAfterMs: 5_000 },
+      rateLimits: {
+        rules: [{ path: '/api/*', limit: 300, windowMs: 300_000 }],
+        maxWaitMs: 300_000,
+      },
     });
   });
 

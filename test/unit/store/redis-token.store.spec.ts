@@ -50,6 +50,26 @@ describe('RedisTokenStore', () => {
     expect(String(redis.calls[2]![0])).toMatch(/GET.*==\s*ARGV\[1\].*DEL/s);
   });
 
+  it('takes a rate slot in one script over the log and its pause key, and checks the reply', async () => {
+    const redis = new StubRedis([[1, 0, 4], [0, 1234, 0], ['x'], 1]);
+    const store = new RedisTokenStore(redis);
+    expect(await store.takeRateSlot('rl', 5, 1000.4, 'id-1')).toEqual({
+      taken: true,
+      waitMs: 0,
+      remaining: 4,
+    });
+    expect(await store.takeRateSlot('rl', 5, 1000, 'id-2')).toEqual({
+      taken: false,
+      waitMs: 1234,
+      remaining: 0,
+    });
+    await expect(store.takeRateSlot('rl', 5, 1000, 'id-3')).rejects.toThrow(/unexpected/);
+    await store.pauseRateLimit('rl', 2500.5);
+    expect(redis.calls[0]!.slice(1)).toEqual([2, 'rl', 'rl:pause', 5, 1001, 'id-1']);
+    expect(String(redis.calls[0]![0])).toMatch(/ZREMRANGEBYSCORE.*ZCARD.*ZADD/s);
+    expect(redis.calls[3]!.slice(1)).toEqual([1, 'rl:pause', 2501]);
+  });
+
   it.each(['reconnecting', 'end', 'close'])(
     'fails fast while the connection is %s instead of queueing a command for later',
     async (status) => {

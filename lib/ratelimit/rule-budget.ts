@@ -1,0 +1,276 @@
+import { performance } from 'node:perf_hooks';
+import { CanceledError, type CancelToken, type GenericAbortSignal } from 'axios';
+import { ZumRailsRateLimitedError, ZumRailsShutDownError } from '../errors/zumrails-auth.errors.js';
+import type { ZumRailsRateLimitRule } from '../options/zumrails-auth-options.interface.js';
+import { compilePathPattern, matchesPath, type PathPattern } from './path-pattern.js';
+import { SlidingLog } from './sliding-log.js';
+
+/** What a slot source answers: taken, or how long until the next slot (ms). */
+export interface SlotAnswer {
+  readonly taken: boolean;
+  readonly waitMs: number;
+  /** Slots left after this answer, as the source counts them. */
+  readonly remaining: number;
+}
+
+/** The fleet's count of one rule (the module's `store`); undefined answers mean "use the local log". */
+export interface SharedCount {
+  take(budget: RuleBudget): Promise<SlotAnswer | undefined>;
+  pause(budget: RuleBudget, ms: number): void;
+}
+
+/** What a budget reports: the limiter turns these into log lines and metrics. */
+export interface BudgetEvents {
+  /** A first caller has to wait (once until the line is empty again). */
+  queueing(budget: RuleBudget, waitMs: number): void;
+  /** A caller got its slot after waiting `ms`. */
+  waited(budget: RuleBudget, ms: number): void;
+  /** A caller was refused: its slot could not come within its wait bound. */
+  rejected(budget: RuleBudget): void;
+}
+
+/** What can end a wait: the request's config (`signal`, `cancelToken`). */
+export interface WaitAbort {
+  signal?: GenericAbortSignal;
+  cancelToken?: CancelToken;
+}
+
+interface Waiter {
+  readonly since: number;
+  readonly deadline: number;
+  readonly boundMs: number;
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
+  readonly detach: () => void;
+}
+
+/**
+ * One rule at run time: its matcher, this process's sliding log, and the line of callers
+ * waiting for a slot, served first come, first served by one pump that asks the fleet's count
+ * (or the local log) for the head's slot and sleeps until the next one.
+ */
+export class RuleBudget {
+  /** `GET /api/transaction/*`, or the path alone when every method counts. */
+  readonly label: string;
+  readonly limit: number;
+  readonly windowMs: number;
+  readonly log: SlidingLog;
+  /** Slots left as last counted (the store's answer, else the local log). */
+  lastRemaining: number;
+  private readonly pattern: PathPattern;
+  private readonly methods: readonly string[] | undefined;
+  private readonly line: Waiter[] = [];
+  private pausedUntil = 0;
+  private pumping = false;
+  private queueing = false;
+  private closed = false;
+  private sleeper?: { timer: NodeJS.Timeout; wake: () => void };
+
+  constructor(
+    rule: Readonly<ZumRailsRateLimitRule>,
+    /** How long an admission holds its slot: the window plus the send guard. */
+    readonly spanMs: number,
+    /** The store key of this rule's count. */
+    readonly key: string,
+    private readonly events: BudgetEvents,
+    private readonly shared?: SharedCount,
+  ) {
+    this.pattern = compilePathPattern(rule.path) as PathPattern;
+    this.methods = rule.methods?.map((method) => method.toLowerCase());
+    this.label = rule.methods ? `${rule.methods.join(',')} ${rule.path}` : rule.path;
+    this.limit = rule.limit;
+    this.windowMs = rule.windowMs;
+    this.lastRemaining = rule.limit;
+    this.log = new SlidingLog(rule.limit, spanMs);
+  }
+
+  /** Whether a request (axios' lower-case method, URL, path start) counts here. No allocation. */
+  matches(method: string, url: string, start: number): boolean {
+    if (this.methods !== undefined && !this.methods.includes(method)) return false;
+    return matchesPath(this.pattern, url, start);
+  }
+
+  /**
+   * Takes a slot: undefined when taken at once (no store, nobody waiting, room in the log),
+   * else a promise that resolves once the caller has its slot, or rejects with a
+   * `ZumRailsRateLimitedError` (the slot cannot come within `boundMs`) or axios'
+   * `CanceledError` (aborted while waiting).
+   */
+  acquire(boundMs: number, abort: WaitAbort, cancelled: () => Error): Promise<void> | undefined {
+    const now = performance.now();
+    if (this.closed) return Promise.reject(new ZumRailsShutDownError());
+    if (this.line.length === 0 && this.shared === undefined) {
+      const answer = this.takeLocal(now);
+      if (answer.taken) return undefined;
+      if (answer.waitMs > boundMs) return Promise.reject(this.refuse(answer.waitMs, boundMs));
+    } else if (this.shared === undefined) {
+      const waitMs = this.localSlotAt(now, this.line.length) - now;
+      if (waitMs > boundMs) return Promise.reject(this.refuse(waitMs, boundMs));
+    }
+    if (isAborted(abort)) return Promise.reject(cancelled());
+    return new Promise<void>((resolve, reject) => {
+      const onAbort = (): void => {
+        const index = this.line.indexOf(waiter);
+        if (index === -1) return;
+        this.line.splice(index, 1);
+        waiter.detach();
+        reject(cancelled());
+        if (this.line.length === 0) this.wake();
+      };
+      const waiter: Waiter = {
+        since: now,
+        deadline: now + boundMs,
+        boundMs,
+        resolve,
+        reject,
+        detach: () => {
+          abort.signal?.removeEventListener?.('abort', onAbort);
+          abort.cancelToken?.unsubscribe(onAbort);
+        },
+      };
+      abort.signal?.addEventListener?.('abort', onAbort, { once: true });
+      abort.cancelToken?.subscribe(onAbort);
+      this.line.push(waiter);
+      void this.pump();
+    });
+  }
+
+  /** No slot for `ms` (a 429's `Retry-After`), here and, through the store, fleet-wide. */
+  pause(ms: number): void {
+    this.pausedUntil = Math.max(this.pausedUntil, performance.now() + ms);
+    this.shared?.pause(this, ms);
+  }
+
+  /** Until when (performance clock) the rule is paused; 0 when not. */
+  get pausedUntilMs(): number {
+    return this.pausedUntil > performance.now() ? this.pausedUntil : 0;
+  }
+
+  /** Callers waiting for a slot. */
+  get waiting(): number {
+    return this.line.length;
+  }
+
+  /** Slots left now, as this process last counted them. */
+  remaining(): number {
+    if (this.shared === undefined) this.lastRemaining = this.log.remaining(performance.now());
+    return this.lastRemaining;
+  }
+
+  /** Refuses every waiter (module shutdown) and stops the pump's timer. */
+  close(): void {
+    this.closed = true;
+    for (const waiter of this.line.splice(0)) {
+      waiter.detach();
+      waiter.reject(new ZumRailsShutDownError());
+    }
+    this.wake();
+  }
+
+  private async pump(): Promise<void> {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      while (this.line.length > 0 && !this.closed) {
+        const answer = await this.take();
+        const now = performance.now();
+        if (answer.taken) {
+          const waiter = this.line.shift(); // an aborted head's slot goes to the next caller
+          if (waiter) this.admit(waiter, now);
+          continue;
+        }
+        if (!this.queueing && this.line.length > 0) {
+          this.queueing = true;
+          this.events.queueing(this, answer.waitMs);
+        }
+        this.refuseUnreachable(now, answer.waitMs);
+        if (this.line.length > 0) await this.sleep(Math.max(1, answer.waitMs));
+      }
+    } finally {
+      this.pumping = false;
+      this.queueing = false;
+    }
+  }
+
+  private async take(): Promise<SlotAnswer> {
+    const now = performance.now();
+    if (now < this.pausedUntil)
+      return { taken: false, waitMs: this.pausedUntil - now, remaining: 0 };
+    const answer = this.shared && (await this.shared.take(this));
+    if (!answer) return this.takeLocal(performance.now());
+    this.lastRemaining = answer.remaining;
+    if (answer.taken) this.log.take(performance.now());
+    return answer;
+  }
+
+  private takeLocal(now: number): SlotAnswer {
+    if (now < this.pausedUntil)
+      return { taken: false, waitMs: this.pausedUntil - now, remaining: 0 };
+    const at = this.log.slotAt(now);
+    if (at > now) return { taken: false, waitMs: at - now, remaining: 0 };
+    this.log.take(now);
+    this.lastRemaining = this.log.remaining(now);
+    return { taken: true, waitMs: 0, remaining: this.lastRemaining };
+  }
+
+  /** Earliest slot of the caller at `position` in line by the local log (a lower bound). */
+  private localSlotAt(now: number, position: number): number {
+    return Math.max(this.pausedUntil, this.log.slotAt(now, position));
+  }
+
+  /** Refuses, at once, every waiter whose slot cannot come before its deadline. */
+  private refuseUnreachable(now: number, headWaitMs: number): void {
+    let position = 0;
+    for (const waiter of [...this.line]) {
+      let slot = now + headWaitMs;
+      if (this.shared === undefined) slot = Math.max(slot, this.localSlotAt(now, position));
+      if (slot <= waiter.deadline) {
+        position++;
+        continue;
+      }
+      this.line.splice(this.line.indexOf(waiter), 1);
+      waiter.detach();
+      waiter.reject(this.refuse(slot - now, waiter.boundMs));
+    }
+  }
+
+  private admit(waiter: Waiter, now: number): void {
+    waiter.detach();
+    this.events.waited(this, now - waiter.since);
+    waiter.resolve();
+  }
+
+  private refuse(waitMs: number, boundMs: number): ZumRailsRateLimitedError {
+    this.events.rejected(this);
+    return new ZumRailsRateLimitedError(Math.ceil(waitMs), 'api-budget', {
+      rule: this.label,
+      maxWaitMs: Math.floor(boundMs),
+    });
+  }
+
+  /** Sleeps `ms` on a ref'd timer: a caller waiting for a slot keeps the process alive. */
+  private sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const wake = (): void => {
+        clearTimeout(timer);
+        this.sleeper = undefined;
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.sleeper = { timer, wake };
+    });
+  }
+
+  private wake(): void {
+    this.sleeper?.wake();
+  }
+}
+
+function isAborted(abort: WaitAbort): boolean {
+  return abort.signal?.aborted === true || abort.cancelToken?.reason !== undefined;
+}
+
+/** axios' own error for a request aborted before it was sent. */
+export function canceledBefore(config: unknown): () => Error {
+  return () => new CanceledError(undefined, config as never);
+}
