@@ -19,6 +19,7 @@ import { instructions } from './scenarios/instructions.js';
 import { leak } from './scenarios/leak.js';
 import { overhead } from './scenarios/overhead.js';
 import { overheadCpu } from './scenarios/overhead-cpu.js';
+import { rateLimitCpu } from './scenarios/rate-limit-cpu.js';
 import { rollover } from './scenarios/rollover.js';
 
 const SCENARIOS: ReadonlyArray<[string, (config: BenchConfig) => Promise<ScenarioResult>]> = [
@@ -29,6 +30,7 @@ const SCENARIOS: ReadonlyArray<[string, (config: BenchConfig) => Promise<Scenari
   ['rollover', rollover],
   ['leak', leak],
   ['fleet', fleet],
+  ['rateLimitCpu', rateLimitCpu],
 ];
 
 /** Run only when named in `--only` (slow, and independent of load): see its file. */

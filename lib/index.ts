@@ -36,6 +36,7 @@ export type {
 export { ZumRailsHttpError } from './http/zumrails-http.error.js';
 export { ZumRailsApiError } from './http/zumrails-api.error.js';
 export { ZumRailsClient } from './http/zumrails.client.js';
+export type { ZumRailsPaginateOptions } from './http/zumrails.client.js';
 export type { ZumRailsEnvelope, ZumRailsPage, ZumRailsWallet } from './http/zumrails-api.types.js';
 export type { ZumRailsSession } from './token/issued-token.js';
 export type {

@@ -37,6 +37,8 @@ export interface BenchConfig {
   fleet: { durationMs: number };
   /** Instructions per call under callgrind (`--only=instructions`; valgrind needed). */
   instructions: { calls: number; windows: number; warmup: number };
+  /** Calls per round of the rate limiter's CPU scenario (Redis: one EVAL each), and rounds. */
+  rateLimitCpu: { calls: number; redisCalls: number; rounds: number };
 }
 
 const FULL: Omit<BenchConfig, 'quick' | 'placement'> = {
@@ -49,6 +51,7 @@ const FULL: Omit<BenchConfig, 'quick' | 'placement'> = {
   leak: { requests: 100_000, concurrency: 32, maxMs: 40_000 },
   fleet: { durationMs: 12_000 },
   instructions: { calls: 300, windows: 5, warmup: 2_000 },
+  rateLimitCpu: { calls: 20_000, redisCalls: 2_000, rounds: 5 },
 };
 
 const QUICK: Omit<BenchConfig, 'quick' | 'placement'> = {
@@ -60,6 +63,7 @@ const QUICK: Omit<BenchConfig, 'quick' | 'placement'> = {
   leak: { requests: 20_000, concurrency: 32, maxMs: 8_000 },
   fleet: { durationMs: 4_000 },
   instructions: { calls: 100, windows: 3, warmup: 1_000 },
+  rateLimitCpu: { calls: 5_000, redisCalls: 500, rounds: 3 },
 };
 
 /** `--quick`, `--fake=child|in-process`, `--only=overhead,leak,...` */

@@ -2,6 +2,7 @@ import { Injectable, Optional } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { findAccountTokens } from './account-lookup.js';
 import { accountOf } from '../options/account-name.js';
+import { rateLimiterOf } from '../ratelimit/api-rate-limiter.js';
 import { TokenService } from '../token/token.service.js';
 import type { ZumRailsTokenStatus } from '../token/token-status.js';
 import { withDeadline } from '../util/deferred.js';
@@ -78,7 +79,11 @@ export class ZumRailsHealthIndicator {
       status = tokens.getStatus();
     }
     return {
-      [key]: { status: status.hasValidToken ? 'up' : 'down', ...this.details(status) },
+      [key]: {
+        status: status.hasValidToken ? 'up' : 'down',
+        ...this.details(status),
+        rateLimits: rateLimitsOf(tokens),
+      },
     } as ZumRailsHealthResult<Key>;
   }
 
@@ -98,7 +103,7 @@ export class ZumRailsHealthIndicator {
     return last === undefined || Date.now() - last >= HEALTH_LOGIN_MIN_INTERVAL_MS;
   }
 
-  private details(status: ZumRailsTokenStatus): ZumRailsHealthDetails {
+  private details(status: ZumRailsTokenStatus): Omit<ZumRailsHealthDetails, 'rateLimits'> {
     const now = Date.now();
     return {
       account: status.account,
@@ -119,6 +124,15 @@ export class ZumRailsHealthIndicator {
       },
     };
   }
+}
+
+/** The rate limits of the module of `tokens`, as health shows them. */
+function rateLimitsOf(tokens: TokenService): ZumRailsHealthDetails['rateLimits'] {
+  const limiter = rateLimiterOf(tokens);
+  if (!limiter) return [];
+  return limiter
+    .status()
+    .map((rule) => ({ ...rule, pausedUntil: isoOrNull(rule.pausedUntil ?? undefined) }));
 }
 
 function isoOrNull(epochMs: number | undefined): string | null {

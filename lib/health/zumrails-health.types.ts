@@ -25,6 +25,19 @@ export interface ZumRailsHealthDetails {
     usedInLastMinute: number;
     nextLoginAllowedAt: string | null;
   };
+  /**
+   * Each API rate limit (option `rateLimits`): slots `remaining` in the window as this replica
+   * last counted (the fleet's count with a store), calls `waiting` here, `pausedUntil` (ISO)
+   * after a 429. Empty without rules.
+   */
+  rateLimits: {
+    rule: string;
+    limit: number;
+    windowMs: number;
+    remaining: number;
+    waiting: number;
+    pausedUntil: string | null;
+  }[];
 }
 
 /** The shape `@nestjs/terminus` expects from an indicator: `{ [key]: { status, ...details } }`. */

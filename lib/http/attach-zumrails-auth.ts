@@ -147,8 +147,11 @@ export function attachZumRailsAuth(
     const refused = crossOriginCause(error);
     if (refused) throw refused;
     const config = error.config as Config | undefined;
-    if (limiter && config && error.response?.status === 429) {
-      limiter.tooManyRequests(config, error.response.headers['retry-after']);
+    if (limiter && config) {
+      limiter.release(config, error.response !== undefined);
+      if (error.response?.status === 429) {
+        limiter.tooManyRequests(config, error.response.headers['retry-after']);
+      }
     }
     const token = config && carriedToken(config);
     if (config && token !== undefined && isRecoverable(error, config)) {
@@ -165,7 +168,13 @@ export function attachZumRailsAuth(
   };
 
   const requestId = instance.interceptors.request.use(onRequest);
-  const responseId = instance.interceptors.response.use(checkEnvelope, onError);
+  const onResponse = limiter
+    ? (response: AxiosResponse): AxiosResponse => {
+        limiter.release(response.config, true);
+        return checkEnvelope(response);
+      }
+    : checkEnvelope;
+  const responseId = instance.interceptors.response.use(onResponse, onError);
   let attached = true;
   return () => {
     if (!attached) return;

@@ -1,7 +1,28 @@
 import type { AxiosInstance, AxiosRequestConfig, AxiosResponse } from 'axios';
+import { ZumRailsBadResponseError } from '../errors/zumrails-auth.errors.js';
 import { carriedToken } from './envelope-check.js';
 import { SafeToLog } from '../util/safe-to-log.js';
+import type { ZumRailsPage } from './zumrails-api.types.js';
 import { apiErrorFromResponse } from './zumrails-api.error.js';
+
+/** Options of {@link ZumRailsClient.paginate}. */
+export interface ZumRailsPaginateOptions {
+  /** Items asked per page (`Pagination.PageSize`), 1 to 1000. Default 100. */
+  pageSize?: number;
+  /**
+   * Most pages read, 1 to 100000: an answer whose `TotalCount` never comes ends here with a
+   * `ZumRailsBadResponseError` instead of looping. Default 1000.
+   */
+  maxPages?: number;
+  /**
+   * The axios config of every page's `POST`, e.g. `{ signal }`, or `{ zumRailsTimeoutMs }` so
+   * pages may wait longer for a slot of the `rateLimits` in a long export.
+   */
+  config?: AxiosRequestConfig;
+}
+
+const MAX_PAGE_SIZE = 1_000;
+const MAX_PAGES = 100_000;
 
 /**
  * The promise API of the Zum Rails API, on the same axios instance (so the same bearer,
@@ -69,6 +90,58 @@ export class ZumRailsClient {
   }
 
   /**
+   * Every item of a `.../filter` endpoint (e.g. `POST /api/user/filter`), page after page:
+   * `body` with `Pagination: { PageNumber, PageSize }` set for each page, until `TotalCount`
+   * items were read, an empty page, or `maxPages`. Each page is one `POST` through the same
+   * pipeline as {@link ZumRailsClient.post} (retries, the `rateLimits` budget: a long export
+   * waits for its slots). Breaking out of the loop stops it before the next page.
+   *
+   * ```ts
+   * for await (const user of this.zumRails.paginate<User>('/api/user/filter', { Status: 'Active' })) { ... }
+   * ```
+   * @throws RangeError when `pageSize` or `maxPages` is out of range.
+   * @throws ZumRailsBadResponseError (during the loop) when a page is not `{ TotalCount, Items }`,
+   *   or `maxPages` pages did not reach `TotalCount`; else as {@link ZumRailsClient.post}.
+   */
+  paginate<T = unknown>(
+    path: string,
+    body: Record<string, unknown> = {},
+    options: ZumRailsPaginateOptions = {},
+  ): AsyncGenerator<T, void, undefined> {
+    const pageSize = bounded('pageSize', options.pageSize ?? 100, MAX_PAGE_SIZE);
+    const maxPages = bounded('maxPages', options.maxPages ?? 1_000, MAX_PAGES);
+    return this.pages<T>(path, body, pageSize, maxPages, options.config);
+  }
+
+  private async *pages<T>(
+    path: string,
+    body: Record<string, unknown>,
+    pageSize: number,
+    maxPages: number,
+    config: AxiosRequestConfig | undefined,
+  ): AsyncGenerator<T, void, undefined> {
+    const pagination = isObject(body.Pagination) ? body.Pagination : {};
+    let read = 0;
+    let total = 0;
+    for (let page = 1; page <= maxPages; page++) {
+      const payload = {
+        ...body,
+        Pagination: { ...pagination, PageNumber: page, PageSize: pageSize },
+      };
+      const result = await this.post<ZumRailsPage<T>>(path, payload, config);
+      const { TotalCount, Items: items } = checkPage<T>(result, path);
+      total = TotalCount;
+      if (items.length === 0) return;
+      yield* items;
+      read += items.length;
+      if (read >= total) return;
+    }
+    throw new ZumRailsBadResponseError(
+      `${path} still had items after ${maxPages} pages (${read} of TotalCount ${total}): raise maxPages if that is real`,
+    );
+  }
+
+  /**
    * Any request (`method`, `url`, `data`, ...), resolving `result`.
    * @throws ZumRailsApiError | ZumRailsHttpError | ZumRailsAuthError (as a rejection).
    */
@@ -87,4 +160,29 @@ function unwrapResult<T>(response: AxiosResponse): T {
   if (response.config.zumRailsEnvelope === false) return data as T;
   if (data !== null && typeof data === 'object' && data.isError === false) return data.result as T;
   throw apiErrorFromResponse(response, carriedToken(response.config));
+}
+
+function bounded(name: string, value: number, max: number): number {
+  if (!Number.isInteger(value) || value < 1 || value > max) {
+    throw new RangeError(`paginate: ${name} must be an integer from 1 to ${max}, got ${value}`);
+  }
+  return value;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A page's `TotalCount` and `Items`, or a `ZumRailsBadResponseError` naming the endpoint. */
+function checkPage<T>(result: unknown, path: string): { TotalCount: number; Items: readonly T[] } {
+  const page = result as Partial<ZumRailsPage<T>> | null;
+  if (
+    !isObject(page) ||
+    !Array.isArray(page.Items) ||
+    typeof page.TotalCount !== 'number' ||
+    !(page.TotalCount >= 0)
+  ) {
+    throw new ZumRailsBadResponseError(`${path} did not answer a page ({ TotalCount, Items })`);
+  }
+  return { TotalCount: page.TotalCount, Items: page.Items };
 }

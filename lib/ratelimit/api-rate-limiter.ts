@@ -5,21 +5,35 @@ import type { RecordLogger } from '../logging/module-logger.js';
 import type { ResolvedZumRailsAuthOptions } from '../options/zumrails-auth-options.interface.js';
 import type { RetryConfig } from '../http/api-retry.js';
 import { retryAfterMs } from '../util/zumrails-envelope.js';
+import { SafeToLog } from '../util/safe-to-log.js';
 import { pathStart } from './path-pattern.js';
-import { canceledBefore, RuleBudget, type BudgetEvents } from './rule-budget.js';
+import { canceledBefore, RuleBudget, type BudgetEvents, type HeldSlot } from './rule-budget.js';
 import { StoreCount } from './store-count.js';
 
 /** A slot that would leave the call less than this before its deadline is not worth waiting for. */
 const MIN_SEND_MS = 50;
 
 /**
- * What a budget holds its slot for beyond the window: the time from admission to arrival at
- * Zum Rails (the last interceptors, a socket from the agent, TLS, the network), since the
- * vendor counts arrivals and one round trip per call cannot learn when a call arrived. 5% of
- * the window, 200 ms to 5 s (5 s of a 5-minute window: 1.6% of the throughput).
+ * Added to every window: the clocks round to the millisecond, and a window's two ends must not
+ * both count.
  */
-export function sendGuardMs(windowMs: number): number {
-  return Math.min(5_000, Math.max(200, Math.round(windowMs / 20)));
+const WINDOW_GUARD_MS = 10;
+
+/**
+ * A call with no answer (timeout, reset) may still be on its way to Zum Rails: its slot starts
+ * its window this much later. Also how much longer than its deadline a call that never settles
+ * holds its slot (a replica that died mid-call).
+ */
+const IN_TRANSIT_MS = 1_000;
+
+/** Config key (a string: axios' merge drops symbols) of the slots an attempt holds. */
+const SLOTS = 'zumRailsRateSlots';
+
+declare module 'axios' {
+  interface AxiosRequestConfig {
+    /** @internal The rate limit slots this attempt holds, released when it settles. */
+    [SLOTS]?: HeldSlot[];
+  }
 }
 
 /** Where the rate limit measurements go (`ZumRailsMetrics`; no-ops without OpenTelemetry). */
@@ -56,6 +70,8 @@ export function rateLimiterOf(tokens: object): ApiRateLimiter | undefined {
  * allocation); a matching call takes a slot of each rule it matches, waiting in line when
  * there is none, within `maxWaitMs` and its deadline.
  */
+// Holds the resolved options (the password) and a cycle through its budgets: show the rules only.
+@SafeToLog<ApiRateLimiter>((limiter) => ({ rules: limiter.budgets.map((budget) => budget.label) }))
 export class ApiRateLimiter implements BudgetEvents {
   readonly budgets: readonly RuleBudget[];
   private readonly basePath: string;
@@ -74,7 +90,7 @@ export class ApiRateLimiter implements BudgetEvents {
       const scope = `${(rule.methods ?? ['*']).join(',')} ${rule.path.toLowerCase()}`;
       const id = createHash('sha256').update(scope).digest('hex').slice(0, 16);
       const key = `zumrails-ratelimit:{${namespace}}:${id}`;
-      return new RuleBudget(rule, rule.windowMs + sendGuardMs(rule.windowMs), key, this, count);
+      return new RuleBudget(rule, rule.windowMs + WINDOW_GUARD_MS, key, this, count);
     });
     meter?.observeRateLimitRemaining(() =>
       this.budgets.map((budget) => ({ rule: budget.label, remaining: budget.remaining() })),
@@ -107,6 +123,18 @@ export class ApiRateLimiter implements BudgetEvents {
   }
 
   /**
+   * The attempt `config` settled: the slots it holds start their window now, or a little later
+   * when no answer came back (`answered: false`: it may still be on its way). Idempotent.
+   */
+  release(config: RetryConfig, answered: boolean): void {
+    const slots = config[SLOTS];
+    if (slots === undefined) return;
+    config[SLOTS] = undefined;
+    const lateMs = answered ? 0 : IN_TRANSIT_MS;
+    for (const { budget, id } of slots) budget.release(id, lateMs);
+  }
+
+  /**
    * A 429 reached a call: every rule it matches is paused for the `Retry-After` (an absent or
    * invalid one counts as the vendor's 5-minute block), capped at `maxRetryAfterMs`, fleet-wide.
    */
@@ -122,7 +150,9 @@ export class ApiRateLimiter implements BudgetEvents {
     const start = pathStart(url, this.basePath);
     for (const budget of this.budgets) {
       if (!budget.matches(method, url, start)) continue;
+      const wasPaused = budget.pausedUntilMs !== 0;
       budget.pause(ms);
+      if (wasPaused) continue; // one line per pause, not one per 429 of a burst
       this.logger.warn(
         logRecord(
           'rate-limit-paused',
@@ -193,13 +223,34 @@ export class ApiRateLimiter implements BudgetEvents {
     const budgets = this.budgets;
     for (let index = first; index < budgets.length; index++) {
       const budget = budgets[index]!;
-      if (index > first && !budget.matches(method, url, start)) continue;
-      const waiting = budget.acquire(this.waitBound(config), config, canceledBefore(config));
-      if (waiting) {
-        return waiting.then(() => this.admitFrom(index + 1, config, method, url, start));
+      if (!budget.matches(method, url, start)) continue;
+      if (budget.takeNow(performance.now())) {
+        hold(config, budget, undefined);
+        continue;
       }
+      const holdMs = this.callBudgetMs(config) + IN_TRANSIT_MS;
+      const bound = this.waitBound(config);
+      const waiting = budget.acquire(bound, holdMs, config, canceledBefore(config));
+      if (waiting) {
+        return waiting.then(
+          (id) => {
+            hold(config, budget, id);
+            return this.admitFrom(index + 1, config, method, url, start);
+          },
+          (error: unknown) => {
+            this.release(config, true); // slots of earlier rules go back
+            throw error;
+          },
+        );
+      }
+      hold(config, budget, undefined);
     }
     return undefined;
+  }
+
+  /** The call's whole deadline: its `zumRailsTimeoutMs`, else the module's, or its `timeout` when longer. */
+  private callBudgetMs(config: RetryConfig): number {
+    return config.zumRailsTimeoutMs ?? Math.max(this.options.requestTimeoutMs, config.timeout ?? 0);
   }
 
   /** How long this call may wait: `maxWaitMs`, and its deadline less the time to send it. */
@@ -232,4 +283,8 @@ export class ApiRateLimiter implements BudgetEvents {
       this.logger,
     );
   }
+}
+
+function hold(config: RetryConfig, budget: RuleBudget, id: string | undefined): void {
+  (config[SLOTS] ??= []).push({ budget, id });
 }

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { CanceledError, type CancelToken, type GenericAbortSignal } from 'axios';
 import { ZumRailsRateLimitedError, ZumRailsShutDownError } from '../errors/zumrails-auth.errors.js';
 import type { ZumRailsRateLimitRule } from '../options/zumrails-auth-options.interface.js';
+import { holdProcess } from '../util/keep-alive.js';
 import { compilePathPattern, matchesPath, type PathPattern } from './path-pattern.js';
 import { SlidingLog } from './sliding-log.js';
 
@@ -11,12 +12,21 @@ export interface SlotAnswer {
   readonly waitMs: number;
   /** Slots left after this answer, as the source counts them. */
   readonly remaining: number;
+  /** The store's id of the slot taken, to release it; undefined for the local log. */
+  readonly id?: string;
 }
 
 /** The fleet's count of one rule (the module's `store`); undefined answers mean "use the local log". */
 export interface SharedCount {
-  take(budget: RuleBudget): Promise<SlotAnswer | undefined>;
+  take(budget: RuleBudget, holdMs: number): Promise<SlotAnswer | undefined>;
+  release(budget: RuleBudget, id: string, lateMs: number): void;
   pause(budget: RuleBudget, ms: number): void;
+}
+
+/** A slot held by a call, released when its answer is back. */
+export interface HeldSlot {
+  readonly budget: RuleBudget;
+  readonly id: string | undefined;
 }
 
 /** What a budget reports: the limiter turns these into log lines and metrics. */
@@ -39,7 +49,8 @@ interface Waiter {
   readonly since: number;
   readonly deadline: number;
   readonly boundMs: number;
-  readonly resolve: () => void;
+  readonly holdMs: number;
+  readonly resolve: (id: string | undefined) => void;
   readonly reject: (error: unknown) => void;
   readonly detach: () => void;
 }
@@ -91,24 +102,26 @@ export class RuleBudget {
   }
 
   /**
-   * Takes a slot: undefined when taken at once (no store, nobody waiting, room in the log),
-   * else a promise that resolves once the caller has its slot, or rejects with a
-   * `ZumRailsRateLimitedError` (the slot cannot come within `boundMs`) or axios'
-   * `CanceledError` (aborted while waiting).
+   * Takes a slot for a call that may be in flight up to `holdMs`: undefined when taken at once
+   * (no store, nobody waiting, room in the log), else a promise of the store's slot id (or
+   * undefined) once the caller has its slot; it rejects with a `ZumRailsRateLimitedError` (the
+   * slot cannot come within `boundMs`) or axios' `CanceledError` (aborted while waiting).
    */
-  acquire(boundMs: number, abort: WaitAbort, cancelled: () => Error): Promise<void> | undefined {
+  acquire(
+    boundMs: number,
+    holdMs: number,
+    abort: WaitAbort,
+    cancelled: () => Error,
+  ): Promise<string | undefined> | undefined {
     const now = performance.now();
     if (this.closed) return Promise.reject(new ZumRailsShutDownError());
-    if (this.line.length === 0 && this.shared === undefined) {
-      const answer = this.takeLocal(now);
-      if (answer.taken) return undefined;
-      if (answer.waitMs > boundMs) return Promise.reject(this.refuse(answer.waitMs, boundMs));
-    } else if (this.shared === undefined) {
+    if (this.shared === undefined) {
+      if (this.takeNow(now)) return undefined;
       const waitMs = this.localSlotAt(now, this.line.length) - now;
       if (waitMs > boundMs) return Promise.reject(this.refuse(waitMs, boundMs));
     }
     if (isAborted(abort)) return Promise.reject(cancelled());
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<string | undefined>((resolve, reject) => {
       const onAbort = (): void => {
         const index = this.line.indexOf(waiter);
         if (index === -1) return;
@@ -117,13 +130,17 @@ export class RuleBudget {
         reject(cancelled());
         if (this.line.length === 0) this.wake();
       };
+      // A caller waiting for a slot keeps the process alive (every timer here is unref'd).
+      const release = holdProcess();
       const waiter: Waiter = {
         since: now,
         deadline: now + boundMs,
         boundMs,
+        holdMs,
         resolve,
         reject,
         detach: () => {
+          release();
           abort.signal?.removeEventListener?.('abort', onAbort);
           abort.cancelToken?.unsubscribe(onAbort);
         },
@@ -133,6 +150,26 @@ export class RuleBudget {
       this.line.push(waiter);
       void this.pump();
     });
+  }
+
+  /** Takes a slot at once when this process alone counts, nobody waits and one is free. */
+  takeNow(now: number): boolean {
+    return (
+      this.shared === undefined &&
+      this.line.length === 0 &&
+      !this.closed &&
+      this.takeLocal(now).taken
+    );
+  }
+
+  /**
+   * The call holding a slot settled: its slot frees one window from now (plus `lateMs` when no
+   * answer came back and the call may still be on its way), here and in the store.
+   */
+  release(id: string | undefined, lateMs: number): void {
+    this.log.release(performance.now(), lateMs);
+    if (id !== undefined) this.shared?.release(this, id, lateMs);
+    if (this.line.length > 0) this.wake();
   }
 
   /** No slot for `ms` (a 429's `Retry-After`), here and, through the store, fleet-wide. */
@@ -172,11 +209,12 @@ export class RuleBudget {
     this.pumping = true;
     try {
       while (this.line.length > 0 && !this.closed) {
-        const answer = await this.take();
+        const answer = await this.take(this.line[0]!.holdMs);
         const now = performance.now();
         if (answer.taken) {
-          const waiter = this.line.shift(); // an aborted head's slot goes to the next caller
-          if (waiter) this.admit(waiter, now);
+          const waiter = this.line.shift();
+          if (waiter) this.admit(waiter, now, answer.id);
+          else this.release(answer.id, 0); // its caller left meanwhile: give the slot back
           continue;
         }
         if (!this.queueing && this.line.length > 0) {
@@ -184,7 +222,9 @@ export class RuleBudget {
           this.events.queueing(this, answer.waitMs);
         }
         this.refuseUnreachable(now, answer.waitMs);
-        if (this.line.length > 0) await this.sleep(Math.max(1, answer.waitMs));
+        // A release here wakes the line at once; the fleet's releases are polled.
+        const pollMs = this.shared ? Math.max(100, this.spanMs / 20) : Infinity;
+        if (this.line.length > 0) await this.sleep(Math.max(1, Math.min(answer.waitMs, pollMs)));
       }
     } finally {
       this.pumping = false;
@@ -192,23 +232,25 @@ export class RuleBudget {
     }
   }
 
-  private async take(): Promise<SlotAnswer> {
+  private async take(holdMs: number): Promise<SlotAnswer> {
     const now = performance.now();
-    if (now < this.pausedUntil)
+    if (now < this.pausedUntil) {
       return { taken: false, waitMs: this.pausedUntil - now, remaining: 0 };
-    const answer = this.shared && (await this.shared.take(this));
+    }
+    const answer = this.shared && (await this.shared.take(this, holdMs));
     if (!answer) return this.takeLocal(performance.now());
     this.lastRemaining = answer.remaining;
-    if (answer.taken) this.log.take(performance.now());
+    if (answer.taken) this.log.take();
     return answer;
   }
 
   private takeLocal(now: number): SlotAnswer {
-    if (now < this.pausedUntil)
+    if (now < this.pausedUntil) {
       return { taken: false, waitMs: this.pausedUntil - now, remaining: 0 };
+    }
     const at = this.log.slotAt(now);
     if (at > now) return { taken: false, waitMs: at - now, remaining: 0 };
-    this.log.take(now);
+    this.log.take();
     this.lastRemaining = this.log.remaining(now);
     return { taken: true, waitMs: 0, remaining: this.lastRemaining };
   }
@@ -234,10 +276,10 @@ export class RuleBudget {
     }
   }
 
-  private admit(waiter: Waiter, now: number): void {
+  private admit(waiter: Waiter, now: number, id: string | undefined): void {
     waiter.detach();
     this.events.waited(this, now - waiter.since);
-    waiter.resolve();
+    waiter.resolve(id);
   }
 
   private refuse(waitMs: number, boundMs: number): ZumRailsRateLimitedError {
@@ -248,7 +290,7 @@ export class RuleBudget {
     });
   }
 
-  /** Sleeps `ms` on a ref'd timer: a caller waiting for a slot keeps the process alive. */
+  /** Sleeps `ms`, or until woken; the waiters' `holdProcess()` keeps the process alive meanwhile. */
   private sleep(ms: number): Promise<void> {
     return new Promise<void>((resolve) => {
       const wake = (): void => {
@@ -257,6 +299,7 @@ export class RuleBudget {
         resolve();
       };
       const timer = setTimeout(wake, ms);
+      timer.unref();
       this.sleeper = { timer, wake };
     });
   }

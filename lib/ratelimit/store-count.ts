@@ -12,8 +12,9 @@ const STORE_RETRY_MS = 1_000;
 const MAX_WAIT_ANSWER_MS = 86_400_000;
 
 /**
- * The fleet's count of every rule, in the module's `store` (`takeRateSlot`, `pauseRateLimit`):
- * one bounded call per slot. A store that fails, stalls past `storeTimeoutMs` or answers
+ * The fleet's count of every rule, in the module's `store` (`takeRateSlot`, then
+ * `releaseRateSlot` once the call's answer is back, off the call's path; `pauseRateLimit`):
+ * one bounded round trip before each call. A store that fails, stalls past `storeTimeoutMs` or answers
  * nonsense never fails a caller: the rule falls back to this process's log, one warning says
  * so, and the store is tried again a second later (one line when it answers again).
  */
@@ -29,20 +30,32 @@ export class StoreCount implements SharedCount {
     private readonly logger: RecordLogger,
   ) {}
 
-  async take(budget: RuleBudget): Promise<SlotAnswer | undefined> {
+  async take(budget: RuleBudget, holdMs: number): Promise<SlotAnswer | undefined> {
     if (performance.now() < this.skipUntil) return undefined;
     const id = `${this.holder}:${++this.sequence}`;
     try {
       const answer = await this.bounded(() =>
-        this.store.takeRateSlot(budget.key, budget.limit, budget.spanMs, id),
+        this.store.takeRateSlot(budget.key, budget.limit, budget.spanMs, id, Math.ceil(holdMs)),
       );
       const checked = checkAnswer(answer, budget);
       this.answered();
-      return checked;
+      return checked.taken ? { ...checked, id } : checked;
     } catch (error) {
       this.failed('takeRateSlot', error);
+      // A stalled store may still run the take later: release it right behind (same
+      // connection, same order), so it holds a window, not the whole hold.
+      this.release(budget, id, 0);
       return undefined;
     }
+  }
+
+  release(budget: RuleBudget, id: string, lateMs: number): void {
+    const release = this.store.releaseRateSlot;
+    if (!release) return; // the slot is held until its holdMs ends: safe, only slower
+    this.bounded(() => release.call(this.store, budget.key, id, Math.ceil(lateMs))).then(
+      () => this.answered(),
+      (error: unknown) => this.failed('releaseRateSlot', error),
+    );
   }
 
   pause(budget: RuleBudget, ms: number): void {

@@ -14,8 +14,8 @@ interface Entry {
 @SafeToLog()
 export class InMemoryTokenStore implements TokenStore {
   private readonly entries = new Map<string, Entry>();
-  /** Rate limit logs: admission times, oldest first. */
-  private readonly logs = new Map<string, number[]>();
+  /** Rate limit logs: call id → when its slot starts its last window. */
+  private readonly logs = new Map<string, Map<string, number>>();
 
   async get(key: string): Promise<StoredValue | undefined> {
     const entry = this.live(key);
@@ -48,16 +48,30 @@ export class InMemoryTokenStore implements TokenStore {
     return this.compareAndDelete(key, holder);
   }
 
-  async takeRateSlot(key: string, limit: number, windowMs: number): Promise<RateSlotAnswer> {
+  async takeRateSlot(
+    key: string,
+    limit: number,
+    windowMs: number,
+    id: string,
+    holdMs: number,
+  ): Promise<RateSlotAnswer> {
     const now = Date.now();
     const paused = this.live(`${key}:pause`);
     if (paused) return { taken: false, waitMs: paused.expiresAt - now, remaining: 0 };
-    const log = (this.logs.get(key) ?? []).filter((at) => at > now - windowMs);
+    const log = this.logs.get(key) ?? new Map<string, number>();
     this.logs.set(key, log);
-    if (log.length >= limit)
-      return { taken: false, waitMs: log[0]! + windowMs - now, remaining: 0 };
-    log.push(now);
-    return { taken: true, waitMs: 0, remaining: limit - log.length };
+    for (const [entry, start] of log) if (start <= now - windowMs) log.delete(entry);
+    if (log.size >= limit) {
+      const oldest = Math.min(...log.values(), now);
+      return { taken: false, waitMs: oldest + windowMs - now, remaining: 0 };
+    }
+    log.set(id, now + holdMs);
+    return { taken: true, waitMs: 0, remaining: limit - log.size };
+  }
+
+  async releaseRateSlot(key: string, id: string, afterMs: number): Promise<void> {
+    const log = this.logs.get(key);
+    if (log?.has(id)) log.set(id, Date.now() + afterMs);
   }
 
   async pauseRateLimit(key: string, ms: number): Promise<void> {

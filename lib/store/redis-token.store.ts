@@ -5,7 +5,7 @@ import {
   GET_WITH_TTL,
 } from './redis-scripts.js';
 import { SafeToLog } from '../util/safe-to-log.js';
-import { PAUSE_RATE_LIMIT, TAKE_RATE_SLOT } from './redis-rate-scripts.js';
+import { PAUSE_RATE_LIMIT, RELEASE_RATE_SLOT, TAKE_RATE_SLOT } from './redis-rate-scripts.js';
 import type { RateSlotAnswer, StoredValue, TokenStore } from './token-store.interface.js';
 
 /**
@@ -77,13 +77,19 @@ export class RedisTokenStore implements TokenStore {
     limit: number,
     windowMs: number,
     id: string,
+    holdMs: number,
   ): Promise<RateSlotAnswer> {
-    const reply = await this.runOn(TAKE_RATE_SLOT, [key, pauseKey(key)], limit, px(windowMs), id);
+    const keys = [key, pauseKey(key)];
+    const reply = await this.runOn(TAKE_RATE_SLOT, keys, limit, px(windowMs), id, px(holdMs));
     if (!Array.isArray(reply) || reply.length !== 3 || !reply.every(Number.isFinite)) {
       throw new Error('unexpected reply to the rate slot script');
     }
     const [taken, waitMs, remaining] = reply as number[];
     return { taken: taken === 1, waitMs: waitMs!, remaining: remaining! };
+  }
+
+  async releaseRateSlot(key: string, id: string, afterMs: number): Promise<void> {
+    await this.runOn(RELEASE_RATE_SLOT, [key], id, Math.max(0, Math.ceil(afterMs)));
   }
 
   async pauseRateLimit(key: string, ms: number): Promise<void> {

@@ -45,11 +45,24 @@ export interface TokenStore {
   /**
    * Optional (rate limits across the fleet, option `rateLimits`): atomically, unless `key` is
    * paused, takes a slot of the sliding window log `key` for the call `id` if fewer than
-   * `limit` slots were taken in the last `windowMs` (by the store's own clock), and says how
-   * long until the next slot otherwise. Called once per rate-limited API call. Without it,
-   * each replica counts its own calls (one warning at startup).
+   * `limit` slots are held, and says how long until the next one frees otherwise. A slot is
+   * held while its call is in flight (at most `holdMs`, then for `windowMs`; the store's own
+   * clock) and, once released, for `windowMs` from the release. Called once per rate-limited
+   * API call. Without it, each replica counts its own calls (one warning at startup).
    */
-  takeRateSlot?(key: string, limit: number, windowMs: number, id: string): Promise<RateSlotAnswer>;
+  takeRateSlot?(
+    key: string,
+    limit: number,
+    windowMs: number,
+    id: string,
+    holdMs: number,
+  ): Promise<RateSlotAnswer>;
+  /**
+   * Optional, with `takeRateSlot`: the call `id` settled; its slot is held for `windowMs` from
+   * now plus `afterMs` (instead of from the end of its `holdMs`). Never re-adds a slot that
+   * already left the log.
+   */
+  releaseRateSlot?(key: string, id: string, afterMs: number): Promise<void>;
   /**
    * Optional, with `takeRateSlot`: no slot of `key` for the next `ms` (a 429's `Retry-After`),
    * unless it is already paused longer.

@@ -18,8 +18,10 @@ import type {
 /**
  * A real HTTP fake of the Zum Rails API on loopback: `POST /api/authorize` issues HS256 JWTs
  * that expire on time, `PATCH /api/authorize/canceltoken` revokes them, every other `/api/...`
- * path needs a valid bearer. `GET /api/wallet`, `POST /api/user/filter`, `POST /api/transaction`
- * (honouring `idempotency-key`) and `GET /api/transaction/{id}` answer like the real API; other
+ * path needs a valid bearer. `GET /api/wallet`, `POST /api/user/filter` and
+ * `POST /api/transaction/filter` (paged: `{ Pagination: { PageNumber, PageSize } }`),
+ * `POST /api/transaction` (honouring `idempotency-key`) and `GET /api/transaction/{id}` answer
+ * like the real API; other
  * paths echo the request. Faults can be queued per endpoint kind or chosen by a `fail:<status>`
  * login username; counters and a bounded request log show what clients did.
  *
@@ -177,6 +179,15 @@ export class FakeZumRails {
   /** Replaces the users `POST /api/user/filter` pages through (default: three sample users). */
   setUsers(users: unknown[]): void {
     this.handler.users = [...users];
+  }
+
+  /**
+   * Replaces the transactions `POST /api/transaction/filter` pages through and
+   * `GET /api/transaction/{id}` finds (each gets an `Id` unless it has one); default: none but
+   * those created by `POST /api/transaction`.
+   */
+  setTransactions(transactions: unknown[]): void {
+    this.handler.transactions.replace(transactions);
   }
 
   /**

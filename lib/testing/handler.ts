@@ -221,6 +221,9 @@ export class FakeZumRailsHandler {
       sendJson(res, 200, successEnvelope(method, this.wallets));
     } else if (method === 'POST' && route === '/api/user/filter') {
       sendJson(res, 200, successEnvelope(method, filterPage(this.users, body)));
+    } else if (method === 'POST' && route === '/api/transaction/filter') {
+      const page = filterPage(this.transactions.all(), body);
+      sendJson(res, 200, successEnvelope(method, page));
     } else if (method === 'POST' && route === '/api/transaction') {
       const header = call.req.headers['idempotency-key'];
       const key = typeof header === 'string' ? header : undefined;

@@ -65,6 +65,15 @@ export class TransactionBook {
       : { status: 200, envelope: successEnvelope('GET', transaction) };
   }
 
+  /** Replaces every transaction (keys seen are kept); each gets an `Id` unless it has one. */
+  replace(transactions: readonly unknown[]): void {
+    this.byId.clear();
+    for (const item of transactions) {
+      const transaction = { Id: randomUUID(), ...(isRecord(item) ? item : {}) };
+      remember(this.byId, String(transaction.Id), transaction);
+    }
+  }
+
   /** Every transaction created, oldest first. */
   all(): Record<string, unknown>[] {
     return [...this.byId.values()];

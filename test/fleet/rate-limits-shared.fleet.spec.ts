@@ -17,10 +17,16 @@ class RateStore extends InMemoryTokenStore {
   failing = false;
   takes = 0;
 
-  override takeRateSlot(key: string, limit: number, windowMs: number): Promise<RateSlotAnswer> {
+  override takeRateSlot(
+    key: string,
+    limit: number,
+    windowMs: number,
+    id: string,
+    holdMs: number,
+  ): Promise<RateSlotAnswer> {
     this.takes++;
     if (this.failing) return Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:1'));
-    return super.takeRateSlot(key, limit, windowMs);
+    return super.takeRateSlot(key, limit, windowMs, id, holdMs);
   }
 }
 

@@ -21,6 +21,7 @@ describe('ZumRailsHealthIndicator', () => {
         renewalTrouble: false,
         store: 'memory',
         loginBudget: { maxPerMinute: 200, usedInLastMinute: 1, nextLoginAllowedAt: null },
+        rateLimits: [], // a fake's URL: no default rules
       },
     });
     expect(result.zumrails.expiresInSeconds).toBeGreaterThan(3_500);

@@ -9,6 +9,7 @@ import { FakeZumRails } from '../../lib/testing/index.js';
 import { startAuthApp, type AuthApp } from '../support/auth-app.js';
 import { busiestWindow } from '../support/rate-windows.js';
 import { apiRequests, rejectionOf, until } from '../support/zumrails-assertions.js';
+import { processHolders } from '../../lib/util/keep-alive.js';
 
 /** Rate limits in one process (no store): the local sliding window log, over real HTTP. */
 describe('rateLimits in one process', () => {
@@ -97,13 +98,16 @@ describe('rateLimits in one process', () => {
       rateLimits: { rules: [{ path: '/api/echo/*', limit: 1, windowMs: 300 }] },
     });
     await zumRails.get('/api/echo/first');
+    const idle = processHolders();
     const controller = new AbortController();
     const aborted = rejectionOf(zumRails.get('/api/echo/aborted', { signal: controller.signal }));
     const next = zumRails.get('/api/echo/next');
     await until(() => auth!.logs.events('rate-limit-queueing').length === 1, 2_000, 'queueing');
+    expect(processHolders()).toBe(idle + 2); // waiting callers keep the process alive
     controller.abort();
     expect(isCancel(await aborted)).toBe(true);
     await next;
+    expect(processHolders()).toBe(idle);
     expect(echo(fake).map((request) => request.path)).toEqual([
       '/api/echo/first',
       '/api/echo/next',

@@ -49,6 +49,11 @@ export class RedisProcess {
     });
   }
 
+  /** Stalls the process (`SIGSTOP`: connections stay open, nothing answers) or wakes it (`SIGCONT`). */
+  stall(stalled: boolean): void {
+    this.process?.kill(stalled ? 'SIGSTOP' : 'SIGCONT');
+  }
+
   /** Stops the process with `signal` (SIGKILL: an outage). Idempotent. */
   async terminate(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
     const child = this.process;

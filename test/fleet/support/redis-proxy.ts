@@ -8,6 +8,7 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 export class RedisProxy {
   private server?: Server;
   private readonly sockets = new Set<Socket>();
+  private stalled = false;
 
   constructor(
     private readonly target: { host: string; port: number },
@@ -34,6 +35,15 @@ export class RedisProxy {
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
+  /** Stops forwarding in both directions, connections kept open (a stalled server), or resumes. */
+  stall(stalled: boolean): void {
+    this.stalled = stalled;
+    for (const socket of this.sockets) {
+      if (stalled) socket.pause();
+      else socket.resume();
+    }
+  }
+
   private pipe(client: Socket): void {
     const upstream = connect(this.target.port, this.target.host);
     for (const socket of [client, upstream]) {
@@ -46,5 +56,6 @@ export class RedisProxy {
       });
     }
     client.pipe(upstream).pipe(client);
+    if (this.stalled) for (const socket of [client, upstream]) socket.pause();
   }
 }

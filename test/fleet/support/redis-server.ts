@@ -13,6 +13,7 @@ import { deleteKeysWithPrefix, urlOptions } from './redis-url.js';
  */
 export class RedisServer {
   private readonly clients: Redis[] = [];
+  private stalled = false;
 
   private constructor(
     private readonly backend: ProcessBackend | ProxyBackend,
@@ -61,14 +62,31 @@ export class RedisServer {
     else await this.backend.proxy.kill();
   }
 
+  /** A stall: the server stops answering but keeps its connections (commands hang). */
+  async pause(): Promise<void> {
+    this.stall(true);
+  }
+
+  /** Ends a stall: the server answers again, hung commands included. */
+  async resume(): Promise<void> {
+    this.stall(false);
+  }
+
   async restart(): Promise<void> {
     if (this.backend.kind === 'process') return this.backend.process.launch();
     await deleteKeysWithPrefix(this.backend.connection); // empty, like a fresh server
     await this.backend.proxy.listen();
   }
 
+  private stall(stalled: boolean): void {
+    this.stalled = stalled;
+    if (this.backend.kind === 'process') this.backend.process.stall(stalled);
+    else this.backend.proxy.stall(stalled);
+  }
+
   /** Disconnects every client and stops the server (or deletes this suite's keys). Idempotent. */
   async stop(): Promise<void> {
+    if (this.stalled) this.stall(false); // a stopped process would never see SIGTERM
     for (const client of this.clients.splice(0)) client.disconnect();
     if (this.backend.kind === 'process') return this.backend.process.terminate('SIGTERM');
     await this.backend.proxy.kill();

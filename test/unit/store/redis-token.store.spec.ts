@@ -51,23 +51,26 @@ describe('RedisTokenStore', () => {
   });
 
   it('takes a rate slot in one script over the log and its pause key, and checks the reply', async () => {
-    const redis = new StubRedis([[1, 0, 4], [0, 1234, 0], ['x'], 1]);
+    const redis = new StubRedis([[1, 0, 4], [0, 1234, 0], ['x'], 1, 1]);
     const store = new RedisTokenStore(redis);
-    expect(await store.takeRateSlot('rl', 5, 1000.4, 'id-1')).toEqual({
+    expect(await store.takeRateSlot('rl', 5, 1000.4, 'id-1', 3000)).toEqual({
       taken: true,
       waitMs: 0,
       remaining: 4,
     });
-    expect(await store.takeRateSlot('rl', 5, 1000, 'id-2')).toEqual({
+    expect(await store.takeRateSlot('rl', 5, 1000, 'id-2', 3000)).toEqual({
       taken: false,
       waitMs: 1234,
       remaining: 0,
     });
-    await expect(store.takeRateSlot('rl', 5, 1000, 'id-3')).rejects.toThrow(/unexpected/);
+    await expect(store.takeRateSlot('rl', 5, 1000, 'id-3', 3000)).rejects.toThrow(/unexpected/);
     await store.pauseRateLimit('rl', 2500.5);
-    expect(redis.calls[0]!.slice(1)).toEqual([2, 'rl', 'rl:pause', 5, 1001, 'id-1']);
+    await store.releaseRateSlot('rl', 'id-1', 0);
+    expect(redis.calls[0]!.slice(1)).toEqual([2, 'rl', 'rl:pause', 5, 1001, 'id-1', 3000]);
     expect(String(redis.calls[0]![0])).toMatch(/ZREMRANGEBYSCORE.*ZCARD.*ZADD/s);
     expect(redis.calls[3]!.slice(1)).toEqual([1, 'rl:pause', 2501]);
+    expect(redis.calls[4]!.slice(1)).toEqual([1, 'rl', 'id-1', 0]);
+    expect(String(redis.calls[4]![0])).toMatch(/ZADD', KEYS\[1\], 'XX'/);
   });
 
   it.each(['reconnecting', 'end', 'close'])(
