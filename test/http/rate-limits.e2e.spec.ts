@@ -141,6 +141,20 @@ describe('rateLimits in one process', () => {
     expect(auth!.logs.events('rate-limit-paused')).toHaveLength(1);
   });
 
+  it('a burst of 429s logs one pause line, not one per call', async () => {
+    const zumRails = await client({
+      rateLimits: { rules: [{ path: '/api/echo/*', limit: 100, windowMs: 60_000 }] },
+      apiRetry: false,
+    });
+    fake.failApi({ kind: 'rate-limited', retryAfterSeconds: 1 }, 3);
+    const limited = [1, 2, 3].map((i) => rejectionOf(zumRails.get(`/api/echo/${i}`)));
+    for (const error of await Promise.all(limited)) expect(error).toMatchObject({ status: 429 });
+    expect(auth!.logs.events('rate-limit-paused')).toHaveLength(1);
+    expect(auth!.logs.events('rate-limit-paused')[0]!.message).toMatch(
+      /Zum Rails answered 429: rate limit \/api\/echo\/\* paused for 1 s/,
+    );
+  });
+
   it('closing the app refuses waiting calls instead of holding the process', async () => {
     const zumRails = await client({
       rateLimits: { rules: [{ path: '/api/echo/*', limit: 1, windowMs: 60_000 }] },
