@@ -9,7 +9,9 @@ import { SecretRedactor } from '../util/redact.js';
 import { createApiRetrier, isStream, type RetryConfig, type RetryCounter } from './api-retry.js';
 import { carriedToken, checkEnvelope } from './envelope-check.js';
 import { crossOriginCause, guardOrigin, originOf } from './origin-guard.js';
+import { asDeadlineTimeout, endRequestDeadline } from './request-deadline.js';
 import { noteRequestSecrets } from './request-secrets.js';
+import { guardStreamBody, isStreamResponse } from './stream-body.js';
 import { UnauthorizedCooldown } from './unauthorized-cooldown.js';
 import { toZumRailsError } from './zumrails-api.error.js';
 import { ZumRailsHttpError } from './zumrails-http.error.js';
@@ -142,7 +144,25 @@ export function attachZumRailsAuth(
     return config;
   };
 
-  const onError = async (error: unknown): Promise<AxiosResponse> => {
+  const onResponse = (response: AxiosResponse): AxiosResponse => {
+    limiter?.release(response.config, true);
+    const checked = checkEnvelope(response);
+    if (!isStreamResponse(checked)) return checked;
+    const token = carriedToken(checked.config);
+    // axios reports the deadline on a body as a cancellation: say it was the deadline.
+    return guardStreamBody(checked, (error) =>
+      toZumRailsError(asDeadlineTimeout(error) as AxiosError, token, redactor),
+    );
+  };
+
+  const onError = (error: unknown): Promise<AxiosResponse> =>
+    recover(error).catch((failure: unknown) => {
+      // Failed for good, retries included: its overall deadline goes now, not when it fires.
+      endRequestDeadline((error as { config?: Config } | null)?.config);
+      throw failure;
+    });
+
+  const recover = async (error: unknown): Promise<AxiosResponse> => {
     if (!isAxiosError(error) || error instanceof ZumRailsHttpError) throw error;
     const refused = crossOriginCause(error);
     if (refused) throw refused;
@@ -168,12 +188,6 @@ export function attachZumRailsAuth(
   };
 
   const requestId = instance.interceptors.request.use(onRequest);
-  const onResponse = limiter
-    ? (response: AxiosResponse): AxiosResponse => {
-        limiter.release(response.config, true);
-        return checkEnvelope(response);
-      }
-    : checkEnvelope;
   const responseId = instance.interceptors.response.use(onResponse, onError);
   let attached = true;
   return () => {

@@ -2,18 +2,22 @@ import {
   AxiosError,
   isCancel,
   type AxiosInstance,
+  type AxiosResponse,
   type GenericAbortSignal,
   type InternalAxiosRequestConfig,
 } from 'axios';
+import { finished, type Readable } from 'node:stream';
 import { isDeadlineAbort, startDeadline, type Deadline } from '../util/abort.js';
+import { isStreamResponse } from './stream-body.js';
 
 declare module 'axios' {
   interface AxiosRequestConfig {
     /**
      * Overall deadline of this request through `ZumRailsHttpService`, in ms: connect, headers
-     * and the whole body (axios' `timeout` only fires on an idle socket). It covers every retry
-     * of the call (after a 401, `apiRetry`). Default: the module's `requestTimeoutMs`, or the
-     * request's `timeout` when longer.
+     * and the whole body (axios' `timeout` only fires on an idle socket), a `responseType:
+     * 'stream'` body too, until it ends (past it, the stream errors with `ECONNABORTED`). It
+     * covers every retry of the call (after a 401, `apiRetry`). Default: the module's
+     * `requestTimeoutMs`, or the request's `timeout` when longer.
      */
     zumRailsTimeoutMs?: number;
     /**
@@ -33,12 +37,15 @@ declare module 'axios' {
 export function attachRequestDeadline(instance: AxiosInstance, defaultMs: number): void {
   instance.interceptors.response.use(
     (response) => {
-      // Settled: the timer goes now rather than holding memory until it would have fired.
-      endDeadline(response.config.zumRailsDeadline);
+      // Settled: the timer goes now rather than holding memory until it would have fired;
+      // a streamed body is still to come, under the same deadline.
+      if (isStreamResponse(response)) bodyUnderDeadline(response);
+      else endDeadline(response.config.zumRailsDeadline);
       return response;
     },
     (error: unknown) => {
-      // Not ended on errors: a retry of this call (same config) still runs under it.
+      // Not ended here: a retry of this call (same config) still runs under it. The auth
+      // interceptor ends it once the call has failed for good (`endRequestDeadline`).
       throw asDeadlineTimeout(error);
     },
   );
@@ -68,6 +75,21 @@ function startRequestDeadline(ms: number): AbortSignal {
   return deadline.signal;
 }
 
+/** Ends the deadline of a call that has failed for good (no retry of it will follow). */
+export function endRequestDeadline(config: InternalAxiosRequestConfig | undefined): void {
+  endDeadline(config?.zumRailsDeadline);
+}
+
+/**
+ * The deadline runs until the stream body ends. axios listens to the signal until then: past
+ * the deadline it errors the body with a cancellation, which the auth interceptor's body guard
+ * reports as the deadline (see `asDeadlineTimeout`).
+ */
+function bodyUnderDeadline(response: AxiosResponse): void {
+  const signal = response.config.zumRailsDeadline;
+  finished(response.data as Readable, () => endDeadline(signal));
+}
+
 function endDeadline(signal: AbortSignal | undefined): void {
   const deadline = signal && deadlines.get(signal);
   if (!deadline) return;
@@ -76,7 +98,7 @@ function endDeadline(signal: AbortSignal | undefined): void {
 }
 
 /** A cancellation caused by the deadline becomes axios' timeout error; anything else is kept. */
-function asDeadlineTimeout(error: unknown): unknown {
+export function asDeadlineTimeout(error: unknown): unknown {
   const config = (error as { config?: InternalAxiosRequestConfig } | null)?.config;
   const deadline = config?.zumRailsDeadline;
   if (!isCancel(error) || !deadline || !isDeadlineAbort(deadline)) return error;
