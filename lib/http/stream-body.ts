@@ -27,15 +27,7 @@ export function guardStreamBody(
 
 /** An error of the body as an AxiosError of this request (a reset is a plain Error). */
 function asAxiosError(error: unknown, response: AxiosResponse): AxiosError {
-  if (isAxiosError(error)) return error;
-  const { message, code } = (error ?? {}) as { message?: unknown; code?: unknown };
-  const described = new AxiosError(
-    typeof message === 'string' ? message : 'the response body failed',
-    typeof code === 'string' ? code : AxiosError.ERR_BAD_RESPONSE,
-    response.config,
-  );
-  described.status = response.status;
-  return described;
+  return isAxiosError(error) ? error : AxiosError.from(error, undefined, response.config);
 }
 
 /** Whether this answer's body is a stream the caller reads (not buffered by axios). */

@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { createHook } from 'node:async_hooks';
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Readable } from 'node:stream';
 import { firstValueFrom } from 'rxjs';
 import { ZumRailsHttpError } from '../../lib/index.js';
@@ -101,6 +103,74 @@ describe("responseType: 'stream'", () => {
     expect(JSON.parse(text)).toMatchObject({ isError: false });
     expect(await liveAfterHooks(live)).toBe(0);
   });
+});
+
+describe("responseType: 'stream' from a server of the test's own", () => {
+  /** A server that sends headers and a first chunk, then hands its response to the test. */
+  async function streamingServer(): Promise<{
+    url: string;
+    answer: Promise<ServerResponse>;
+    stop(): Promise<void>;
+  }> {
+    let hand!: (res: ServerResponse) => void;
+    const answer = new Promise<ServerResponse>((resolve) => (hand = resolve));
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/octet-stream' });
+      res.write('first chunk');
+      hand(res);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/report`;
+    const stop = async () => {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    };
+    return { url, answer, stop };
+  }
+
+  it('a connection reset mid-body errors the stream with a scrubbed ZumRailsHttpError', async () => {
+    const server = await streamingServer();
+    try {
+      const body = await streamOfUrl(server.url);
+      (await server.answer).socket!.resetAndDestroy();
+
+      const error = await outcomeOf(body);
+
+      expect(error).toBeInstanceOf(ZumRailsHttpError);
+      expect(error).toMatchObject({ code: 'ECONNRESET' });
+      await expectNoSecrets([...secretsOf(fixture.fake), ACCOUNT], { errors: [error] });
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('destroying the stream closes the connection at once (not at the deadline)', async () => {
+    const server = await streamingServer();
+    try {
+      const body = await streamOfUrl(server.url);
+      const closed = new Promise<void>(
+        (resolve) => void server.answer.then((res) => res.on('close', resolve)),
+      );
+
+      body.destroy();
+
+      await closed;
+    } finally {
+      await server.stop();
+    }
+  });
+
+  /** A POST through the module's service, without the bearer (another origin). */
+  async function streamOfUrl(url: string): Promise<Readable> {
+    const response = await firstValueFrom(
+      subject.http.post(
+        url,
+        { AccountNumber: ACCOUNT },
+        { responseType: 'stream', zumRailsAuth: false, zumRailsTimeoutMs: 10_000 },
+      ),
+    );
+    return response.data as Readable;
+  }
 });
 
 describe('the overall deadline of a call', () => {
