@@ -59,6 +59,7 @@ export type { RedisTokenStoreClient } from './store/redis-token.store.js';
 export {
   ZumRailsAuthError,
   ZumRailsBadResponseError,
+  ZumRailsBlockedByIntermediaryError,
   ZumRailsConfigError,
   ZumRailsCredentialsRejectedError,
   ZumRailsCrossOriginError,

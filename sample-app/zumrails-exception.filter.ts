@@ -18,6 +18,7 @@ const STATUS_OF: Record<ZumRailsAuthErrorCode, HttpStatus> = {
   'token-unavailable': HttpStatus.SERVICE_UNAVAILABLE,
   'shut-down': HttpStatus.SERVICE_UNAVAILABLE,
   'credentials-rejected': HttpStatus.BAD_GATEWAY,
+  'blocked-by-intermediary': HttpStatus.BAD_GATEWAY,
   'bad-response': HttpStatus.BAD_GATEWAY,
   config: HttpStatus.INTERNAL_SERVER_ERROR,
   'cross-origin': HttpStatus.INTERNAL_SERVER_ERROR,

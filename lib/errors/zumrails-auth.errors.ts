@@ -2,12 +2,17 @@
  * What went wrong, as a stable machine-readable string.
  *
  * - `config`: the module options are invalid (fix the configuration).
- * - `credentials-rejected`: Zum Rails refused the username/password (HTTP 401/403 on login).
+ * - `credentials-rejected`: Zum Rails refused the username/password (HTTP 401/403 on login, in
+ *   a Zum Rails envelope).
+ * - `blocked-by-intermediary`: a 401/403 that is no Zum Rails envelope (an HTML, text or empty
+ *   page of a WAF, proxy or gateway), or a proxy's 407: something in front of Zum Rails refused
+ *   the call. Not a verdict on the credentials: no cool-down.
  * - `rate-limited`: Zum Rails answered 429 (the client waits for `Retry-After`, capped), or this
  *   module's own login budget (`maxLoginsPerMinute`) is used up (no request was sent).
- * - `unavailable`: a 5xx envelope (or empty 5xx), timeout, connection reset/refused or DNS failure.
- * - `bad-response`: the answer was not a usable Zum Rails envelope: an HTML or other non-JSON
- *   page whatever its status (a proxy speaking), an empty 2xx, `isError: true`, no `result.Token`.
+ * - `unavailable`: a 5xx or 408 answer (an envelope, or an edge's HTML/text/empty page),
+ *   timeout, connection reset/refused or DNS failure. Callers without a token wait through it.
+ * - `bad-response`: the answer was not a usable Zum Rails envelope: a page with another status
+ *   (3xx, 4xx), a 2xx that is no envelope, `isError` other than `false`, no `result.Token`.
  * - `token-unavailable`: no valid token could be obtained within the bounded wait.
  * - `shut-down`: the module is shutting down and hands out no more tokens.
  * - `cross-origin`: a request (or a redirect of a non-GET request) would have gone to an origin
@@ -17,6 +22,7 @@
 export type ZumRailsAuthErrorCode =
   | 'config'
   | 'credentials-rejected'
+  | 'blocked-by-intermediary'
   | 'rate-limited'
   | 'unavailable'
   | 'bad-response'
@@ -130,11 +136,44 @@ function rateLimitedMessage(
   return `rate limit ${rule} used up: next slot in about ${(retryAfterMs / 1000).toFixed(1)} s${allowed}; nothing was sent`;
 }
 
+/**
+ * A page that is no Zum Rails envelope answered 401 or 403, or a proxy answered 407 (it wants
+ * its own credentials): a WAF, proxy or gateway in front of Zum Rails refused the call, Zum
+ * Rails did not answer. Says nothing about the credentials, so
+ * there is no credential cool-down; the next login is tried after the usual backoff.
+ */
+export class ZumRailsBlockedByIntermediaryError extends ZumRailsAuthError {
+  readonly code = 'blocked-by-intermediary' as const;
+  constructor(status: number, detail: string) {
+    super(
+      `Blocked by an intermediary (HTTP ${status}): not Zum Rails answering but a page in front ` +
+        `of it (a WAF, proxy or gateway): ${detail}. Check the network path (IP allow-list, ` +
+        'proxy and its credentials, firewall), not the Zum Rails username and password.',
+      status,
+    );
+  }
+}
+
 /** Zum Rails could not be reached or answered 5xx (timeout, reset, refused, DNS, gateway). */
 export class ZumRailsUnavailableError extends ZumRailsAuthError {
   readonly code = 'unavailable' as const;
-  constructor(detail: string, status?: number) {
-    super(`Zum Rails is unavailable: ${detail}`, status);
+  constructor(
+    detail: string,
+    status?: number,
+    /** A valid `Retry-After` of a 503, in ms (capped by `maxRetryAfterMs`); the next attempt waits at least this long. */
+    readonly retryAfterMs?: number,
+  ) {
+    const wait =
+      retryAfterMs === undefined
+        ? ''
+        : `; Retry-After asks for ${Math.ceil(retryAfterMs / 1000)} s`;
+    super(`Zum Rails is unavailable: ${detail}${wait}`, status);
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return this.retryAfterMs === undefined
+      ? super.toJSON()
+      : { ...super.toJSON(), retryAfterMs: this.retryAfterMs };
   }
 }
 

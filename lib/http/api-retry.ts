@@ -5,7 +5,7 @@ import { LOG_CONTEXT, ModuleLogger, type RecordLogger } from '../logging/module-
 import { DEFAULT_OPTIONS } from '../options/defaults.js';
 import { resolveApiRetry } from '../options/resolve-api-retry.js';
 import type { ZumRailsApiRetryOptions } from '../options/zumrails-auth-options.interface.js';
-import { retryAfterMs } from '../util/zumrails-envelope.js';
+import { readAnswer } from '../util/zumrails-envelope.js';
 import { waitForRetry } from './retry-wait.js';
 import { requestPath } from './zumrails-api.error.js';
 
@@ -16,9 +16,11 @@ const DEADLINE = 'zumRailsDeadlineAt';
 export type RetryConfig = InternalAxiosRequestConfig & { [RETRIES]?: number; [DEADLINE]?: number };
 
 const SAFE_METHODS = new Set(['get', 'head', 'options']);
-const RETRIED_STATUSES = new Set([502, 503, 504]);
-/** Reset or timed out before any response (`ECONNABORTED` is axios' timeout). */
-const RETRIED_CODES = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED']);
+/**
+ * Reset, refused or timed out before any response (`ECONNABORTED` is axios' timeout). A refused
+ * connection sent nothing: a restarting gateway, a pod rolling over.
+ */
+const RETRIED_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED']);
 /** A retry that would have less time than this before the deadline is not worth sending. */
 const MIN_ATTEMPT_MS = 50;
 const MAX_RETRY_AFTER_JITTER_MS = 250;
@@ -29,6 +31,8 @@ interface Wait {
   readonly reason: string;
   /** For the metric: `status_503`, `econnreset` (few values, nothing secret). */
   readonly kind: string;
+  /** Whether the server asked for this wait (`Retry-After`), rather than our backoff. */
+  readonly asked?: boolean;
 }
 
 /** Where each retry is counted (`ZumRailsMetrics`; a no-op without OpenTelemetry). */
@@ -43,6 +47,9 @@ export interface RetryCounter {
  * longer. Each retry's `timeout` is cut to the time left.
  */
 class ApiRetrier {
+  /** Why a wait the server asked for was not honoured, by the error it came with. */
+  private readonly refusals = new WeakMap<AxiosError, string>();
+
   constructor(
     private readonly policy: Required<ZumRailsApiRetryOptions>,
     private readonly budgetMs: number,
@@ -71,14 +78,29 @@ class ApiRetrier {
     // An aborted request (the caller's signal, or an overall deadline on it) is never retried.
     if (!isRepeatable(config) || config.signal?.aborted === true) return undefined;
     const wait = this.waitFor(error, retries);
-    if (wait === undefined || deadline - Date.now() - wait.ms < MIN_ATTEMPT_MS) {
+    if (wait === undefined) return undefined;
+    const left = deadline - Date.now();
+    if (left - wait.ms < MIN_ATTEMPT_MS) {
+      // Retrying sooner than asked would only be refused again: fail now, saying how long.
+      if (wait.asked) {
+        const asked = `${wait.reason} asks for a wait of ${Math.round(wait.ms)} ms`;
+        this.refusals.set(
+          error,
+          `${asked}, more than the ${Math.max(0, left)} ms left of the call's deadline`,
+        );
+      }
       return undefined;
     }
     this.log(config, wait, retries + 1);
     await waitForRetry(wait.ms, config);
-    const left = Math.max(1, deadline - Date.now());
-    const timeout = config.timeout ? Math.min(config.timeout, left) : left;
+    const remaining = Math.max(1, deadline - Date.now());
+    const timeout = config.timeout ? Math.min(config.timeout, remaining) : remaining;
     return { ...config, [RETRIES]: retries + 1, timeout };
+  }
+
+  /** Why `error` was not retried although the server said when to retry, if so. */
+  refusalOf(error: AxiosError): string | undefined {
+    return this.refusals.get(error);
   }
 
   /** One line per retry: method, path (no query), cause, delay; never a header or a body. */
@@ -93,25 +115,35 @@ class ApiRetrier {
     this.counter?.recordApiRetry({ reason: wait.kind });
   }
 
+  /**
+   * The wait before retrying `error`, or undefined when it is not to be retried: a reset or
+   * timeout before any answer; an answer whose verdict (`readAnswer`, as for a login) is
+   * transient (5xx, 408) or rate-limited (429, only with a valid `Retry-After`). A valid
+   * `Retry-After` (429 or 503) is honoured when within `maxRetryAfterMs`, else not retried.
+   */
   private waitFor(error: AxiosError, retries: number): Wait | undefined {
-    const status = error.response?.status;
-    if (status === undefined) {
+    const response = error.response;
+    if (response === undefined) {
       const code = error.code ?? '';
       return RETRIED_CODES.has(code) ? this.backoff(retries, code, code.toLowerCase()) : undefined;
     }
-    if (RETRIED_STATUSES.has(status)) {
-      return this.backoff(retries, `HTTP ${status}`, `status_${status}`);
+    const header = response.headers['retry-after'] as unknown;
+    const verdict = readAnswer(response.status, response.data, header, Date.now());
+    if (verdict.kind !== 'transient' && verdict.kind !== 'rate-limited') return undefined;
+    const status = response.status;
+    const asked = verdict.retryAfterMs;
+    if (asked === undefined) {
+      return verdict.kind === 'transient'
+        ? this.backoff(retries, `HTTP ${status}`, `status_${status}`)
+        : undefined;
     }
-    if (status !== 429) return undefined;
-    const header = error.response?.headers['retry-after'] as unknown;
-    if (typeof header !== 'string' || header.trim() === '') return undefined;
-    const ms = retryAfterMs(header, Date.now());
-    if (ms > this.policy.maxRetryAfterMs) return undefined;
-    const jitter = this.random() * Math.min(MAX_RETRY_AFTER_JITTER_MS, ms / 10);
+    if (asked > this.policy.maxRetryAfterMs) return undefined;
+    const jitter = this.random() * Math.min(MAX_RETRY_AFTER_JITTER_MS, asked / 10);
     return {
-      ms: ms + jitter,
-      reason: `HTTP 429 (Retry-After ${header.trim()})`,
-      kind: 'status_429',
+      ms: asked + jitter,
+      reason: `HTTP ${status} (Retry-After ${String(header).trim()})`,
+      kind: `status_${status}`,
+      asked: true,
     };
   }
 

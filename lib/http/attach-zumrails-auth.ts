@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { LoggerService } from '@nestjs/common';
-import { isAxiosError, type AxiosError, type AxiosInstance, type AxiosResponse } from 'axios';
+import { AxiosError, isAxiosError, type AxiosInstance, type AxiosResponse } from 'axios';
 import type { ZumRailsApiRetryOptions } from '../options/zumrails-auth-options.interface.js';
 import { rateLimiterOf, type ApiRateLimiter } from '../ratelimit/api-rate-limiter.js';
 import { authContextOf } from '../token/token.service.js';
@@ -8,7 +8,7 @@ import type { TokenService } from '../token/token.service.js';
 import { SecretRedactor } from '../util/redact.js';
 import { createApiRetrier, isStream, type RetryConfig, type RetryCounter } from './api-retry.js';
 import { carriedToken, checkEnvelope } from './envelope-check.js';
-import { crossOriginCause, guardOrigin, originOf } from './origin-guard.js';
+import { crossOriginCause, guardOrigin, guardProxy, originOf } from './origin-guard.js';
 import { asDeadlineTimeout, endRequestDeadline } from './request-deadline.js';
 import { noteRequestSecrets } from './request-secrets.js';
 import { guardStreamBody, isStreamResponse } from './stream-body.js';
@@ -124,8 +124,10 @@ export function attachZumRailsAuth(
   const onRequest = async (config: Config): Promise<Config> => {
     noteRequestSecrets(config, redactor);
     retrier.stamp(config);
+    checkIdempotencyKey(config, redactor);
     if (config.zumRailsAuth === false) return config;
     guardOrigin(config, allowed, redactor);
+    guardProxy(config, instance.defaults.proxy, allowed, redactor);
     let token = await tokens.getToken();
     const admission = limiter?.admit(config);
     if (admission) {
@@ -184,7 +186,10 @@ export function attachZumRailsAuth(
     }
     const retry = config && (await retrier.next(error, config));
     if (retry) return instance.request(retry);
-    throw toZumRailsError(error, token, redactor);
+    const failure = toZumRailsError(error, token, redactor);
+    const refusal = retrier.refusalOf(error);
+    if (refusal) failure.message += `; ${refusal}`;
+    throw failure;
   };
 
   const requestId = instance.interceptors.request.use(onRequest);
@@ -210,4 +215,27 @@ function allowedOrigin(baseUrl: string | undefined): string {
 /** A 401 on a request that used our bearer and whose body can be sent again. */
 function isRecoverable(error: AxiosError, config: Config): boolean {
   return error.response?.status === 401 && config.zumRailsAuth !== false && !isStream(config.data);
+}
+
+/** Zum Rails keeps an `idempotency-key` of at most 36 characters (a UUID). */
+const MAX_IDEMPOTENCY_KEY_CHARS = 36;
+
+/**
+ * Refuses, before anything is sent, a request whose `idempotency-key` Zum Rails would not
+ * keep: a retried payment would then be executed twice.
+ * @throws ZumRailsHttpError with code `ERR_BAD_OPTION_VALUE`.
+ */
+function checkIdempotencyKey(config: Config, redactor: SecretRedactor): void {
+  const key: unknown = config.headers.get(IDEMPOTENCY_KEY);
+  if (key === undefined || key === null || key === false) return;
+  const length = String(key).length;
+  if (length <= MAX_IDEMPOTENCY_KEY_CHARS) return;
+  const message =
+    `idempotency-key is ${length} characters long; Zum Rails keeps at most ` +
+    `${MAX_IDEMPOTENCY_KEY_CHARS} (a UUID): nothing was sent`;
+  throw new ZumRailsHttpError(
+    new AxiosError(message, AxiosError.ERR_BAD_OPTION_VALUE, config),
+    undefined,
+    redactor,
+  );
 }

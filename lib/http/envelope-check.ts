@@ -1,24 +1,22 @@
 import type { AxiosResponse, InternalAxiosRequestConfig } from 'axios';
-import { readEnvelope } from './api-envelope.js';
+import { readAnswer } from '../util/zumrails-envelope.js';
 import { apiErrorFromResponse } from './zumrails-api.error.js';
 
 const BEARER = 'Bearer ';
 
 /**
- * The response interceptor's success side: a 2xx answer is a success only when its body is no
- * Zum Rails envelope (an empty body, a buffer, a stream, HTML) or one that says
- * `isError: false`; otherwise it rejects with a `ZumRailsApiError`. The common case costs two
- * property reads. Answers of requests with `zumRailsEnvelope: false`, and non-2xx answers a
- * custom `validateStatus` let through, pass as they are.
+ * The response interceptor's success side: a 2xx answer is a success when its verdict is
+ * (`readAnswer`: no Zum Rails envelope at all, e.g. an empty body, a buffer, a stream, HTML; or
+ * one that says `isError: false` without a failing `statusCode`); otherwise it rejects with a
+ * `ZumRailsApiError`. Answers of requests with `zumRailsEnvelope: false`, and non-2xx answers
+ * a custom `validateStatus` let through, pass as they are.
  */
 export function checkEnvelope(response: AxiosResponse): AxiosResponse {
-  const data = response.data as { isError?: unknown } | null;
-  if (data !== null && typeof data === 'object' && data.isError === false) return response;
   const config = response.config;
   if (config.zumRailsEnvelope === false || response.status < 200 || response.status > 299) {
     return response;
   }
-  if (readEnvelope(data) === undefined) return response;
+  if (readAnswer(response.status, response.data, undefined, 0).kind === 'success') return response;
   throw apiErrorFromResponse(response, carriedToken(config));
 }
 

@@ -1,4 +1,4 @@
-import type { AxiosRequestConfig, InternalAxiosRequestConfig } from 'axios';
+import type { AxiosProxyConfig, AxiosRequestConfig, InternalAxiosRequestConfig } from 'axios';
 import { ZumRailsCrossOriginError } from '../errors/zumrails-auth.errors.js';
 import type { SecretRedactor } from '../util/redact.js';
 
@@ -73,6 +73,35 @@ export function guardOrigin(
     own?.(options, response, request);
   };
   config.beforeRedirect = Object.assign(guard, { [GUARDED]: true as const });
+}
+
+/**
+ * Refuses a request that names a `proxy` of its own, other than the instance's (the module's
+ * `transport.proxy`): the bearer would go to that host, not only to the configured origin.
+ * `proxy: false` (straight to the origin) is fine.
+ * @throws ZumRailsCrossOriginError naming the proxy's origin (never its credentials).
+ */
+export function guardProxy(
+  config: InternalAxiosRequestConfig,
+  instanceProxy: AxiosProxyConfig | false | undefined,
+  allowed: string,
+  secrets: SecretRedactor,
+): void {
+  const proxy = config.proxy;
+  if (!proxy || proxy === instanceProxy || sameProxy(proxy, instanceProxy)) return;
+  const method = (config.method ?? 'get').toUpperCase();
+  const scheme = (proxy.protocol ?? 'http').replace(/:$/, '');
+  const shown = secrets.with().text(`${scheme}://${proxy.host}:${proxy.port}`);
+  throw new ZumRailsCrossOriginError(method, shown, 'request', allowed);
+}
+
+function sameProxy(proxy: AxiosProxyConfig, other: AxiosProxyConfig | false | undefined): boolean {
+  return (
+    !!other &&
+    proxy.host === other.host &&
+    proxy.port === other.port &&
+    (proxy.protocol ?? 'http') === (other.protocol ?? 'http')
+  );
 }
 
 /** The typed refusal thrown inside a redirect, as axios wraps it (in `cause`, bounded). */

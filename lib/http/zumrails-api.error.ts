@@ -1,6 +1,6 @@
 import { AxiosError, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
-import { describeFailure, readEnvelope, type EnvelopeFailure } from './api-envelope.js';
 import { Redaction, type SecretRedactor } from '../util/redact.js';
+import { describeFailure, readEnvelope, type EnvelopeFailure } from '../util/zumrails-envelope.js';
 import { requestSecrets } from './request-secrets.js';
 import { fullUrl, withOwnMessage, ZumRailsHttpError } from './zumrails-http.error.js';
 

@@ -4,7 +4,7 @@ import {
   type AxiosResponse,
   type InternalAxiosRequestConfig,
 } from 'axios';
-import { describeEnvelopeError, parseEnvelope } from '../util/zumrails-envelope.js';
+import { describeEnvelopeError, readEnvelope } from '../util/zumrails-envelope.js';
 import { Redaction, type SecretRedactor } from '../util/redact.js';
 import { requestSecrets } from './request-secrets.js';
 
@@ -77,7 +77,7 @@ export class ZumRailsHttpError<T = unknown> extends AxiosError<T> {
     this.method = (config?.method ?? 'get').toUpperCase();
     this.url = fullUrl(config);
     if (source.status !== undefined && this.status === undefined) this.status = source.status;
-    const envelope = parseEnvelope(response?.data);
+    const envelope = readEnvelope(response?.data);
     if (envelope) {
       this.zumRailsMessage = describeEnvelopeError(envelope);
       this.exceptionMessage = envelope.responseException?.exceptionMessage;

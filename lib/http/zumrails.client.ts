@@ -1,5 +1,6 @@
 import type { AxiosInstance, AxiosRequestConfig, AxiosResponse } from 'axios';
 import { ZumRailsBadResponseError } from '../errors/zumrails-auth.errors.js';
+import { readAnswer } from '../util/zumrails-envelope.js';
 import { carriedToken } from './envelope-check.js';
 import { SafeToLog } from '../util/safe-to-log.js';
 import type { ZumRailsPage } from './zumrails-api.types.js';
@@ -156,9 +157,9 @@ export class ZumRailsClient {
  * interceptors never turns a failure into a value.
  */
 function unwrapResult<T>(response: AxiosResponse): T {
-  const data = response.data as { isError?: unknown; result?: unknown } | null;
-  if (response.config.zumRailsEnvelope === false) return data as T;
-  if (data !== null && typeof data === 'object' && data.isError === false) return data.result as T;
+  if (response.config.zumRailsEnvelope === false) return response.data as T;
+  const { kind, envelope } = readAnswer(response.status, response.data, undefined, 0);
+  if (kind === 'success' && envelope) return envelope.result as T;
   throw apiErrorFromResponse(response, carriedToken(response.config));
 }
 

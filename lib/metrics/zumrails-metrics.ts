@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { ZumRailsAuthErrorCode } from '../errors/zumrails-auth.errors.js';
+import { ZumRailsAuthError, type ZumRailsAuthErrorCode } from '../errors/zumrails-auth.errors.js';
 import type {
   AddInstrument,
   MetricAttributes,
@@ -11,10 +11,19 @@ import type {
 
 /** `outcome` of `zumrails.auth.logins`. */
 type LoginOutcome =
-  'success' | 'credentials_rejected' | 'rate_limited' | 'unavailable' | 'bad_response';
+  | 'success'
+  | 'credentials_rejected'
+  | 'blocked_by_intermediary'
+  | 'rate_limited'
+  | 'unavailable'
+  | 'bad_response'
+  | 'internal';
 
+/** Every failure of a login has an outcome, but shutdown (a login cut short is not counted). */
 const OUTCOMES: Partial<Record<ZumRailsAuthErrorCode, LoginOutcome>> = {
   'credentials-rejected': 'credentials_rejected',
+  'blocked-by-intermediary': 'blocked_by_intermediary',
+  internal: 'internal',
   'rate-limited': 'rate_limited',
   unavailable: 'unavailable',
   'bad-response': 'bad_response',
@@ -61,7 +70,8 @@ export class ZumRailsMetrics {
     try {
       return await login();
     } catch (error) {
-      outcome = OUTCOMES[(error as { code?: ZumRailsAuthErrorCode }).code ?? 'unavailable'];
+      // Anything but the library's typed errors is a bug: counted as internal, never dropped.
+      outcome = error instanceof ZumRailsAuthError ? OUTCOMES[error.code] : 'internal';
       throw error;
     } finally {
       // A login cut short by shutdown has no outcome worth counting.

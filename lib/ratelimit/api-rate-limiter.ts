@@ -4,11 +4,14 @@ import { logRecord } from '../logging/log-record.js';
 import type { RecordLogger } from '../logging/module-logger.js';
 import type { ResolvedZumRailsAuthOptions } from '../options/zumrails-auth-options.interface.js';
 import type { RetryConfig } from '../http/api-retry.js';
-import { retryAfterMs } from '../util/zumrails-envelope.js';
+import { parseRetryAfter } from '../util/zumrails-envelope.js';
 import { SafeToLog } from '../util/safe-to-log.js';
 import { pathStart } from './path-pattern.js';
 import { canceledBefore, RuleBudget, type BudgetEvents, type HeldSlot } from './rule-budget.js';
 import { StoreCount } from './store-count.js';
+
+/** Zum Rails blocks an IP for 5 minutes after a quota breach: the wait without a valid Retry-After. */
+const VENDOR_BLOCK_MS = 5 * 60_000;
 
 /** A slot that would leave the call less than this before its deadline is not worth waiting for. */
 const MIN_SEND_MS = 50;
@@ -139,9 +142,8 @@ export class ApiRateLimiter implements BudgetEvents {
    * invalid one counts as the vendor's 5-minute block), capped at `maxRetryAfterMs`, fleet-wide.
    */
   tooManyRequests(config: RetryConfig, retryAfter: unknown): void {
-    const header = typeof retryAfter === 'string' ? retryAfter.trim() : undefined;
     const ms = Math.min(
-      retryAfterMs(header || undefined, Date.now()),
+      parseRetryAfter(retryAfter, Date.now()) ?? VENDOR_BLOCK_MS,
       this.options.maxRetryAfterMs,
     );
     if (!(ms > 0)) return;

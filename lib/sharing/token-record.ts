@@ -1,4 +1,4 @@
-import type { LoginResult } from '../token/authorize.client.js';
+import type { LoginResult } from '../token/auth-answers.js';
 import { isBearerToken } from '../token/issued-token.js';
 import { open, seal, SEALED_PREFIX } from './record-cipher.js';
 

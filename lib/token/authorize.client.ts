@@ -2,8 +2,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import axios, { isAxiosError, type AxiosInstance, type AxiosResponse } from 'axios';
 import {
   ZumRailsBadResponseError,
-  ZumRailsCredentialsRejectedError,
-  ZumRailsRateLimitedError,
   ZumRailsShutDownError,
   ZumRailsUnavailableError,
   type ZumRailsAuthError,
@@ -13,21 +11,16 @@ import type { ResolvedZumRailsAuthOptions } from '../options/zumrails-auth-optio
 import { describeTlsFailure } from '../transport/tls-failure.js';
 import { ZumRailsTransport } from '../transport/zumrails-transport.js';
 import { isDeadlineAbort, startDeadline } from '../util/abort.js';
-import { SecretRedactor, type Redaction } from '../util/redact.js';
+import { SecretRedactor } from '../util/redact.js';
 import { SafeToLog } from '../util/safe-to-log.js';
+import type { RawResponse } from '../util/zumrails-envelope.js';
 import {
-  describeBody,
-  effectiveStatus,
-  isErrorFlag,
-  parseEnvelope,
-  retryAfterMs,
-  vendorDetail,
-  type EnvelopeWire,
-  type RawResponse,
-} from '../util/zumrails-envelope.js';
-import { readCancelResponse, type CancelOutcome } from './cancel-response.js';
-import { isBearerToken, type ZumRailsSession } from './issued-token.js';
-import { capRetryAfter } from './renewal-plan.js';
+  readCancelResponse,
+  readLoginResponse,
+  type CancelOutcome,
+  type LoginResult,
+} from './auth-answers.js';
+import { capRetryAfterMs } from './renewal-plan.js';
 
 const AUTHORIZE_PATH = '/api/authorize';
 const CANCEL_TOKEN_PATH = '/api/authorize/canceltoken';
@@ -75,12 +68,8 @@ export class AuthorizeClient {
       (signal) => this.http.post(AUTHORIZE_PATH, body, { signal }),
       this.options.requestTimeoutMs,
     );
-    try {
-      return readLoginResponse(response, Date.now(), this.secrets.with());
-    } catch (error) {
-      if (!(error instanceof ZumRailsRateLimitedError)) throw error;
-      throw capRetryAfter(error, this.options.maxRetryAfterMs, Math.random());
-    }
+    const cap = (ms: number) => capRetryAfterMs(ms, this.options.maxRetryAfterMs, Math.random());
+    return readLoginResponse(response, Date.now(), this.secrets.with(), cap);
   }
 
   /**
@@ -130,107 +119,6 @@ export class AuthorizeClient {
 function headerValue(value: unknown): string | undefined {
   if (Array.isArray(value)) return value.join(', ');
   return value === undefined || value === null ? undefined : String(value);
-}
-
-/** Longest token accepted: a longer one would make every API call fail with HTTP 431. */
-const MAX_TOKEN_CHARS = 8 * 1024;
-
-/** `result` of a successful `POST /api/authorize`; unknown extra fields are ignored. */
-interface AuthorizeResultWire {
-  Token?: unknown;
-  Role?: unknown;
-  CustomerId?: unknown;
-  CompanyName?: unknown;
-  CustomerType?: unknown;
-  Username?: unknown;
-}
-
-/** A successful login: the token and what the login said about the API user. */
-export interface LoginResult {
-  token: string;
-  session: Omit<ZumRailsSession, 'issuedAt' | 'expiresAt'>;
-}
-
-/**
- * Maps an answer of `POST /api/authorize` to a login or a typed error, checking `isError`
- * first, then `statusCode`, then `result.Token`, as the vendor advises. Every string taken
- * from the answer into an error or the session goes through `redaction` (the vendor may echo
- * the password back, in any encoding).
- */
-function readLoginResponse(response: RawResponse, now: number, redaction: Redaction): LoginResult {
-  const envelope = parseEnvelope(response.body);
-  const failure = envelopeFailure(response, envelope, now, redaction);
-  if (failure) throw failure;
-  const result = (envelope?.result ?? undefined) as AuthorizeResultWire | undefined;
-  if (!result || typeof result.Token !== 'string' || result.Token.trim() === '') {
-    throw new ZumRailsBadResponseError(
-      'login succeeded but result.Token is missing',
-      response.status,
-    );
-  }
-  if (result.Token.length > MAX_TOKEN_CHARS) {
-    throw new ZumRailsBadResponseError(
-      `result.Token is ${result.Token.length} characters long (at most ${MAX_TOKEN_CHARS} accepted)`,
-      response.status,
-    );
-  }
-  if (!isBearerToken(result.Token)) {
-    throw new ZumRailsBadResponseError(
-      'result.Token has characters a bearer token cannot have (whitespace, control or non-ASCII characters)',
-      response.status,
-    );
-  }
-  return {
-    token: result.Token,
-    session: {
-      role: text(result.Role, redaction),
-      customerId: text(result.CustomerId, redaction),
-      companyName: text(result.CompanyName, redaction),
-      customerType: text(result.CustomerType, redaction),
-      username: text(result.Username, redaction),
-    },
-  };
-}
-
-/**
- * The typed error a login answer stands for, or undefined when it is a success envelope.
- * Vendor texts in the error are taken from the redacted envelope.
- */
-function envelopeFailure(
-  response: RawResponse,
-  envelope: EnvelopeWire | undefined,
-  now: number,
-  redaction: Redaction,
-): ZumRailsAuthError | undefined {
-  const status = effectiveStatus(response.status, envelope);
-  const detail = vendorDetail(envelope, redaction);
-  if (status === 401 || status === 403) return new ZumRailsCredentialsRejectedError(status, detail);
-  if (status === 429)
-    return new ZumRailsRateLimitedError(retryAfterMs(response.headers.get('retry-after'), now));
-  // A page instead of an envelope (HTML from the istio-envoy edge, text): not Zum Rails speaking.
-  if (!envelope && response.body.trim() !== '') {
-    return new ZumRailsBadResponseError(describeBody(response, redaction), response.status);
-  }
-  if (status >= 500 || status === 408) {
-    return new ZumRailsUnavailableError(
-      `HTTP ${status}${detail ? ` (${detail})` : ''}`,
-      response.status,
-    );
-  }
-  if (!envelope) {
-    return new ZumRailsBadResponseError(describeBody(response, redaction), response.status);
-  }
-  if (isErrorFlag(envelope) || status >= 400) {
-    return new ZumRailsBadResponseError(
-      `isError with statusCode ${status}${detail ? `: ${detail}` : ''}`,
-      response.status,
-    );
-  }
-  return undefined;
-}
-
-function text(value: unknown, redaction: Redaction): string | undefined {
-  return typeof value === 'string' ? redaction.text(value) : undefined;
 }
 
 const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT']);

@@ -5,6 +5,7 @@
  */
 import {
   ZumRailsRateLimitedError,
+  ZumRailsUnavailableError,
   type ZumRailsAuthError,
 } from '../errors/zumrails-auth.errors.js';
 
@@ -54,7 +55,8 @@ export function clampDelay(ms: number): number {
 
 /**
  * How long to wait after a failed login: a cool-down for rejected credentials (no loop on a
- * wrong password), at least `Retry-After` for 429, exponential backoff with full jitter otherwise.
+ * wrong password), at least `Retry-After` for 429 and 503, exponential backoff with full jitter
+ * otherwise.
  */
 export function failureDelayMs(
   error: ZumRailsAuthError,
@@ -64,26 +66,22 @@ export function failureDelayMs(
 ): number {
   if (error.code === 'credentials-rejected') return policy.credentialsRejectedCooldownMs;
   const backoff = retryDelayMs(attempt, policy.retry, random);
-  return error instanceof ZumRailsRateLimitedError
-    ? Math.max(error.retryAfterMs, backoff)
-    : backoff;
+  const retryAfter =
+    error instanceof ZumRailsRateLimitedError || error instanceof ZumRailsUnavailableError
+      ? error.retryAfterMs
+      : undefined;
+  return retryAfter === undefined ? backoff : clampDelay(Math.max(retryAfter, backoff));
 }
 
 /** Share of the cap added as random jitter, so a fleet does not come back in one burst. */
 const RETRY_AFTER_JITTER_SHARE = 0.1;
 
 /**
- * `error` when its `Retry-After` is within `capMs`; otherwise the same error with the wait cut
- * to `capMs` plus up to 10% jitter. A hostile or broken `Retry-After: 99999999` must not lock
- * the module out for years; the vendor's own block lasts 5 minutes.
+ * A `Retry-After` wait within `capMs`, else `capMs` plus up to 10% jitter. A hostile or broken
+ * `Retry-After: 99999999` must not lock the module out for years; the vendor's own block
+ * lasts 5 minutes.
  */
-export function capRetryAfter(
-  error: ZumRailsRateLimitedError,
-  capMs: number,
-  random: number,
-): ZumRailsRateLimitedError {
-  if (error.retryAfterMs <= capMs) return error;
-  return new ZumRailsRateLimitedError(
-    Math.round(capMs + random * capMs * RETRY_AFTER_JITTER_SHARE),
-  );
+export function capRetryAfterMs(ms: number, capMs: number, random: number): number {
+  if (ms <= capMs) return ms;
+  return Math.round(capMs + random * capMs * RETRY_AFTER_JITTER_SHARE);
 }

@@ -17,7 +17,7 @@ import { whileWaiting } from '../util/keep-alive.js';
 import { SecretRedactor } from '../util/redact.js';
 import { SafeToLog } from '../util/safe-to-log.js';
 import { AuthorizeClient } from './authorize.client.js';
-import type { CancelOutcome } from './cancel-response.js';
+import type { CancelOutcome } from './auth-answers.js';
 import type { IssuedToken, ZumRailsSession } from './issued-token.js';
 import { clampDelay, renewalDelayMs } from './renewal-plan.js';
 import { CallerRelease, isTransient, SingleFlight } from './single-flight.js';

@@ -44,10 +44,10 @@ describe('TokenService: login failures map to typed errors', () => {
       'bad-response',
     ],
     [
-      'an HTML gateway page (the proxy speaking, not Zum Rails)',
+      'an HTML gateway page (the proxy speaking, not Zum Rails) as transient',
       { kind: 'html', status: 502 },
-      ZumRailsBadResponseError,
-      'bad-response',
+      ZumRailsUnavailableError,
+      'unavailable',
     ],
     ['an empty body', { kind: 'empty' }, ZumRailsBadResponseError, 'bad-response'],
     ['an empty 503', { kind: 'empty', status: 503 }, ZumRailsUnavailableError, 'unavailable'],

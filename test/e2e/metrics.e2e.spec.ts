@@ -108,13 +108,16 @@ describe('OpenTelemetry metrics', () => {
     date.advance(2_000);
     fixture.fake.failLogin({ kind: 'status', status: 503 });
     await tokens.refresh().catch(() => undefined);
-    fixture.fake.failLogin({ kind: 'html' });
+    fixture.fake.failLogin({ kind: 'html', status: 200 });
+    await tokens.refresh().catch(() => undefined);
+    fixture.fake.failLogin({ kind: 'html', status: 403 });
     await tokens.refresh().catch(() => undefined);
     fixture.fake.failLogin({ kind: 'rate-limited', retryAfterSeconds: 1 });
     await tokens.refresh().catch(() => undefined);
     const logins = (await probe.read()).get('zumrails.auth.logins') ?? [];
     expect(logins.map((point) => [point.attributes['outcome'], point.value]).sort()).toEqual([
       ['bad_response', 1],
+      ['blocked_by_intermediary', 1],
       ['credentials_rejected', 1],
       ['rate_limited', 1],
       ['unavailable', 1],

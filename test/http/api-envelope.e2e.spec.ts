@@ -58,7 +58,8 @@ describe.each(callers)('an error envelope through %s', (_name, call) => {
         isError: true,
         result: null,
       };
-      fixture.fake.failApi({ kind: 'status', status, body: envelope });
+      // Every time: a 500 is transient, so retried like a 503 (this POST has an idempotency-key).
+      fixture.fake.failApi({ kind: 'status', status, body: envelope }, Infinity);
       const error = (await rejectionOf(call())) as ZumRailsApiError;
       expect(error).toBeInstanceOf(ZumRailsApiError);
       expect(error.message).toBe(

@@ -55,7 +55,7 @@ describe('an API error that echoes the bearer', () => {
   it('redacts the bearer from a query string and a custom header the caller added', async () => {
     const subject = await fixture.start();
     const token = await subject.tokens.getToken();
-    fixture.fake.failApi({ kind: 'status', status: 500 });
+    fixture.fake.failApi({ kind: 'status', status: 500 }, Infinity);
     const error = await rejectionOf(
       firstValueFrom(
         subject.http.get('/api/wallet', {

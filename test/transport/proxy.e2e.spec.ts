@@ -88,7 +88,10 @@ describe('transport.proxy', () => {
     );
 
     expect(fixture.fake.counters.logins).toBe(0);
-    expect(loginError).toMatchObject({ code: 'bad-response', status: 407 });
+    // The proxy refused, not Zum Rails: said so, without its echo (it may hold the credentials).
+    expect(loginError).toMatchObject({ code: 'blocked-by-intermediary', status: 407 });
+    expect((loginError as Error).message).toMatch(/proxy requires authentication/);
+    expect((loginError as Error).message).not.toMatch(/Unexpected response from Zum Rails/);
     expect(apiError).toMatchObject({ name: 'ZumRailsHttpError', status: 407 });
     for (const error of [loginError, apiError]) {
       const shown = [
@@ -102,9 +105,9 @@ describe('transport.proxy', () => {
       expect(shown).not.toContain(
         Buffer.from(`${PROXY_USER}:wrong-password-also-secret`).toString('base64'),
       );
-      // The echoed text itself is there: only its secrets are gone.
-      expect(shown).toContain('bad credentials');
     }
+    // The echoed text itself is on the API error's response: only its secrets are gone.
+    expect(inspect(apiError, { depth: 8 })).toContain('bad credentials');
   });
 
   it('credentials of an HTTP_PROXY URL are kept out of errors too', async () => {
@@ -113,10 +116,16 @@ describe('transport.proxy', () => {
     withAuth.username = PROXY_USER;
     withAuth.password = 'env-password-also-secret';
     process.env.HTTP_PROXY = withAuth.href;
-    const { tokens } = await fixture.start();
-    const error = await rejectionOf(tokens.getToken());
+    const { tokens, http } = await fixture.start();
+    const loginError = await rejectionOf(tokens.getToken());
+    const apiError = await rejectionOf(
+      firstValueFrom(http.get('/api/wallet', { zumRailsAuth: false })),
+    );
 
-    const shown = [JSON.stringify(error), inspect(error, { depth: 8 })].join('\n');
+    expect((loginError as Error).message).toMatch(/proxy requires authentication/);
+    const shown = [loginError, apiError]
+      .map((error) => [JSON.stringify(error), inspect(error, { depth: 8 })].join('\n'))
+      .join('\n');
     expect(shown).toContain('bad credentials');
     expect(shown).not.toContain('env-password-also-secret');
     expect(shown).not.toContain(

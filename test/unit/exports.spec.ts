@@ -37,6 +37,7 @@ describe('public exports', () => {
       'ZumRailsAuthError',
       'ZumRailsAuthModule',
       'ZumRailsBadResponseError',
+      'ZumRailsBlockedByIntermediaryError',
       'ZumRailsClient',
       'ZumRailsConfigError',
       'ZumRailsCredentialsRejectedError',

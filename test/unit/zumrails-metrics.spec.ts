@@ -6,6 +6,7 @@ import type {
 } from '../../lib/metrics/meter.types.js';
 import { ZumRailsMetrics } from '../../lib/metrics/zumrails-metrics.js';
 import {
+  ZumRailsInternalError,
   ZumRailsShutDownError,
   ZumRailsUnavailableError,
 } from '../../lib/errors/zumrails-auth.errors.js';
@@ -56,7 +57,7 @@ describe('ZumRailsMetrics', () => {
     ]);
   });
 
-  it('counts a failed login by outcome, and not one cut short by shutdown', async () => {
+  it('counts a failed login by outcome, internal failures too, and not one cut short by shutdown', async () => {
     const { meter, added } = recordingMeter();
     const metrics = new ZumRailsMetrics(meter);
     const failing = (error: Error) => () => Promise.reject(error);
@@ -64,8 +65,13 @@ describe('ZumRailsMetrics', () => {
       metrics.timeLogin(failing(new ZumRailsUnavailableError('down'))),
     ).rejects.toThrow();
     await expect(metrics.timeLogin(failing(new ZumRailsShutDownError()))).rejects.toThrow();
+    await expect(metrics.timeLogin(failing(new ZumRailsInternalError('bug')))).rejects.toThrow();
+    const bug = Object.assign(new TypeError('x is not a function'), { code: 'ERR_BUG' });
+    await expect(metrics.timeLogin(failing(bug))).rejects.toThrow();
     expect(added.filter(([name]) => name === 'zumrails.auth.logins')).toEqual([
       ['zumrails.auth.logins', 1, { outcome: 'unavailable' }],
+      ['zumrails.auth.logins', 1, { outcome: 'internal' }],
+      ['zumrails.auth.logins', 1, { outcome: 'internal' }],
     ]);
   });
 
