@@ -171,9 +171,7 @@ export class ZumRailsUnavailableError extends ZumRailsAuthError {
   }
 
   override toJSON(): Record<string, unknown> {
-    return this.retryAfterMs === undefined
-      ? super.toJSON()
-      : { ...super.toJSON(), retryAfterMs: this.retryAfterMs };
+    return { ...super.toJSON(), retryAfterMs: this.retryAfterMs };
   }
 }
 

@@ -227,11 +227,9 @@ const MAX_IDEMPOTENCY_KEY_CHARS = 36;
  */
 function checkIdempotencyKey(config: Config, redactor: SecretRedactor): void {
   const key: unknown = config.headers.get(IDEMPOTENCY_KEY);
-  if (key === undefined || key === null || key === false) return;
-  const length = String(key).length;
-  if (length <= MAX_IDEMPOTENCY_KEY_CHARS) return;
+  if (typeof key !== 'string' || key.length <= MAX_IDEMPOTENCY_KEY_CHARS) return;
   const message =
-    `idempotency-key is ${length} characters long; Zum Rails keeps at most ` +
+    `idempotency-key is ${key.length} characters long; Zum Rails keeps at most ` +
     `${MAX_IDEMPOTENCY_KEY_CHARS} (a UUID): nothing was sent`;
   throw new ZumRailsHttpError(
     new AxiosError(message, AxiosError.ERR_BAD_OPTION_VALUE, config),

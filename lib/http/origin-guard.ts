@@ -88,20 +88,16 @@ export function guardProxy(
   secrets: SecretRedactor,
 ): void {
   const proxy = config.proxy;
-  if (!proxy || proxy === instanceProxy || sameProxy(proxy, instanceProxy)) return;
+  if (!proxy || proxy === instanceProxy) return;
+  const target = proxyOrigin(proxy);
+  if (instanceProxy && target === proxyOrigin(instanceProxy)) return;
   const method = (config.method ?? 'get').toUpperCase();
-  const scheme = (proxy.protocol ?? 'http').replace(/:$/, '');
-  const shown = secrets.with().text(`${scheme}://${proxy.host}:${proxy.port}`);
-  throw new ZumRailsCrossOriginError(method, shown, 'request', allowed);
+  throw new ZumRailsCrossOriginError(method, secrets.with().text(target), 'request', allowed);
 }
 
-function sameProxy(proxy: AxiosProxyConfig, other: AxiosProxyConfig | false | undefined): boolean {
-  return (
-    !!other &&
-    proxy.host === other.host &&
-    proxy.port === other.port &&
-    (proxy.protocol ?? 'http') === (other.protocol ?? 'http')
-  );
+/** `scheme://host:port` of a proxy (never its credentials). */
+function proxyOrigin(proxy: AxiosProxyConfig): string {
+  return `${(proxy.protocol ?? 'http').replace(/:$/, '')}://${proxy.host}:${proxy.port}`;
 }
 
 /** The typed refusal thrown inside a redirect, as axios wraps it (in `cause`, bounded). */

@@ -120,7 +120,7 @@ export function isErrorFlag(envelope: EnvelopeWire): boolean {
 function effectiveStatus(httpStatus: number, envelope: EnvelopeWire | undefined): number {
   if (httpStatus >= 400 || !envelope) return httpStatus;
   const code = Number(envelope.statusCode);
-  return Number.isInteger(code) && code >= 400 && code <= 599 ? code : httpStatus;
+  return Number.isInteger(code) && code >= 400 ? code : httpStatus;
 }
 
 /** A `Retry-After` date further than this from now is absurd (a broken clock or a hostile value). */
@@ -138,7 +138,8 @@ export function parseRetryAfter(header: unknown, now: number): number | undefine
   if (/^\d{1,12}$/.test(value)) return Number(value) * 1000;
   if (!HTTP_DATE.test(value)) return undefined;
   const wait = Date.parse(value) - now;
-  if (Number.isNaN(wait) || Math.abs(wait) > MAX_RETRY_AFTER_DATE_SKEW_MS) return undefined;
+  // Also false for NaN (a date of the right shape that does not exist).
+  if (!(Math.abs(wait) <= MAX_RETRY_AFTER_DATE_SKEW_MS)) return undefined;
   return Math.max(0, wait);
 }
 

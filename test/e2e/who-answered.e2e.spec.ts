@@ -59,6 +59,15 @@ describe('login: only a Zum Rails envelope can reject credentials', () => {
     );
   });
 
+  it('a 404 page is a bad response (not a verdict on anything)', async () => {
+    const subject = await fixture.start();
+    fixture.fake.failLogin({ kind: 'html', status: 404 });
+    await expect(subject.tokens.refresh()).rejects.toMatchObject({
+      code: 'bad-response',
+      status: 404,
+    });
+  });
+
   it('a 401 envelope still rejects the credentials', async () => {
     const subject = await fixture.start();
     fixture.fake.failLogin({ kind: 'status', status: 401 });
@@ -167,6 +176,31 @@ describe('canceltoken: a page is not Zum Rails saying the token is dead', () => 
     expect(error).toBeInstanceOf(ZumRailsBlockedByIntermediaryError);
     expect(subject.events.filter((event) => event.type === 'cancelled')).toEqual([
       expect.objectContaining({ revoked: false }),
+    ]);
+  });
+
+  it.each<[string, ZumRailsFault, object]>([
+    ['a 403 envelope', { kind: 'status', status: 403 }, { code: 'bad-response', status: 403 }],
+    ['an HTML 200 page', { kind: 'html', status: 200 }, { code: 'bad-response', status: 200 }],
+    [
+      'a 429',
+      { kind: 'rate-limited', retryAfterSeconds: 2 },
+      { code: 'rate-limited', retryAfterMs: 2_000 },
+    ],
+  ])('%s is a failed cancel', async (_name, fault, expected) => {
+    const subject = await fixture.start();
+    await subject.tokens.getToken();
+    fixture.fake.failCancel(fault);
+    await expect(subject.tokens.cancelToken()).rejects.toMatchObject(expected);
+  });
+
+  it('an empty 200 is a cancel done', async () => {
+    const subject = await fixture.start();
+    await subject.tokens.getToken();
+    fixture.fake.failCancel({ kind: 'empty', status: 200 });
+    await subject.tokens.cancelToken();
+    expect(subject.events.filter((event) => event.type === 'cancelled')).toEqual([
+      expect.objectContaining({ revoked: true, alreadyInvalid: false }),
     ]);
   });
 });

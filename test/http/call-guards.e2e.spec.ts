@@ -55,6 +55,16 @@ describe("a request's own proxy", () => {
 
   const viaProxy = () => ({ protocol: 'http', host: '127.0.0.1', port: proxy.port });
 
+  it("is refused when it is not the module's proxy, even one with the same host", async () => {
+    const { tokens, http } = await fixture.start({ transport: { proxy: viaProxy() } });
+    await tokens.getToken();
+    const other = { host: '127.0.0.1', port: proxy.port + 1 }; // no protocol: http
+
+    const error = await rejectionOf(firstValueFrom(http.get('/api/wallet', { proxy: other })));
+
+    expect(error).toMatchObject({ origin: `http://127.0.0.1:${proxy.port + 1}` });
+  });
+
   it('is refused when the module has no such proxy: the bearer would reach it', async () => {
     const { tokens, http } = await fixture.start();
     await tokens.getToken();
