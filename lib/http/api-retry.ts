@@ -130,6 +130,8 @@ class ApiRetrier {
     const header = response.headers['retry-after'] as unknown;
     const verdict = readAnswer(response.status, response.data, header, Date.now());
     if (verdict.kind !== 'transient' && verdict.kind !== 'rate-limited') return undefined;
+    // A 500 envelope is Zum Rails failing this very request: repeating it rarely helps.
+    if (verdict.status === 500 && verdict.envelope) return undefined;
     const status = response.status;
     const asked = verdict.retryAfterMs;
     if (asked === undefined) {

@@ -132,7 +132,7 @@ describe('the same answer means the same on an API call', () => {
     ['an HTML 503', { kind: 'html', status: 503 }],
     ['an empty 500', { kind: 'empty', status: 500 }],
     ['an HTML 408', { kind: 'html', status: 408 }],
-    ['a 500 envelope', { kind: 'status', status: 500 }],
+    ['a 503 envelope', { kind: 'status', status: 503 }],
   ])('a GET answered %s once is retried, as a login waits through it', async (_name, fault) => {
     const zumRails = await client();
     fixture.fake.failApi(fault);

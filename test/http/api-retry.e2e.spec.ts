@@ -104,7 +104,7 @@ describe('safe retries', () => {
     expect(retryLines()).toHaveLength(2);
   });
 
-  it.each([400, 404, 409])('never retries a %i', async (status) => {
+  it.each([400, 404, 409, 500])('never retries a %i envelope', async (status) => {
     fixture.fake.failApi({ kind: 'status', status }, Infinity);
     await rejectionOf(client.get('/api/wallet'));
     expect(fixture.fake.counters.apiCalls).toBe(1);
