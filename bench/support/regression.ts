@@ -17,10 +17,22 @@ export interface CpuComparison {
 
 type CpuFigures = Record<string, number>;
 
-/** The best CPU µs per call of each variant, as the overheadCpu scenario records them. */
+/** Scenarios whose `bestCpuMicrosPerCall` the guard compares, and the prefix of their keys. */
+const GUARDED: ReadonlyArray<[scenario: string, prefix: string]> = [
+  ['overheadCpu', ''],
+  ['rateLimitCpu', 'rate limit '],
+];
+
+/** The best CPU µs per call of every guarded figure (no-network clients, rate limit paths). */
 export function cpuPerCall(scenarios: Record<string, unknown> | undefined): CpuFigures | undefined {
-  const figures = scenarios?.overheadCpu as { bestCpuMicrosPerCall?: CpuFigures } | undefined;
-  return figures?.bestCpuMicrosPerCall;
+  const all: CpuFigures = {};
+  for (const [scenario, prefix] of GUARDED) {
+    const figures = scenarios?.[scenario] as { bestCpuMicrosPerCall?: CpuFigures } | undefined;
+    for (const [key, micros] of Object.entries(figures?.bestCpuMicrosPerCall ?? {})) {
+      all[prefix + key] = micros;
+    }
+  }
+  return Object.keys(all).length > 0 ? all : undefined;
 }
 
 /**
