@@ -56,7 +56,7 @@ const FULL: Omit<BenchConfig, 'quick' | 'placement'> = {
 
 const QUICK: Omit<BenchConfig, 'quick' | 'placement'> = {
   overhead: { roundMs: 700, concurrency: 32, rounds: 1, warmupMs: 300, diagnostics: false },
-  overheadCpu: { calls: 2_000, rounds: 3 },
+  overheadCpu: { calls: 5_000, rounds: 3 },
   hotPath: { ops: 300_000, rounds: 3, allocationOps: 20_000 },
   coldHerd: { requests: 1_000, repetitions: 1, maxSockets: 64 },
   rollover: { tokenTtlSeconds: 3, durationMs: 6_000, concurrency: 50, parallel: true },
