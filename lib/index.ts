@@ -70,6 +70,8 @@ export {
   ZumRailsUnavailableError,
 } from './errors/zumrails-auth.errors.js';
 export type { ZumRailsAuthErrorCode } from './errors/zumrails-auth.errors.js';
+export { ZumRailsExceptionFilter } from './zumrails-exception.filter.js';
+export type { ZumRailsExceptionBody } from './zumrails-exception.filter.js';
 export { ZumRailsHealthIndicator } from './health/zumrails-health.indicator.js';
 export type {
   ZumRailsHealthCheckOptions,

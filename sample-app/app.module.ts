@@ -3,7 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { ScheduleModule } from '@nestjs/schedule';
 import { TerminusModule } from '@nestjs/terminus';
-import { ZumRailsAuthModule } from 'nestjs-zumrails-auth';
+import { ZumRailsAuthModule, ZumRailsExceptionFilter } from 'nestjs-zumrails-auth';
 import { validateEnv, type SampleEnv } from './config/env.validation.js';
 import { PAYOUTS, zumRailsOptionsFrom } from './config/zumrails.config.js';
 import { HealthController } from './health/health.controller.js';
@@ -12,7 +12,6 @@ import { SessionController } from './session/session.controller.js';
 import { WebhooksController } from './webhooks/webhooks.controller.js';
 import { TransfersModule } from './transfers/transfers.module.js';
 import { WalletsModule } from './wallets/wallets.module.js';
-import { ZumRailsExceptionFilter } from './zumrails-exception.filter.js';
 
 @Module({
   imports: [

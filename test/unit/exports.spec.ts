@@ -42,6 +42,7 @@ describe('public exports', () => {
       'ZumRailsConfigError',
       'ZumRailsCredentialsRejectedError',
       'ZumRailsCrossOriginError',
+      'ZumRailsExceptionFilter',
       'ZumRailsHealthIndicator',
       'ZumRailsHttpError',
       'ZumRailsHttpService',
