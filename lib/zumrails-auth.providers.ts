@@ -13,6 +13,7 @@ import {
   zumRailsHttpServiceProvider,
 } from './http/zumrails-http.providers.js';
 import { logRecord } from './logging/log-record.js';
+import { assertInstalledNestLine } from './nest-line.js';
 import { LOG_CONTEXT, ModuleLogger } from './logging/module-logger.js';
 import { loadMeter } from './metrics/load-meter.js';
 import { ZumRailsMetrics } from './metrics/zumrails-metrics.js';
@@ -106,7 +107,8 @@ const STORE_IN_CLEAR =
 
 /**
  * Validates the options once, at module init, in one pass (store options included); a bad
- * configuration, or an account configured twice, fails the app's start. Keys no option has
+ * configuration, an account configured twice, or companion packages of another Nest line than
+ * `@nestjs/common` (see nest-line.ts) fail the app's start. Keys no option has
  * (a typo) are named first, in one warning, whether they came from `forRoot` or a
  * `forRootAsync` factory; a `store` without `storeEncryptionKey` gets one warning too.
  */
@@ -119,6 +121,7 @@ function resolvedOptionsProvider(account: string): Provider {
       container: ModulesContainer,
     ): ResolvedZumRailsAuthOptions => {
       assertAccountsUnique(container);
+      assertInstalledNestLine();
       const unknown = findUnknownOptions(options);
       if (unknown.length > 0) {
         const keys = unknown.map(({ key }) => key).join(',');
