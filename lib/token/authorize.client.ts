@@ -64,12 +64,16 @@ export class AuthorizeClient {
   /** `POST /api/authorize`. Resolves with the token or rejects with a `ZumRailsAuthError`. */
   async login(): Promise<LoginResult> {
     const body = { Username: this.options.username, Password: this.options.password };
-    const response = await this.send(
-      (signal) => this.http.post(AUTHORIZE_PATH, body, { signal }),
-      this.options.requestTimeoutMs,
-    );
-    const cap = (ms: number) => capRetryAfterMs(ms, this.options.maxRetryAfterMs, Math.random());
-    return readLoginResponse(response, Date.now(), this.secrets.with(), cap);
+    try {
+      const response = await this.send(
+        (signal) => this.http.post(AUTHORIZE_PATH, body, { signal }),
+        this.options.requestTimeoutMs,
+      );
+      const cap = (ms: number) => capRetryAfterMs(ms, this.options.maxRetryAfterMs, Math.random());
+      return readLoginResponse(response, Date.now(), this.secrets.with(), cap);
+    } catch (error) {
+      throw nameWrongOrigin(error, this.options.baseUrl);
+    }
   }
 
   /**
@@ -119,6 +123,25 @@ export class AuthorizeClient {
 function headerValue(value: unknown): string | undefined {
   if (Array.isArray(value)) return value.join(', ');
   return value === undefined || value === null ? undefined : String(value);
+}
+
+/** A login answered "no such path", or a host that does not exist or listen: likely a wrong URL. */
+const WRONG_URL_STATUSES = new Set([404, 405]);
+const WRONG_HOST = /\b(ENOTFOUND|EAI_AGAIN|ECONNREFUSED|EHOSTUNREACH|ENETUNREACH)\b/;
+
+/**
+ * A login error that points at a wrong `baseUrl` or `environment` gets the origin it went to
+ * (scheme, host and port only: never a path, never credentials) and the options to check.
+ */
+function nameWrongOrigin(error: unknown, baseUrl: string): unknown {
+  const wrongUrl =
+    (error instanceof ZumRailsBadResponseError && WRONG_URL_STATUSES.has(error.status ?? 0)) ||
+    (error instanceof ZumRailsUnavailableError && WRONG_HOST.test(error.message));
+  if (wrongUrl) {
+    const origin = new URL(baseUrl).origin;
+    (error as Error).message += ` (login at ${origin}: check the baseUrl or environment option)`;
+  }
+  return error;
 }
 
 const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT']);
