@@ -32,6 +32,14 @@ declare module 'axios' {
     zumRailsEnvelope?: boolean;
     /** `false` never retries this request (see the `apiRetry` option). Default `true`. */
     zumRailsRetry?: boolean;
+    /**
+     * Overall deadline of this request through `ZumRailsHttpService`, in ms: connect, headers
+     * and the whole body (axios' `timeout` only fires on an idle socket), a `responseType:
+     * 'stream'` body too, until it ends (past it, the stream errors with `ECONNABORTED`). It
+     * covers every retry of the call (after a 401, `apiRetry`). Default: the module's
+     * `requestTimeoutMs`, or the request's `timeout` when longer.
+     */
+    zumRailsTimeoutMs?: number;
   }
 }
 

@@ -10,16 +10,9 @@ import { finished, type Readable } from 'node:stream';
 import { isDeadlineAbort, startDeadline, type Deadline } from '../util/abort.js';
 import { isStreamResponse } from './stream-body.js';
 
+// `zumRailsTimeoutMs` is declared with the public request options in attach-zumrails-auth.ts.
 declare module 'axios' {
   interface AxiosRequestConfig {
-    /**
-     * Overall deadline of this request through `ZumRailsHttpService`, in ms: connect, headers
-     * and the whole body (axios' `timeout` only fires on an idle socket), a `responseType:
-     * 'stream'` body too, until it ends (past it, the stream errors with `ECONNABORTED`). It
-     * covers every retry of the call (after a 401, `apiRetry`). Default: the module's
-     * `requestTimeoutMs`, or the request's `timeout` when longer.
-     */
-    zumRailsTimeoutMs?: number;
     /**
      * The deadline signal of this logical request, set on its first pass and kept by every
      * retry of it (a retry reuses the config), so retries share one deadline. Read-only for apps.
