@@ -1,4 +1,4 @@
-// Nest 12 ships ESM only, so Jest runs in native ESM mode (see README: "Testing toolchain").
+// Nest 12 ships ESM only, so Jest runs in native ESM mode (see CONTRIBUTING.md: "Testing toolchain").
 
 // The whole suite (no test path given) measures coverage of lib/ and holds it at today's level;
 // running one file during development does not (a part cannot meet a global threshold).
@@ -19,7 +19,7 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }],
   },
   setupFiles: ['reflect-metadata'],
-  // Finds the Redis for the fleet suites once per run and says which (README "Testing").
+  // Finds the Redis for the fleet suites once per run and says which (CONTRIBUTING.md, "Running the tests").
   globalSetup: '<rootDir>/test/setup/global-setup.mjs',
   globalTeardown: '<rootDir>/test/setup/global-teardown.mjs',
   testTimeout: 20000,

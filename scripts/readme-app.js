@@ -1,50 +1,185 @@
-// The README's "complete minimal app" and "testing your app" recipes, extracted verbatim: each
-// fenced block right after a `<!-- readme-app: <path> -->` line is a file of that app. The
-// consumers (test-consumers.js) write them into a copy of themselves and run the README's
-// `test:e2e` script there, so the README cannot drift from what works.
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+// The code of README.md and docs/*.md, checked in the consumer apps (test-consumers.js), so
+// the documentation cannot drift from what works. Markers (CONTRIBUTING.md, "Code in the docs"),
+// each an HTML comment on the line before a fence (a blank line between is allowed):
+//   <!-- readme-app: <path> -->  a file of the README's minimal app, written at <path>; its
+//                                e2e test runs (README.md only)
+//   <!-- snippet: esm -->        a whole module with top-level await: type-checked in ESM apps only
+//   <!-- snippet: fragment -->   code out of context (a line of main.ts, an options object):
+//                                parsed, never type-checked
+// Every other ```ts block is a whole module, type-checked in every app beside the minimal
+// app's src/ (so `./app.module.js` resolves to it). CommonJS apps get each file with the `.js`
+// suffix of its relative imports dropped, as CommonJS apps write them.
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import ts from 'typescript';
 import { StepError, root } from './packaging.js';
 
-const BLOCK = /^<!-- readme-app: (\S+) -->\n\n?```\w*\n([\s\S]*?)\n```$/gm;
+const FENCE = /^```(\w*)\n([\s\S]*?)\n```$/gm;
+const MARKER = /<!-- (readme-app|snippet): (\S+) -->\n\n?$/;
+const SNIPPET_KINDS = new Set(['esm', 'fragment']);
+const TS_LANGS = new Set(['ts', 'typescript']);
 /** Every file the README must provide, so a renamed tag fails loudly instead of testing less. */
 const EXPECTED = [
   'src/app.module.ts',
   'src/wallet.service.ts',
   'src/health.controller.ts',
+  'src/main.ts',
   'test/app.e2e-spec.ts',
   'jest.config.json',
   'tsconfig.spec.json',
+  'vitest.config.e2e.ts',
   'package.json',
 ];
+/** The README's test setup (Nest 12: Jest in ESM mode, Vitest), which a Nest 11 app replaces. */
+const README_SETUP = new Set([
+  'jest.config.json',
+  'tsconfig.spec.json',
+  'vitest.config.e2e.ts',
+  'package.json',
+]);
+
+/** README.md, then docs/*.md in name order: the pages whose code is checked. */
+export function docPages() {
+  const docs = join(root, 'docs');
+  const pages = existsSync(docs)
+    ? readdirSync(docs)
+        .filter((name) => name.endsWith('.md'))
+        .sort()
+        .map((name) => `docs/${name}`)
+    : [];
+  return ['README.md', ...pages];
+}
+
+/** The fenced blocks of a page: `{ page, line, lang, marker, value, body }`. */
+export function codeBlocks(page) {
+  const text = readFileSync(join(root, page), 'utf8');
+  const blocks = [];
+  for (const match of text.matchAll(FENCE)) {
+    const [, lang, body] = match;
+    const before = text.slice(Math.max(0, match.index - 200), match.index);
+    const [, marker, value] = MARKER.exec(before) ?? [];
+    const line = text.slice(0, match.index).split('\n').length;
+    blocks.push({ page, line, lang, marker, value, body: `${body}\n` });
+  }
+  return blocks;
+}
 
 /** The tagged files of README.md, by path. */
 export function readmeAppFiles() {
-  const readme = readFileSync(join(root, 'README.md'), 'utf8');
   const files = new Map();
-  for (const [, path, body] of readme.matchAll(BLOCK)) files.set(path, `${body}\n`);
+  for (const block of codeBlocks('README.md')) {
+    if (block.marker === 'readme-app') files.set(block.value, block.body);
+  }
   const missing = EXPECTED.filter((path) => !files.has(path));
   if (missing.length > 0) throw new StepError(`README.md lacks readme-app blocks: ${missing}`);
   return files;
 }
 
 /**
- * Writes the README app into `<consumerDir>/readme-app`: the README's files, the consumer's own
- * tsconfig.json (ESM or CommonJS) and module type, its node_modules (linked). Returns the dir.
+ * The ts blocks of every page that are whole modules, as `{ path, body, esmOnly }` (path under
+ * src/, named after page and line). Throws on an unknown marker and on a fragment that does not
+ * parse, naming page and line.
  */
-export function writeReadmeApp(consumerDir) {
+export function snippetModules() {
+  const modules = [];
+  const problems = [];
+  for (const page of docPages()) {
+    for (const block of codeBlocks(page)) {
+      if (!TS_LANGS.has(block.lang) || block.marker === 'readme-app') continue;
+      const where = `${page}:${block.line}`;
+      if (block.marker === 'snippet' && !SNIPPET_KINDS.has(block.value)) {
+        problems.push(`${where}: unknown marker "snippet: ${block.value}"`);
+        continue;
+      }
+      if (block.value === 'fragment') {
+        const file = ts.createSourceFile('fragment.ts', block.body, ts.ScriptTarget.Latest, true);
+        for (const diagnostic of file.parseDiagnostics) {
+          problems.push(
+            `${where}: ${ts.flattenDiagnosticMessageText(diagnostic.messageText, ' ')}`,
+          );
+        }
+        continue;
+      }
+      const name = `${basename(page, '.md').toLowerCase()}-line-${block.line}.ts`;
+      modules.push({
+        path: `src/snippets/${name}`,
+        body: block.body,
+        esmOnly: block.value === 'esm',
+        where,
+      });
+    }
+  }
+  if (problems.length > 0) throw new StepError(`code blocks in the docs:\n${problems.join('\n')}`);
+  return modules;
+}
+
+/**
+ * The `npm install` lines of the README's `<!-- install: <line> -->` block, each as its
+ * arguments (comments dropped), e.g. `['nestjs-zumrails-auth', '@nestjs/axios@^4', ...]`.
+ */
+export function installLines(line) {
+  const text = readFileSync(join(root, 'README.md'), 'utf8');
+  const block = new RegExp(
+    `<!-- install: ${line} -->\\n\\n?\`\`\`bash\\n([\\s\\S]*?)\\n\`\`\``,
+  ).exec(text);
+  if (!block) throw new StepError(`README.md lacks an <!-- install: ${line} --> bash block`);
+  const lines = block[1]
+    .split('\n')
+    .map((command) => command.replace(/#.*$/, '').trim())
+    .filter((command) => command !== '');
+  return lines.map((command) => {
+    const [npmWord, verb, ...args] = command.split(/\s+/);
+    if (npmWord !== 'npm' || verb !== 'install') {
+      throw new StepError(`README.md install: ${line}: not an npm install line: ${command}`);
+    }
+    return args;
+  });
+}
+
+/** `from './x.js'` → `from './x'`: how a CommonJS app writes its relative imports. */
+export function dropJsSuffixes(source) {
+  return source.replace(/(from\s+|import\s*\(\s*)(['"])(\.{1,2}\/[^'"]*?)\.js\2/g, '$1$2$3$2');
+}
+
+/**
+ * Writes the README app into `<consumerDir>/readme-app`: the README's files and every snippet
+ * module (under src/snippets/, their `./x.js` imports rewritten to `../x.js`), the consumer's
+ * own tsconfig.json and module type, its node_modules (linked). `commonjs`: no ESM-only
+ * snippet and no `.js` suffixes, as a CommonJS app writes them. `ownSetup`: files of the
+ * consumer (e.g. `nest new` 11's `test/jest-e2e.json` and package.json) used instead of the
+ * README's Jest/Vitest setup, which is for Nest 12. `snippets: false`: the minimal app alone.
+ * Returns the dir.
+ */
+export function writeReadmeApp(consumerDir, { commonjs = false, ownSetup, snippets = true } = {}) {
   const dir = join(consumerDir, 'readme-app');
   const consumer = JSON.parse(readFileSync(join(consumerDir, 'package.json'), 'utf8'));
-  for (const [path, body] of readmeAppFiles()) {
+  const write = (path, body) => {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), commonjs && path.endsWith('.ts') ? dropJsSuffixes(body) : body);
+  };
+  for (const [path, body] of readmeAppFiles()) {
+    if (ownSetup && README_SETUP.has(path)) continue;
     if (path === 'package.json') {
       const { scripts } = JSON.parse(body);
       const type = consumer.type ?? 'commonjs';
       const pkg = { name: `${consumer.name}-readme-app`, private: true, type, scripts };
-      writeFileSync(join(dir, path), `${JSON.stringify(pkg, null, 2)}\n`);
+      write(path, `${JSON.stringify(pkg, null, 2)}\n`);
     } else {
-      writeFileSync(join(dir, path), body);
+      write(path, body);
     }
+  }
+  for (const path of ownSetup ?? []) write(path, readFileSync(join(consumerDir, path), 'utf8'));
+  for (const snippet of snippets ? snippetModules() : []) {
+    if (commonjs && snippet.esmOnly) continue;
+    const body = snippet.body.replace(/(from\s+|import\s*\(\s*)(['"])\.\//g, '$1$2../');
+    write(snippet.path, `// ${snippet.where}\n${body}`);
   }
   writeFileSync(join(dir, 'tsconfig.json'), readFileSync(join(consumerDir, 'tsconfig.json')));
   symlinkSync(join(consumerDir, 'node_modules'), join(dir, 'node_modules'), 'dir');

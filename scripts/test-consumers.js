@@ -3,8 +3,12 @@
 // copies it to the temp dir, `npm ci`, installs the tarball (peer ranges checked by npm),
 // type-checks, compiles and runs its main, which boots Nest against a FakeZumRails from the
 // tarball's `testing` entry, compares ZumRailsHttpService with the app's own @nestjs/axios
-// HttpService (test/support/observable-parity, copied into its src/) and must exit 0 in time.
-// Fails on the first broken step.
+// HttpService (test/support/observable-parity, copied into its src/) and must exit 0 in time;
+// then runs the README's minimal app, its e2e test (Jest, and Vitest where `nest new` uses it)
+// and type-checks every code block of README.md and docs/*.md there (scripts/readme-app.js).
+// A fresh Nest 11 app (no lockfile) is installed as the README's Install section says and with
+// a plain `npm install <tarball>`; what npm resolves is printed and checked. Fails on the first
+// broken step.
 import { cpSync, existsSync, lstatSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import {
@@ -21,7 +25,7 @@ import {
   run,
   tempDir,
 } from './packaging.js';
-import { writeReadmeApp } from './readme-app.js';
+import { installLines, writeReadmeApp } from './readme-app.js';
 
 /**
  * Each consumer and the Nest and @nestjs/axios majors its lockfile must install (both lines of
@@ -30,13 +34,14 @@ import { writeReadmeApp } from './readme-app.js';
  * case the README's Install section promises.
  */
 const CONSUMERS = [
-  // The Nest 12 apps also run the README's minimal app and its Jest e2e test (readmeApp), which
+  // The Nest 12 apps also run the README's minimal app and its e2e test (readmeApp), which
   // needs @nestjs/terminus; nest11-cjs proves the optional peers are optional.
   {
     name: 'nest12-esm',
     nestMajor: 12,
     axiosMajor: 12,
-    readmeApp: true,
+    // As `nest new` 12 does: Vitest; and the README's Jest ESM setup.
+    readmeApp: { runners: ['jest', 'vitest'] },
     absent: ['@opentelemetry/api'],
   },
   {
@@ -51,10 +56,47 @@ const CONSUMERS = [
     nestMajor: 12,
     axiosMajor: 12,
     sourcesFrom: 'nest11-cjs',
-    readmeApp: true,
+    // The docs' snippets are checked in nest12-esm and nest11-fresh (this one has no ioredis).
+    readmeApp: { runners: ['jest'], commonjs: true, snippets: false },
     absent: ['@opentelemetry/api'],
   },
 ];
+/**
+ * A fresh `nest new` 11 app without a lockfile (test/consumers/nest11-fresh): the README's
+ * Nest 11 install lines must give it the Nest 11 line of every companion, and its CommonJS Jest
+ * must run the README's code (without `.js` suffixes). A copy gets a plain
+ * `npm install <tarball>` instead: npm then picks the newest companions, and the module must
+ * refuse to start, naming them.
+ */
+const FRESH_NEST11 = {
+  name: 'nest11-fresh',
+  line: {
+    '@nestjs/common': 11,
+    '@nestjs/core': 11,
+    '@nestjs/axios': 4,
+    '@nestjs/schedule': 6,
+    '@nestjs/terminus': 11,
+    '@nestjs/config': 4,
+    '@nestjs/testing': 11,
+  },
+  readmeApp: {
+    runners: ['jest'],
+    commonjs: true,
+    ownSetup: ['package.json', 'test/jest-e2e.json'],
+  },
+};
+/** Boots ZumRailsAuthModule in a CommonJS app without compiling anything. */
+const BOOT_SCRIPT = `require('reflect-metadata');
+const { Module } = require('@nestjs/common');
+const { NestFactory } = require('@nestjs/core');
+const { ZumRailsAuthModule } = require('nestjs-zumrails-auth');
+class AppModule {}
+Module({ imports: [ZumRailsAuthModule.forRoot({ baseUrl: 'http://127.0.0.1:9', username: 'boot-user', password: 'boot-password', startup: 'lazy' })] })(AppModule);
+NestFactory.createApplicationContext(AppModule, { logger: false, abortOnError: false }).then(
+  (app) => app.close().then(() => console.log('started')),
+  (error) => { console.error(error.message); process.exitCode = 1; },
+);
+`;
 /** Shared with test/http/observable-cancel.e2e.spec.ts; main.ts imports it from src/. */
 const PARITY_CHECK = 'test/support/observable-parity';
 /** What a consumer that borrows another's sources keeps of its own. */
@@ -153,23 +195,152 @@ async function testConsumer(consumer, tarball, workDir) {
     node(['dist/main.js'], RUN_TIMEOUT_MS),
   );
   for (const line of output.trimEnd().split('\n')) log(`  | ${line}`);
-  if (readmeApp) await testReadmeApp(dir, step, env);
+  if (readmeApp) await testReadmeApp(dir, step, env, readmeApp);
 }
 
-/** The README's minimal app and e2e test, verbatim, with the README's Jest setup. */
-async function testReadmeApp(dir, step, env) {
-  const app = writeReadmeApp(dir);
+/**
+ * The README's minimal app and e2e test, verbatim (CommonJS: without `.js` suffixes), with
+ * every code block of the docs type-checked beside it; the test runs under each runner.
+ */
+async function testReadmeApp(dir, step, env, { runners, commonjs, ownSetup, snippets = true }) {
+  const app = writeReadmeApp(dir, { commonjs, ownSetup, snippets });
   const tsc = join(dir, 'node_modules/typescript/bin/tsc');
-  await step('README app: tsc -p tsconfig.spec.json --noEmit', () =>
-    run(process.execPath, [tsc, '-p', 'tsconfig.spec.json', '--noEmit'], {
+  const project = ownSetup ? 'tsconfig.json' : 'tsconfig.spec.json';
+  await step(`README app${snippets ? ' and snippets' : ''}: tsc -p ${project} --noEmit`, () =>
+    run(process.execPath, [tsc, '-p', project, '--noEmit'], {
       cwd: app,
       env,
       timeoutMs: TSC_TIMEOUT_MS,
     }),
   );
-  await step("README app: npm run test:e2e (the README's Jest setup)", () =>
-    npm(['run', 'test:e2e'], { cwd: app, env, timeoutMs: RUN_TIMEOUT_MS * 2 }),
-  );
+  if (runners.includes('jest')) {
+    const setup = ownSetup ? "nest new's Jest (CommonJS)" : "the README's Jest setup";
+    await step(`README app: npm run test:e2e (${setup})`, () =>
+      npm(['run', 'test:e2e'], { cwd: app, env, timeoutMs: RUN_TIMEOUT_MS * 2 }),
+    );
+  }
+  if (runners.includes('vitest')) {
+    const vitest = join(dir, 'node_modules/vitest/vitest.mjs');
+    await step("README app: vitest run --config ./vitest.config.e2e.ts (nest new's Vitest)", () =>
+      run(process.execPath, [vitest, 'run', '--config', './vitest.config.e2e.ts'], {
+        cwd: app,
+        env,
+        timeoutMs: RUN_TIMEOUT_MS * 2,
+      }),
+    );
+  }
+}
+
+/** `name version` of each package, `-` when absent. */
+function resolvedVersions(dir, names) {
+  return names.map((name) => {
+    const manifest = join(dir, 'node_modules', name, 'package.json');
+    return [name, existsSync(manifest) ? readJson(manifest).version : undefined];
+  });
+}
+
+function printVersions(log, title, versions) {
+  log(`${title}: ${versions.map(([name, version]) => `${name} ${version ?? '-'}`).join(', ')}`);
+}
+
+/**
+ * The fresh Nest 11 app: installed as the README says (then its README app runs), and with a
+ * plain `npm install <tarball>` (then the module must refuse to start on the mix npm picks).
+ */
+async function testFreshNest11(tarball, workDir) {
+  const { name, line, readmeApp } = FRESH_NEST11;
+  const names = Object.keys(line);
+  const env = cleanEnv({ NO_COLOR: '1' });
+  delete env.FORCE_COLOR;
+  const install = (dir, args) =>
+    npm(['install', '--no-audit', '--no-fund', ...args], {
+      cwd: dir,
+      env,
+      timeoutMs: INSTALL_TIMEOUT_MS,
+    });
+  const stepper = (label) => {
+    const log = (text) => console.log(`[${label}] ${text}`);
+    const step = async (title, action) => {
+      const started = Date.now();
+      try {
+        const output = await action();
+        log(`${title} (${seconds(started)})`);
+        return output;
+      } catch (error) {
+        const detail = error instanceof Error ? error.message : String(error);
+        throw new StepError(`[${label}] ${title} failed:\n${detail}`);
+      }
+    };
+    return { log, step };
+  };
+  const copy = (label) => {
+    const dir = join(workDir, label);
+    cpSync(join(root, 'test/consumers', name), dir, { recursive: true });
+    return dir;
+  };
+
+  const readme = async () => {
+    const { log, step } = stepper(`${name} as the README says`);
+    const dir = copy(`${name}-readme`);
+    await step('npm install (nest new 11, no lockfile)', () => install(dir, []));
+    for (const args of installLines('nest11')) {
+      const withTarball = args.map((arg) => (arg === 'nestjs-zumrails-auth' ? tarball : arg));
+      await step(`npm install ${args.join(' ')} (README, Install, Nest 11)`, () =>
+        install(dir, withTarball),
+      );
+    }
+    const versions = resolvedVersions(dir, names);
+    printVersions(log, 'npm resolved', versions);
+    const wrong = versions.filter(([pkg, version]) => !version?.startsWith(`${line[pkg]}.`));
+    if (wrong.length > 0) {
+      const expected = wrong.map(([pkg]) => `${pkg} ${line[pkg]}.x`).join(', ');
+      throw new StepError(
+        `[${name}] the README's install lines gave another line; expected ${expected}`,
+      );
+    }
+    await step('the module starts', () =>
+      run(process.execPath, ['-e', BOOT_SCRIPT], { cwd: dir, env, timeoutMs: RUN_TIMEOUT_MS }),
+    );
+    await testReadmeApp(dir, step, env, readmeApp);
+  };
+
+  const plain = async () => {
+    const { log, step } = stepper(`${name} with a plain npm install`);
+    const dir = copy(`${name}-plain`);
+    await step('npm install (nest new 11, no lockfile)', () => install(dir, []));
+    await step('npm install <tarball>', () => install(dir, [tarball]));
+    const versions = resolvedVersions(dir, names);
+    printVersions(log, 'npm resolved', versions);
+    const mixed = versions.filter(
+      ([pkg, version]) => version !== undefined && !version.startsWith(`${line[pkg]}.`),
+    );
+    const boot = run(process.execPath, ['-e', BOOT_SCRIPT], {
+      cwd: dir,
+      env,
+      timeoutMs: RUN_TIMEOUT_MS,
+    });
+    if (mixed.length === 0) {
+      await step('npm picked the Nest 11 line; the module starts', () => boot);
+      return;
+    }
+    await step(
+      `the module refuses to start, naming ${mixed.map(([pkg]) => pkg).join(', ')}`,
+      async () => {
+        const outcome = await boot.then(
+          () => 'started',
+          (error) => (error instanceof Error ? error.message : String(error)),
+        );
+        const named = mixed.every(([pkg, version]) => outcome.includes(`${pkg} ${version}`));
+        if (!named)
+          throw new StepError(`expected a start failure naming each of them, got:\n${outcome}`);
+        log(
+          `  | ${outcome.split('\n').find((text) => text.includes('installed beside')) ?? outcome}`,
+        );
+      },
+    );
+  };
+
+  await Promise.all([readme(), plain()]);
 }
 
 main(async () => {
@@ -180,10 +351,12 @@ main(async () => {
     const report = await pack(workDir);
     checkContents(report);
     await lintTarball(report.tarball);
-    console.log(`== consumers (${CONSUMERS.map((c) => c.name).join(', ')}) in ${workDir}`);
-    const results = await Promise.allSettled(
-      CONSUMERS.map((consumer) => testConsumer(consumer, report.tarball, workDir)),
-    );
+    const names = [...CONSUMERS.map((c) => c.name), FRESH_NEST11.name];
+    console.log(`== consumers (${names.join(', ')}) in ${workDir}`);
+    const results = await Promise.allSettled([
+      ...CONSUMERS.map((consumer) => testConsumer(consumer, report.tarball, workDir)),
+      testFreshNest11(report.tarball, workDir),
+    ]);
     const failures = results.filter((result) => result.status === 'rejected');
     if (failures.length > 0) {
       const reasons = failures.map(({ reason }) =>

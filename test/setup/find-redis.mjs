@@ -1,4 +1,4 @@
-// Finds the Redis for the fleet suites (README "Testing"), in this order:
+// Finds the Redis for the fleet suites (CONTRIBUTING.md, "Running the tests"), in this order:
 //   1. ZUMRAILS_TEST_REDIS_URL: a Redis or Valkey the developer runs, used as is;
 //   2. REDIS_SERVER, or redis-server / valkey-server on PATH: one throw-away server per suite;
 //   3. neither, as root on Debian/Ubuntu with apt-get: install redis-server (quiet), then as 2;

@@ -5,7 +5,7 @@ const BINARY = 'ZUMRAILS_TEST_REDIS_BINARY';
 const PROBLEM = 'ZUMRAILS_TEST_REDIS_PROBLEM';
 const KEY_PREFIX = 'ZUMRAILS_TEST_KEY_PREFIX';
 
-/** What the global setup found for this run (see README "Testing"). */
+/** What the global setup found for this run (see CONTRIBUTING.md, "Running the tests"). */
 export type TestRedisTarget =
   { kind: 'url'; url: string; keyPrefix: string } | { kind: 'binary'; binary: string };
 
