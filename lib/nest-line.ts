@@ -39,12 +39,7 @@ export type InstalledVersions = Partial<Record<string, string>>;
  */
 export function installedVersions(from: string): InstalledVersions {
   const versions: InstalledVersions = {};
-  let require: NodeJS.Require;
-  try {
-    require = createRequire(from);
-  } catch {
-    return versions;
-  }
+  const require = createRequire(from);
   for (const name of ['@nestjs/common', ...COMPANIONS]) {
     const version = versionOf(require, name);
     if (version !== undefined) versions[name] = version;
@@ -62,15 +57,12 @@ function versionOf(require: NodeJS.Require, name: string): string | undefined {
   for (let depth = 0; depth < MAX_DEPTH; depth++, dir = dirname(dir)) {
     const file = join(dir, 'package.json');
     if (!existsSync(file)) continue;
-    try {
-      const manifest = JSON.parse(readFileSync(file, 'utf8')) as {
-        name?: unknown;
-        version?: unknown;
-      };
-      if (manifest.name === name && typeof manifest.version === 'string') return manifest.version;
-    } catch {
-      return undefined;
-    }
+    // Node has parsed this file already to load the package (its `type`): it is JSON.
+    const manifest = JSON.parse(readFileSync(file, 'utf8')) as {
+      name?: unknown;
+      version?: unknown;
+    };
+    if (manifest.name === name && typeof manifest.version === 'string') return manifest.version;
   }
   return undefined;
 }

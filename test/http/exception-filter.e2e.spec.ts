@@ -5,6 +5,7 @@ import {
   Controller,
   Get,
   NotFoundException,
+  type ArgumentsHost,
   type INestApplication,
   type Provider,
 } from '@nestjs/common';
@@ -14,10 +15,15 @@ import { AxiosError, AxiosHeaders } from 'axios';
 import request from 'supertest';
 import {
   ZumRailsAuthModule,
+  ZumRailsBadResponseError,
   ZumRailsClient,
+  ZumRailsConfigError,
+  ZumRailsCrossOriginError,
   ZumRailsExceptionFilter,
   ZumRailsHttpError,
   ZumRailsInternalError,
+  ZumRailsShutDownError,
+  ZumRailsTokenUnavailableError,
   ZumRailsUnavailableError,
   type ZumRailsAuthOptions,
 } from '../../lib/index.js';
@@ -203,6 +209,25 @@ describe.each(REGISTRATIONS)('ZumRailsExceptionFilter through %s', (registration
     expect(logs.text()).not.toContain(PLANTED);
   });
 
+  it.each([
+    [new ZumRailsTokenUnavailableError('unavailable'), 503, 'token-unavailable'],
+    [new ZumRailsShutDownError(), 503, 'shut-down'],
+    [new ZumRailsBadResponseError('HTML instead of JSON (HTTP 200)', 200), 502, 'bad-response'],
+    [new ZumRailsConfigError('username', 'is missing'), 500, 'config'],
+    [
+      new ZumRailsCrossOriginError('POST', 'https://elsewhere', 'request', 'https://api'),
+      500,
+      'cross-origin',
+    ],
+  ])('answers %p with %p %p', async (error, status, code) => {
+    const http = await boot();
+    thrown = error;
+    const response = await http.get('/throws').expect(status);
+    expect(response.body).toMatchObject({ statusCode: status, error: code });
+    expect(response.headers['retry-after']).toBe(status === 503 ? '5' : undefined);
+    expect(response.text).not.toContain('elsewhere');
+  });
+
   it("leaves other exceptions to Nest's default handling", async () => {
     const http = await boot();
     thrown = new NotFoundException('no such wallet');
@@ -216,5 +241,30 @@ describe.each(REGISTRATIONS)('ZumRailsExceptionFilter through %s', (registration
       statusCode: 500,
       message: 'Internal server error',
     });
+  });
+});
+
+describe('ZumRailsExceptionFilter outside Express', () => {
+  const error = new ZumRailsShutDownError();
+  const hostOf = (type: string, response: unknown) =>
+    ({
+      getType: () => type,
+      switchToHttp: () => ({ getResponse: () => response }),
+    }) as unknown as ArgumentsHost;
+
+  it('answers through a Fastify-style reply (header, status, send)', () => {
+    const sent: unknown[] = [];
+    const headers: Record<string, string> = {};
+    const reply = {
+      header: (name: string, value: string) => (headers[name] = value),
+      status: (code: number) => ({ send: (body: unknown) => sent.push(code, body) }),
+    };
+    new ZumRailsExceptionFilter().catch(error, hostOf('http', reply));
+    expect(headers).toEqual({ 'Retry-After': '5' });
+    expect(sent).toEqual([503, expect.objectContaining({ error: 'shut-down' })]);
+  });
+
+  it('throws the error on unchanged in a context that is not HTTP', () => {
+    expect(() => new ZumRailsExceptionFilter().catch(error, hostOf('rpc', {}))).toThrow(error);
   });
 });

@@ -34,12 +34,19 @@ describe('one Nest line', () => {
         manifest: { main: 'dist/index.js', exports: { '.': { default: './dist/index.js' } } },
       },
       '@nestjs/schedule': { version: '6.1.3' },
+      '@nestjs/terminus': { version: '11.1.1', manifest: { main: 'dist/index.js' } },
     });
     apps.push(app);
+    // A manifest on the way up without the package's name (as in dual builds) is passed over.
+    writeFileSync(
+      join(app, 'node_modules/@nestjs/terminus/dist/package.json'),
+      '{"type":"commonjs"}',
+    );
     expect(installedVersions(join(app, 'main.js'))).toEqual({
       '@nestjs/common': '11.2.12',
       '@nestjs/axios': '12.0.1',
       '@nestjs/schedule': '6.1.3',
+      '@nestjs/terminus': '11.1.1',
     });
   });
 
