@@ -129,6 +129,8 @@ function authAnswer(error: ZumRailsAuthError): Answer {
     case 'cross-origin':
     case 'internal':
       return ownFault(code);
+    default: // a code added later: someone answered, and it was not this app
+      return refused(code, 'Zum Rails (or something in front of it) refused the call');
   }
 }
 
