@@ -12,7 +12,6 @@ import {
 } from './errors/zumrails-auth.errors.js';
 import { ZumRailsApiError } from './http/zumrails-api.error.js';
 import { ZumRailsHttpError } from './http/zumrails-http.error.js';
-import { retryAfterMs } from './util/zumrails-envelope.js';
 
 /** `Retry-After` of a 503 when nothing better is known (an outage, a wait for a token). */
 const DEFAULT_RETRY_AFTER_SECONDS = 5;
@@ -137,10 +136,7 @@ function authAnswer(error: ZumRailsAuthError): Answer {
 function httpAnswer(error: ZumRailsHttpError): Answer {
   const status = error.response?.status;
   if (status === 429) {
-    const header = error.response?.headers['retry-after'] as unknown;
-    const seconds = retryAfterSeconds(
-      retryAfterMs(typeof header === 'string' ? header : '', Date.now()),
-    );
+    const seconds = retryAfterSeconds(vendorRetryAfterMs(error.response?.headers['retry-after']));
     return unavailable(
       'rate-limited',
       `Zum Rails rate limit reached; retry in ${seconds} s`,
@@ -162,6 +158,14 @@ function httpAnswer(error: ZumRailsHttpError): Answer {
     return unavailable('unavailable', 'Zum Rails is unavailable; retry later');
   }
   return ownFault('internal');
+}
+
+/** A 429's `Retry-After` (delay-seconds or an HTTP date) in ms; the vendor's 5-minute block without one. */
+function vendorRetryAfterMs(header: unknown): number {
+  const value = typeof header === 'string' ? header.trim() : '';
+  if (/^\d{1,12}$/.test(value)) return Number(value) * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? MAX_RETRY_AFTER_SECONDS * 1000 : Math.max(0, date - Date.now());
 }
 
 /** Whole seconds, at least 1, at most the vendor's 5-minute block. */
