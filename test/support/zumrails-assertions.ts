@@ -1,6 +1,11 @@
 import { expect } from '@jest/globals';
 import { inspect } from 'node:util';
-import { ZumRailsHealthIndicator } from '../../lib/index.js';
+import { filter, firstValueFrom } from 'rxjs';
+import {
+  ZumRailsHealthIndicator,
+  type TokenService,
+  type ZumRailsTokenEvent,
+} from '../../lib/index.js';
 import type { FakeZumRails, RecordedRequest } from '../../lib/testing/index.js';
 import type { AuthApp } from './auth-app.js';
 
@@ -135,4 +140,41 @@ export async function expectNoSecrets(secrets: readonly string[], scan: LeakScan
       }
     }
   }
+}
+
+/**
+ * The outcome of `promise`, or a failure naming `what` once `timeoutMs` passed: a guarantee
+ * that never comes fails as an assertion that says which, not through Jest's test timeout.
+ */
+export async function within<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`${what}: did not happen within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The next event of `type` from `tokens`, failing (naming it) when none comes within `timeoutMs`. */
+export function nextEvent<K extends ZumRailsTokenEvent['type']>(
+  tokens: TokenService,
+  type: K,
+  timeoutMs: number,
+  accept: (event: Extract<ZumRailsTokenEvent, { type: K }>) => boolean = () => true,
+): Promise<Extract<ZumRailsTokenEvent, { type: K }>> {
+  const event = firstValueFrom(
+    tokens.events$.pipe(
+      filter(
+        (candidate): candidate is Extract<ZumRailsTokenEvent, { type: K }> =>
+          candidate.type === type && accept(candidate as Extract<ZumRailsTokenEvent, { type: K }>),
+      ),
+    ),
+  );
+  return within(event, timeoutMs, `a '${type}' event`);
 }
