@@ -88,6 +88,15 @@ describe('resolveOptions', () => {
       { ...valid, environment: undefined, baseUrl: 'http://api.zumrails.example' },
       /loopback/,
     ],
+    // Loopback names as a prefix of another host: plain http would leave the machine.
+    ...['localhost.evil.example', '127.0.0.1.evil.example', 'localhost-evil.example'].map(
+      (host) =>
+        [
+          'baseUrl',
+          { ...valid, environment: undefined, baseUrl: `http://${host}` },
+          /loopback/,
+        ] as const,
+    ),
     ['refreshLeadTimeMs', { ...valid, refreshLeadTimeMs: -1 }, /between/],
     ['fallbackTokenTtlMs', { ...valid, fallbackTokenTtlMs: 1e12 }, /between/],
     ['requestTimeoutMs', { ...valid, requestTimeoutMs: Number.NaN }, /finite number/],
