@@ -34,6 +34,8 @@ describe('bounds: response bodies and vendor text', () => {
     fixture.fake.failCancel({ kind: 'huge-body', bytes: MB, gzip: true, status: 200 });
     const error = await rejectionOf(subject.tokens.cancelToken());
     expect(error).toBeInstanceOf(ZumRailsBadResponseError);
+    // Refused for its size, not read whole and then found wrong.
+    expect((error as Error).message).toMatch(/larger than 65536 bytes/);
   });
 
   it('cuts a long exceptionMessage in the error, the status and the log', async () => {

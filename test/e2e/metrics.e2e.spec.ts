@@ -8,7 +8,6 @@ import {
   type DataPoint,
   type Histogram,
 } from '@opentelemetry/sdk-metrics';
-import { filter, firstValueFrom } from 'rxjs';
 import { Test } from '@nestjs/testing';
 import {
   getTokenServiceToken,
@@ -21,6 +20,7 @@ import { LogCapture } from '../support/log-capture.js';
 import { ZumRailsMetrics } from '../../lib/metrics/zumrails-metrics.js';
 import { useFakeZumRails } from '../support/fake-fixture.js';
 import { useManualDate } from '../support/manual-date.js';
+import { nextEvent } from '../support/zumrails-assertions.js';
 
 /** A real SDK MeterProvider whose metrics the test reads back from an in-memory exporter. */
 class MetricsProbe {
@@ -126,7 +126,7 @@ describe('OpenTelemetry metrics', () => {
 
   it('a renewal is a second successful login; the gauge follows the new token', async () => {
     const { tokens } = await fixture.start({ meterProvider: probe.provider });
-    const renewed = firstValueFrom(tokens.events$.pipe(filter((e) => e.type === 'renewed')));
+    const renewed = nextEvent(tokens, 'renewed', 8_000);
     await tokens.getToken();
     await renewed;
     expect(await probe.value('zumrails.auth.logins', { outcome: 'success' })).toBe(2);

@@ -52,7 +52,9 @@ describe('Fleet on a 3-master Redis Cluster (ioredis Cluster)', () => {
     expect(replicas.reduce((sum, replica) => sum + replica.adoptions(), 0)).toBeGreaterThanOrEqual(
       replaced.length,
     );
-    expect(replicas.every((replica) => replica.tokens.getStatus().store === 'ok')).toBe(true);
+    expect(replicas.map((replica) => replica.tokens.getStatus().store)).toEqual(
+      replicas.map(() => 'ok'),
+    );
 
     // The record and the lease of one account live in one slot (a hash tag), so each script
     // touches one node.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { filter, firstValueFrom } from 'rxjs';
+import { firstValueFrom } from 'rxjs';
 import { ZumRailsHttpError } from '../../lib/index.js';
-import { apiRequests, bearerOf, rejectionOf } from '../support/zumrails-assertions.js';
+import { apiRequests, bearerOf, nextEvent, rejectionOf } from '../support/zumrails-assertions.js';
 import { useFakeZumRails } from '../support/fake-fixture.js';
 import { useManualDate } from '../support/manual-date.js';
 import type { AuthApp } from '../support/auth-app.js';
@@ -44,7 +44,7 @@ describe('ZumRailsHttpService bearer', () => {
   it('sends the renewed token after a scheduled renewal', async () => {
     fixture.fake.tokenTtlSeconds = 3;
     const app = await start();
-    const renewed = firstValueFrom(app.tokens.events$.pipe(filter((e) => e.type === 'renewed')));
+    const renewed = nextEvent(app.tokens, 'renewed', 8_000);
     const first = await warmUp(app);
     await renewed;
     expect(fixture.fake.counters.logins).toBe(2);
@@ -132,7 +132,7 @@ describe('ZumRailsHttpService 401 recovery', () => {
     fixture.fake.reset();
     const calls = Array.from({ length: 50 }, () => firstValueFrom(app.http.get('/api/wallet')));
     const responses = await Promise.all(calls);
-    expect(responses.every((response) => response.status === 200)).toBe(true);
+    expect(responses.map((response) => response.status)).toEqual(responses.map(() => 200));
     expect(fixture.fake.counters).toMatchObject({
       logins: 1,
       apiCalls: 100,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { firstValueFrom } from 'rxjs';
 import { ZumRailsHttpError } from '../../lib/index.js';
-import { aspNetEscaped, jsonEscaped, urlEncoded } from '../support/echo-forms.js';
+import { aspNetEscaped, fullyEscaped, jsonEscaped, urlEncoded } from '../support/echo-forms.js';
 import { useFakeZumRails } from '../support/fake-fixture.js';
 import { expectNoSecrets, rejectionOf } from '../support/zumrails-assertions.js';
 
@@ -50,6 +50,21 @@ describe('an API error that echoes the bearer', () => {
       app: subject,
       values: { data: http.response?.data, headers: http.response?.headers },
     });
+  });
+
+  it('redacts a bearer written as \\uXXXX escapes inside the vendor text (they survive parsing)', async () => {
+    const subject = await fixture.start();
+    const token = await subject.tokens.getToken();
+    const message = jsonEscaped(`echo ${fullyEscaped(token)} end`);
+    fixture.fake.failApi({
+      kind: 'status',
+      status: 400,
+      body: `{"statusCode":400,"isError":true,"message":"${message}"}`,
+      headers: { 'content-type': 'application/json' },
+    });
+    const error = await rejectionOf(firstValueFrom(subject.http.get('/api/wallet')));
+    expect((error as ZumRailsHttpError).zumRailsMessage).toBe('echo [REDACTED] end');
+    await expectNoSecrets([PASSWORD, token], { errors: [error], app: subject });
   });
 
   it('redacts the bearer from a query string and a custom header the caller added', async () => {

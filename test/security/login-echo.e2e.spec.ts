@@ -69,6 +69,16 @@ const ECHOES: [string, ZumRailsFault, RegExp][] = [
     /HTML instead of JSON/,
   ],
   [
+    'JSON-escaped inside a JSON document quoted in the message (the escapes survive parsing)',
+    {
+      kind: 'status',
+      status: 400,
+      body: rawEnvelope(400, jsonEscaped(`request {"Password":"${aspNetEscaped(PASSWORD)}"}`)),
+      headers: JSON_TYPE,
+    },
+    /request \{"Password":"\[REDACTED\]"\}/,
+  ],
+  [
     'in the content type of a non-JSON body',
     {
       kind: 'status',

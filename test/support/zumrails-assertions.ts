@@ -98,7 +98,7 @@ export interface LeakScan {
 export async function renderingsOf(scan: LeakScan): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   const render = (name: string, value: unknown): void => {
-    out.set(`JSON.stringify(${name})`, JSON.stringify(value) ?? 'undefined');
+    out.set(`JSON.stringify(${name})`, stringified(value));
     out.set(`inspect(${name})`, inspect(value, { depth: Infinity }));
     out.set(`inspect(${name}, showHidden)`, inspect(value, { depth: Infinity, showHidden: true }));
   };
@@ -120,6 +120,15 @@ export async function renderingsOf(scan: LeakScan): Promise<Map<string, string>>
   }
   for (const [name, value] of Object.entries(scan.values ?? {})) render(name, value);
   return out;
+}
+
+/** `JSON.stringify(value)`, or its error's message when it throws (a circular value): what an app logging it gets. */
+function stringified(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? 'undefined';
+  } catch (error) {
+    return `JSON.stringify threw: ${(error as Error).message}`;
+  }
 }
 
 /**

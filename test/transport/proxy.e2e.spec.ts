@@ -45,7 +45,9 @@ describe('transport.proxy', () => {
       `PATCH ${base}/api/authorize/canceltoken`,
     ]);
     const basic = `Basic ${Buffer.from(`${PROXY_USER}:${PROXY_PASSWORD}`).toString('base64')}`;
-    expect(proxy.seen.every((request) => request.proxyAuthorization === basic)).toBe(true);
+    expect(proxy.seen.map((request) => request.proxyAuthorization)).toEqual(
+      proxy.seen.map(() => basic),
+    );
     expect(fixture.fake.counters).toMatchObject({ logins: 1, apiCalls: 2, cancels: 1 });
     for (const request of fixture.fake.requests) {
       expect(request.headers['proxy-authorization']).toBeUndefined();
