@@ -128,7 +128,7 @@ describe('ZumRailsHttpService 401 recovery', () => {
   it('logs in exactly once when 50 concurrent calls hit 401 with the same revoked token', async () => {
     // 100 requests and a login in one overall deadline: 2 s (the test default) ran out twice
     // on a saturated machine today; the test is about the login count, not the deadline.
-    const app = await start({ requestTimeoutMs: 15_000 });
+    const app = await start({ requestTimeoutMs: 15_000, tokenWaitTimeoutMs: 20_000 });
     const revoked = await warmUp(app);
     fixture.fake.revokeToken(revoked);
     fixture.fake.reset();
