@@ -7,7 +7,13 @@ import { validateFault } from './faults.js';
 import { FakeZumRailsHandler } from './handler.js';
 import { normalizeRoute } from './routes.js';
 import type { FakeZumRailsKeyPair, TestCertificateAuthority } from './test-certificates.js';
-import { sendWebhook, type SendWebhookOptions, type WebhookDelivery } from './send-webhook.js';
+import {
+  sendDuplicateWebhooks,
+  sendWebhook,
+  type SendDuplicateWebhooksOptions,
+  type SendWebhookOptions,
+  type WebhookDelivery,
+} from './send-webhook.js';
 import type {
   FakeZumRailsCounters,
   FakeZumRailsOptions,
@@ -225,6 +231,19 @@ export class FakeZumRails {
    */
   sendWebhook(url: string, event: unknown, options: SendWebhookOptions): Promise<WebhookDelivery> {
     return sendWebhook(url, event, options);
+  }
+
+  /**
+   * Sends one delivery `options.times` times at once (same bytes, same signature), to `urls` in
+   * turn (the replicas of your app), to test that a handler runs once. Resolves every answer.
+   * @throws {RangeError} (rejects) for `times` outside 1..100 or no URL.
+   */
+  sendDuplicateWebhooks(
+    urls: string | readonly string[],
+    event: unknown,
+    options: SendDuplicateWebhooksOptions,
+  ): Promise<WebhookDelivery[]> {
+    return sendDuplicateWebhooks(urls, event, options);
   }
 
   /** Zeroes counters, forgets recorded requests and drops faults; tokens stay as they are. */

@@ -9,4 +9,8 @@ export type {
   ZumRailsFault,
 } from './types.js';
 export type { FakeZumRailsKeyPair } from './test-certificates.js';
-export type { SendWebhookOptions, WebhookDelivery } from './send-webhook.js';
+export type {
+  SendDuplicateWebhooksOptions,
+  SendWebhookOptions,
+  WebhookDelivery,
+} from './send-webhook.js';

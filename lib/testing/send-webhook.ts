@@ -1,6 +1,11 @@
 import { createHmac } from 'node:crypto';
-import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import {
+  request as httpRequest,
+  type Agent as HttpAgent,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+} from 'node:http';
+import { request as httpsRequest, type Agent as HttpsAgent } from 'node:https';
 
 /** Options of `FakeZumRails.sendWebhook`. */
 export interface SendWebhookOptions {
@@ -15,6 +20,19 @@ export interface SendWebhookOptions {
   headers?: Record<string, string>;
   /** Deadline of the whole exchange in ms. Default 5000. */
   timeoutMs?: number;
+  /**
+   * The agent to send with, e.g. an `https.Agent` trusting your app's CA, or one with a client
+   * certificate. Default: a fresh connection per webhook (`agent: false`).
+   */
+  agent?: HttpAgent | HttpsAgent;
+  /** CA certificate(s), PEM, to trust for an `https:` app with a private CA (without `agent`). */
+  ca?: string | Buffer | readonly (string | Buffer)[];
+}
+
+/** Options of `FakeZumRails.sendDuplicateWebhooks`. */
+export interface SendDuplicateWebhooksOptions extends SendWebhookOptions {
+  /** How many times the same delivery is sent, all at once. 1 to 100. */
+  times: number;
 }
 
 /** What the app answered to a webhook sent by `FakeZumRails.sendWebhook`. */
@@ -49,7 +67,31 @@ export async function sendWebhook(
     ...(signature === false ? {} : { 'zumrails-signature': signature }),
     ...options.headers,
   };
-  return post(new URL(url), headers, body, options.timeoutMs ?? 5_000);
+  return post(new URL(url), headers, body, options);
+}
+
+/**
+ * Sends the same signed delivery (same bytes, same signature) `times` times at once, to the
+ * URLs in turn (several replicas of an app), as a vendor redelivering in a hurry would. Resolves
+ * every answer, in sending order.
+ * @throws {RangeError} for `times` outside 1..100 or no URL.
+ */
+export async function sendDuplicateWebhooks(
+  urls: string | readonly string[],
+  event: unknown,
+  options: SendDuplicateWebhooksOptions,
+): Promise<WebhookDelivery[]> {
+  const targets = typeof urls === 'string' ? [urls] : [...urls];
+  const { times, ...single } = options;
+  if (!Number.isInteger(times) || times < 1 || times > 100 || targets.length === 0) {
+    throw new RangeError('sendDuplicateWebhooks needs 1 to 100 times and at least one URL');
+  }
+  const body = webhookBytes(event);
+  return Promise.all(
+    Array.from({ length: times }, (_, index) =>
+      sendWebhook(targets[index % targets.length]!, body, single),
+    ),
+  );
 }
 
 function webhookBytes(event: unknown): Buffer {
@@ -61,11 +103,19 @@ function post(
   url: URL,
   headers: Record<string, string>,
   body: Buffer,
-  timeoutMs: number,
+  options: SendWebhookOptions,
 ): Promise<WebhookDelivery> {
-  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  const timeoutMs = options.timeoutMs ?? 5_000;
+  const https = url.protocol === 'https:';
+  const send = https ? httpsRequest : httpRequest;
+  const ca = options.ca === undefined ? undefined : ([] as (string | Buffer)[]).concat(options.ca);
   return new Promise((resolve, reject) => {
-    const request = send(url, { method: 'POST', headers, agent: false });
+    const request = send(url, {
+      method: 'POST',
+      headers,
+      agent: options.agent ?? false,
+      ...(https && ca && !options.agent ? { ca } : {}),
+    });
     const timer = setTimeout(
       () =>
         request.destroy(new Error(`webhook to ${url.origin} got no answer within ${timeoutMs} ms`)),

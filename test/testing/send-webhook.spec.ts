@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { Agent as HttpsAgent, createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { FakeZumRails } from '../../lib/testing/index.js';
+import { TestCertificateAuthority } from '../../lib/testing/test-certificates.js';
 import { rejectionOf } from '../support/zumrails-assertions.js';
 
 interface Received {
@@ -68,5 +70,50 @@ describe('FakeZumRails.sendWebhook', () => {
       fake.sendWebhook(`${url}/hang`, {}, { secret: 's', timeoutMs: 200 }),
     );
     expect((error as Error).message).toContain('no answer within 200 ms');
+  });
+
+  it('sends one delivery N times at once, to several URLs in turn', async () => {
+    const before = received.length;
+    const event = { Type: 'Transaction', Data: { Id: 'tx-dup' } };
+    const answers = await fake.sendDuplicateWebhooks([`${url}/a`, `${url}/b`], event, {
+      secret: 's3cret',
+      times: 5,
+    });
+    expect(answers.map((answer) => answer.status)).toEqual([202, 202, 202, 202, 202]);
+    const sent = received.slice(before);
+    expect(sent).toHaveLength(5);
+    expect(new Set(sent.map((one) => one.body.toString()))).toEqual(
+      new Set([JSON.stringify(event)]),
+    );
+    expect(new Set(sent.map((one) => one.headers['zumrails-signature'])).size).toBe(1);
+    await expect(fake.sendDuplicateWebhooks(url, event, { secret: 's', times: 0 })).rejects.toThrow(
+      RangeError,
+    );
+    await expect(fake.sendDuplicateWebhooks([], event, { secret: 's', times: 2 })).rejects.toThrow(
+      RangeError,
+    );
+  });
+
+  it('reaches an HTTPS app with a private CA through `ca` or an `agent`', async () => {
+    const authority = new TestCertificateAuthority();
+    const tls = createHttpsServer(authority.issueServer(), (request, response) => {
+      request.resume();
+      request.on('end', () => response.writeHead(204).end());
+    });
+    await new Promise<void>((resolve) => tls.listen(0, '127.0.0.1', resolve));
+    const httpsUrl = `https://127.0.0.1:${(tls.address() as AddressInfo).port}/hook`;
+    const agent = new HttpsAgent({ ca: authority.cert });
+    try {
+      const untrusted = await rejectionOf(fake.sendWebhook(httpsUrl, {}, { secret: 's' }));
+      expect((untrusted as Error).message).toMatch(/certificate/i);
+      expect(
+        (await fake.sendWebhook(httpsUrl, {}, { secret: 's', ca: authority.cert })).status,
+      ).toBe(204);
+      expect((await fake.sendWebhook(httpsUrl, {}, { secret: 's', agent })).status).toBe(204);
+    } finally {
+      agent.destroy();
+      tls.closeAllConnections();
+      await new Promise((resolve) => tls.close(resolve));
+    }
   });
 });
