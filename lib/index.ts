@@ -82,6 +82,7 @@ export { verifyZumRailsSignature, ZUMRAILS_SIGNATURE_HEADER } from './webhooks/v
 export { ZumRailsWebhookGuard } from './webhooks/zumrails-webhook.guard.js';
 export { ZumRailsWebhookEvent } from './webhooks/zumrails-webhook-event.decorator.js';
 export { ZumRailsWebhookModule } from './webhooks/zumrails-webhook.module.js';
+export type { ZumRailsWebhookDeduplicateOptions } from './webhooks/deduplicate-options.js';
 export type {
   ZumRailsWebhookModuleAsyncOptions,
   ZumRailsWebhookModuleOptions,

@@ -33,6 +33,7 @@ import { proxySecrets } from './transport/proxy-secrets.js';
 import { ZumRailsTransport } from './transport/zumrails-transport.js';
 import { SecretRedactor } from './util/redact.js';
 import {
+  authWebhookDeduplicationProviders,
   authWebhookExports,
   authWebhookSecretsProvider,
 } from './webhooks/auth-webhook-secrets.provider.js';
@@ -69,6 +70,7 @@ export function createAccountProviders(account: string): Provider[] {
       inject: [tokenService, ModuleRef],
     },
     authWebhookSecretsProvider(account),
+    ...authWebhookDeduplicationProviders(account),
   ];
 }
 

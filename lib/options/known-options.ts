@@ -1,3 +1,4 @@
+import type { ZumRailsWebhookDeduplicateOptions } from '../webhooks/deduplicate-options.js';
 import type {
   ZumRailsApiRetryOptions,
   ZumRailsAuthOptions,
@@ -37,6 +38,7 @@ export const KNOWN_OPTIONS: KeysOf<ZumRailsAuthOptions> = {
   transport: true,
   meterProvider: true,
   webhookSecret: true,
+  deduplicate: true,
   apiRetry: true,
   rateLimits: true,
 };
@@ -51,6 +53,13 @@ function nested<T>(keys: KeysOf<T>): Readonly<Record<string, true>> {
  * (Objects the app builds, such as `store` or `logger`, are not checked.)
  */
 export const KNOWN_NESTED_OPTIONS: { readonly [K in keyof ZumRailsAuthOptions]?: object } = {
+  deduplicate: nested<ZumRailsWebhookDeduplicateOptions>({
+    store: true,
+    ttlMs: true,
+    claimTtlMs: true,
+    storeTimeoutMs: true,
+    namespace: true,
+  }),
   retry: nested<ZumRailsRetryOptions>({ initialDelayMs: true, maxDelayMs: true }),
   transport: nested<ZumRailsTransportOptions>({ httpAgent: true, httpsAgent: true, proxy: true }),
   apiRetry: nested<ZumRailsApiRetryOptions>({

@@ -1,3 +1,4 @@
+import type { ZumRailsWebhookDeduplicateOptions } from '../webhooks/deduplicate-options.js';
 import type { LoggerService } from '@nestjs/common';
 import type { Agent as HttpAgent } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
@@ -215,6 +216,12 @@ export interface ZumRailsAuthOptions {
    * without a secret here or in `ZumRailsWebhookModule`).
    */
   webhookSecret?: string | readonly string[];
+  /**
+   * Runs each webhook delivery's handler once across the replicas sharing `deduplicate.store`
+   * (see {@link ZumRailsWebhookDeduplicateOptions}; default account only). Default: none (every
+   * delivery, repeated or replayed, runs the handler).
+   */
+  deduplicate?: ZumRailsWebhookDeduplicateOptions;
   /**
    * Safe retries of API calls (see {@link ZumRailsApiRetryOptions}); `false` turns them off.
    * Per request, `zumRailsRetry: false` in the axios config turns them off for that request.

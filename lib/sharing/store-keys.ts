@@ -8,6 +8,11 @@ export interface StoreKeys {
   readonly lease: string;
 }
 
+/** The account's id in store keys: a SHA-256 of baseUrl and username, never the password. */
+export function accountStoreId(baseUrl: string, username: string): string {
+  return createHash('sha256').update(`${baseUrl}\n${username}`).digest('hex').slice(0, 32);
+}
+
 /**
  * scrypt's cost (2^14 × 8 × 128 B = 16 MiB, tens of ms): paid once per process and set of
  * credentials, and again by every guess of someone who reads the store's keys.

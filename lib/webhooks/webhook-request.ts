@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import { ZUMRAILS_SIGNATURE_HEADER } from './verify-signature.js';
+import type { WebhookDeduplicator } from './webhook-deduplicator.js';
 
 /** Bodies no parser read are read here up to this size: a Zum Rails webhook is a few KB. */
 export const MAX_UNPARSED_BODY_BYTES = 1_048_576;
@@ -117,13 +118,37 @@ function headerOf(request: WebhookRequest, name: string): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-/** Bodies the guard verified, so `@ZumRailsWebhookEvent()` only ever parses verified bytes. */
-const verifiedBodies = new WeakMap<object, Buffer>();
+/** A verified request: its bytes, and the deduplicator its delivery goes through, if any. */
+interface Verified {
+  readonly body: Buffer;
+  deduplicator: WebhookDeduplicator | undefined;
+}
 
-export function markVerified(request: object, body: Buffer): void {
-  verifiedBodies.set(request, body);
+/** Requests the guard verified, so `@ZumRailsWebhookEvent()` only ever parses verified bytes. */
+const verifiedRequests = new WeakMap<object, Verified>();
+
+export function markVerified(
+  request: object,
+  body: Buffer,
+  deduplicator: WebhookDeduplicator | undefined,
+): void {
+  verifiedRequests.set(request, { body, deduplicator });
 }
 
 export function verifiedBodyOf(request: object): Buffer | undefined {
-  return verifiedBodies.get(request);
+  return verifiedRequests.get(request)?.body;
+}
+
+/**
+ * The delivery to deduplicate, handed out once: when two modules registered the interceptor,
+ * the second passes through instead of claiming the delivery a second time.
+ */
+export function takeDeduplication(
+  request: object,
+): { body: Buffer; deduplicator: WebhookDeduplicator } | undefined {
+  const verified = verifiedRequests.get(request);
+  const deduplicator = verified?.deduplicator;
+  if (verified === undefined || deduplicator === undefined) return undefined;
+  verified.deduplicator = undefined;
+  return { body: verified.body, deduplicator };
 }

@@ -1,4 +1,5 @@
 import { ConfigurableModuleBuilder, type ConfigurableModuleAsyncOptions } from '@nestjs/common';
+import type { ZumRailsWebhookDeduplicateOptions } from './deduplicate-options.js';
 
 /**
  * Options of `ZumRailsWebhookModule.forRoot()` / the factory of `forRootAsync()`: for apps that
@@ -10,6 +11,11 @@ export interface ZumRailsWebhookModuleOptions {
    * while rotating (newest first; any of them is accepted). Required; never logged.
    */
   secret: string | readonly string[];
+  /**
+   * Runs each delivery's handler once across the replicas sharing `deduplicate.store` (see
+   * {@link ZumRailsWebhookDeduplicateOptions}). Default: none (every delivery runs the handler).
+   */
+  deduplicate?: ZumRailsWebhookDeduplicateOptions;
 }
 
 /** Options of `forRoot` / `forRootAsync` beside the `ZumRailsWebhookModuleOptions` themselves. */

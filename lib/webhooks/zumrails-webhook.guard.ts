@@ -14,6 +14,7 @@ import { logRecord } from '../logging/log-record.js';
 import { LOG_CONTEXT, ModuleLogger } from '../logging/module-logger.js';
 import { verifyZumRailsSignature } from './verify-signature.js';
 import { SafeToLog } from '../util/safe-to-log.js';
+import type { WebhookDeduplicator } from './webhook-deduplicator.js';
 import type { WebhookSecrets } from './webhook-secrets.js';
 import {
   declaredLengthOf,
@@ -29,7 +30,9 @@ import {
   type WebhookRequest,
 } from './webhook-request.js';
 import {
+  AUTH_MODULE_WEBHOOK_DEDUPLICATOR,
   AUTH_MODULE_WEBHOOK_SECRETS,
+  WEBHOOK_MODULE_DEDUPLICATOR,
   WEBHOOK_MODULE_SECRETS,
 } from './zumrails-webhook.constants.js';
 
@@ -63,15 +66,28 @@ const RAW_BODY_MISSING_MESSAGE =
 export class ZumRailsWebhookGuard implements CanActivate {
   /** Kept wrapped: `util.inspect(guard)` must not show the secrets. */
   private readonly secrets: WebhookSecrets;
+  /** From the same module as the secrets; undefined without `deduplicate`. */
+  private readonly deduplicator: WebhookDeduplicator | undefined;
   private rawBodyProblemLogged = false;
 
   constructor(
     @Optional() @Inject(AUTH_MODULE_WEBHOOK_SECRETS) fromAuthModule?: WebhookSecrets,
     @Optional() @Inject(WEBHOOK_MODULE_SECRETS) fromWebhookModule?: WebhookSecrets,
+    @Optional()
+    @Inject(AUTH_MODULE_WEBHOOK_DEDUPLICATOR)
+    authDeduplicator?: WebhookDeduplicator | null,
+    @Optional()
+    @Inject(WEBHOOK_MODULE_DEDUPLICATOR)
+    ownDeduplicator?: WebhookDeduplicator | null,
     /** ZumRailsAuthModule's (its `logger` option), when the controller's module sees it. */
     @Optional() private readonly logger: ModuleLogger = ModuleLogger.from(undefined, LOG_CONTEXT),
   ) {
     this.secrets = pickSecrets(fromAuthModule, fromWebhookModule);
+    this.deduplicator = pickDeduplicator(
+      this.secrets === fromWebhookModule,
+      authDeduplicator ?? undefined,
+      ownDeduplicator ?? undefined,
+    );
   }
 
   /**
@@ -99,7 +115,7 @@ export class ZumRailsWebhookGuard implements CanActivate {
       );
       throw new UnauthorizedException();
     }
-    markVerified(request, body);
+    markVerified(request, body, this.deduplicator);
     return true;
   }
 
@@ -156,6 +172,26 @@ function pickSecrets(
     );
   }
   return secrets;
+}
+
+/** `deduplicate` goes with the secret: set in the other module, it would silently do nothing. */
+function pickDeduplicator(
+  secretInWebhookModule: boolean,
+  fromAuthModule: WebhookDeduplicator | undefined,
+  fromWebhookModule: WebhookDeduplicator | undefined,
+): WebhookDeduplicator | undefined {
+  const [mine, other] = secretInWebhookModule
+    ? [fromWebhookModule, fromAuthModule]
+    : [fromAuthModule, fromWebhookModule];
+  if (other !== undefined && mine === undefined) {
+    throw new ZumRailsConfigError(
+      'deduplicate',
+      secretInWebhookModule
+        ? 'is set in ZumRailsAuthModule but the webhook secret in ZumRailsWebhookModule: set deduplicate next to the secret'
+        : 'is set in ZumRailsWebhookModule but the webhook secret in ZumRailsAuthModule (webhookSecret): set deduplicate next to the secret',
+    );
+  }
+  return mine;
 }
 
 function rejection(

@@ -1,8 +1,17 @@
 import { Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { loadMeter } from '../metrics/load-meter.js';
+import { WebhookMetrics } from '../metrics/webhook-metrics.js';
+import { resolveDeduplicateOptions } from './deduplicate-options.js';
+import { WebhookDeduplicationInterceptor } from './webhook-deduplication.interceptor.js';
+import { WebhookDeduplicator } from './webhook-deduplicator.js';
 import { ZumRailsConfigError } from '../errors/zumrails-auth.errors.js';
 import { LOG_CONTEXT, ModuleLogger } from '../logging/module-logger.js';
 import { resolveWebhookSecrets, warnAboutWeakSecrets } from './webhook-secrets.js';
-import { WEBHOOK_MODULE_SECRETS } from './zumrails-webhook.constants.js';
+import {
+  WEBHOOK_MODULE_DEDUPLICATOR,
+  WEBHOOK_MODULE_SECRETS,
+} from './zumrails-webhook.constants.js';
 import {
   ZUMRAILS_WEBHOOK_OPTIONS,
   ZumRailsWebhookConfigurableModule,
@@ -44,7 +53,23 @@ const FIELD = 'ZumRailsWebhookModule.secret';
       },
       inject: [ZUMRAILS_WEBHOOK_OPTIONS],
     },
+    {
+      provide: WEBHOOK_MODULE_DEDUPLICATOR,
+      useFactory: async (options: ZumRailsWebhookModuleOptions | undefined) => {
+        const dedup = resolveDeduplicateOptions(
+          options?.deduplicate,
+          'ZumRailsWebhookModule.deduplicate',
+          'default',
+        );
+        if (dedup === undefined) return null;
+        const metrics = new WebhookMetrics(await loadMeter(undefined));
+        return new WebhookDeduplicator(dedup, ModuleLogger.from(undefined, LOG_CONTEXT), metrics);
+      },
+      inject: [ZUMRAILS_WEBHOOK_OPTIONS],
+    },
+    // Runs the handlers this module's guard verified through the deduplicator; passes others.
+    { provide: APP_INTERCEPTOR, useClass: WebhookDeduplicationInterceptor },
   ],
-  exports: [WEBHOOK_MODULE_SECRETS],
+  exports: [WEBHOOK_MODULE_SECRETS, WEBHOOK_MODULE_DEDUPLICATOR],
 })
 export class ZumRailsWebhookModule extends ZumRailsWebhookConfigurableModule {}
