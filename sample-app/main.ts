@@ -77,7 +77,7 @@ async function bootstrap(): Promise<void> {
   console.log('\nCtrl-C to stop (the tokens are cancelled on shutdown).');
 }
 
-/** Shows the webhook route at work: one signed webhook from the fake, one forged one. */
+/** Shows the webhook route at work: one signed webhook from the fake, its repeat, a forged one. */
 async function sendDemoWebhook(fake: FakeZumRails, base: string): Promise<void> {
   const url = `${base}/webhooks/zumrails`;
   const event = {
@@ -87,9 +87,14 @@ async function sendDemoWebhook(fake: FakeZumRails, base: string): Promise<void> 
   };
   const secret = process.env.ZUMRAILS_WEBHOOK_SECRET ?? '';
   const signed = await fake.sendWebhook(url, event, { secret });
+  const repeat = await fake.sendWebhook(url, event, { secret });
   const forged = await fake.sendWebhook(url, event, { secret: 'not-the-secret' });
   console.log(
     `\n  POST ${url}: a signed webhook from the fake got ${signed.status}, a forged one ${forged.status}`,
+  );
+  const dropped = (repeat.body as { duplicate?: boolean } | undefined)?.duplicate === true;
+  console.log(
+    `  The same webhook again got ${repeat.status}${dropped ? ': dropped as a duplicate, the handler did not run' : ''}`,
   );
 }
 

@@ -1,6 +1,12 @@
 import { ConfigService } from '@nestjs/config';
-import type { ZumRailsAuthOptions } from 'nestjs-zumrails-auth';
+import { InMemoryTokenStore, type ZumRailsAuthOptions } from 'nestjs-zumrails-auth';
 import type { SampleEnv } from './env.validation.js';
+
+/**
+ * Where webhook deliveries are claimed, so a repeated one runs the handler once. One process
+ * here; a fleet gives every replica `new RedisTokenStore(redis)` on the same Redis.
+ */
+const webhookDeliveries = new InMemoryTokenStore();
 
 /** The named account of the second API user (`ZUMRAILS_PAYOUTS_*`). */
 export const PAYOUTS = 'payouts';
@@ -12,8 +18,10 @@ export function zumRailsOptionsFrom(
 ): ZumRailsAuthOptions {
   const { environment, baseUrl, username, password } = config.get(account, { infer: true });
   const options = { ...(environment ? { environment } : { baseUrl }), username, password };
-  // Webhooks are checked with the default account's secret.
-  if (account === 'zumrails')
-    return { ...options, webhookSecret: config.get('webhookSecret', { infer: true }) };
+  // Webhooks are checked with the default account's secret, and each delivery handled once.
+  if (account === 'zumrails') {
+    const webhookSecret = config.get('webhookSecret', { infer: true });
+    return { ...options, webhookSecret, deduplicate: { store: webhookDeliveries } };
+  }
   return options;
 }

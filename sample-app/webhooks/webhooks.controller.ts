@@ -11,7 +11,8 @@ export class WebhooksController {
   @HttpCode(200)
   @UseGuards(ZumRailsWebhookGuard)
   receive(@ZumRailsWebhookEvent() event: ZumRailsWebhookEvent): { received: true } {
-    // Delivery may repeat: a real handler is idempotent on Data.Id + the status it reports.
+    // A repeated delivery never gets here (deduplicate, in config/zumrails.config.ts): it
+    // answers 200 { received: true, duplicate: true } without running this handler.
     this.logger.log(
       `Received ${JSON.stringify(event.Type)} webhook, event ${JSON.stringify(event.Event ?? null)}, ` +
         `Data.Id ${JSON.stringify(event.Data.Id ?? null)}`,

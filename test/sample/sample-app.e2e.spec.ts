@@ -93,9 +93,12 @@ describe('sample app', () => {
         .set('zumrails-signature', signed)
         .send(body);
     await post(signature).expect(200, { received: true });
-    expect(logs.text()).toContain(
-      'Received "Transaction" webhook, event "StatusChange", Data.Id "tx-sample-1"',
-    );
+    const received = 'Received "Transaction" webhook, event "StatusChange", Data.Id "tx-sample-1"';
+    expect(logs.text()).toContain(received);
+    // The same delivery again is dropped: 200, and the handler does not run a second time.
+    await post(signature).expect(200, { received: true, duplicate: true });
+    expect(logs.text().split(received)).toHaveLength(2);
+    expect(logs.text()).toContain('Dropped a duplicate Zum Rails webhook');
     const forged = createHmac('sha256', 'guess').update(body).digest('base64');
     await post(forged).expect(401);
     expect(logs.text()).not.toContain(WEBHOOK_SECRET);

@@ -70,6 +70,9 @@ describe('sample app process (npm run sample) on shutdown', () => {
       await started.waitFor('two tokens', () => started.events('acquired').length === 2, BOOT_MS);
       await started.waitFor(`"${READY}"`, () => started.output.includes(READY), BOOT_MS);
       expect(started.output).toContain('a signed webhook from the fake got 200, a forged one 401');
+      expect(started.output).toContain(
+        'The same webhook again got 200: dropped as a duplicate, the handler did not run',
+      );
 
       expect(await started.stop('SIGINT', STOP_MS)).toEqual({ code: 0, signal: null });
       const cancelled = started.events('cancelled');
