@@ -174,24 +174,23 @@ function pickSecrets(
   return secrets;
 }
 
-/** `deduplicate` goes with the secret: set in the other module, it would silently do nothing. */
+/**
+ * `deduplicate` goes with the secret. The one case that can be got wrong: the secret in
+ * ZumRailsWebhookModule, `deduplicate` in ZumRailsAuthModule, where it would do nothing.
+ */
 function pickDeduplicator(
   secretInWebhookModule: boolean,
   fromAuthModule: WebhookDeduplicator | undefined,
   fromWebhookModule: WebhookDeduplicator | undefined,
 ): WebhookDeduplicator | undefined {
-  const [mine, other] = secretInWebhookModule
-    ? [fromWebhookModule, fromAuthModule]
-    : [fromAuthModule, fromWebhookModule];
-  if (other !== undefined && mine === undefined) {
+  if (!secretInWebhookModule) return fromAuthModule;
+  if (fromAuthModule !== undefined && fromWebhookModule === undefined) {
     throw new ZumRailsConfigError(
       'deduplicate',
-      secretInWebhookModule
-        ? 'is set in ZumRailsAuthModule but the webhook secret in ZumRailsWebhookModule: set deduplicate next to the secret'
-        : 'is set in ZumRailsWebhookModule but the webhook secret in ZumRailsAuthModule (webhookSecret): set deduplicate next to the secret',
+      'is set in ZumRailsAuthModule but the webhook secret in ZumRailsWebhookModule: set deduplicate next to the secret',
     );
   }
-  return mine;
+  return fromWebhookModule;
 }
 
 function rejection(

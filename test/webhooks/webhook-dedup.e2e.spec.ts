@@ -211,6 +211,28 @@ describe('deduplicate: metrics, logs, store failure and configuration', () => {
       );
       expect((elsewhere as ZumRailsConfigError).field).toBe('deduplicate');
       expect((elsewhere as Error).message).toContain('next to the secret');
+
+      const named = await rejectionOf(
+        startDedupApp(
+          {
+            module: Empty,
+            imports: [
+              ZumRailsAuthModule.forRoot({
+                ...fakeOptions(fake, { webhookSecret: DEDUP_SECRET }),
+                isGlobal: true,
+              }),
+              ZumRailsAuthModule.forRoot({
+                ...fakeOptions(fake),
+                name: 'payouts',
+                deduplicate: { store: new InMemoryTokenStore() },
+              }),
+            ],
+          },
+          new HandlerScript(),
+        ),
+      );
+      expect((named as ZumRailsConfigError).field).toBe('deduplicate');
+      expect((named as Error).message).toContain('default account only');
     } finally {
       await fake.stop();
     }

@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { request as httpRequest } from 'node:http';
 import { ZumRailsAuthModule, ZumRailsWebhookModule } from '../../lib/index.js';
 import { FakeZumRails } from '../../lib/testing/index.js';
 import { fakeOptions } from '../support/auth-app.js';
@@ -70,6 +71,37 @@ describe('ZumRailsWebhookGuard with any JSON media type (rawBody: true, Express)
       headers: { 'content-type': 'text/json' },
     });
     expect(delivery.status).toBe(413);
+    expect(hook.received.events).toEqual([]);
+  });
+
+  it('answers 413 to a signed chunked text/json body that grows over 1 MB while read', async () => {
+    const url = new URL(hook.url);
+    const status = await new Promise<number>((resolve, reject) => {
+      const request = httpRequest(url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'text/json',
+          'zumrails-signature': 'A'.repeat(43) + '=',
+          connection: 'close',
+        },
+      });
+      request.once('error', reject);
+      request.once('response', (response) => {
+        response.resume();
+        resolve(response.statusCode ?? 0);
+      });
+      const chunk = Buffer.alloc(64 * 1024, 0x20);
+      let sent = 0;
+      const pump = (): void => {
+        while (sent < 20) {
+          sent += 1;
+          if (!request.write(chunk)) return void request.once('drain', pump);
+        }
+        request.end();
+      };
+      pump();
+    });
+    expect(status).toBe(413);
     expect(hook.received.events).toEqual([]);
   });
 });
