@@ -14,7 +14,8 @@ export interface StoredValue {
  * compare operation compares whole values and is atomic (a Lua script in Redis).
  *
  * The library calls it rarely: on a cold start, when a renewal is due and after a 401; never
- * per request. Every call is bounded by `storeTimeoutMs`; a failing or slow store makes the
+ * per API request. With webhook `deduplicate`, two to four calls per verified webhook (claim,
+ * done or release), bounded by its own `storeTimeoutMs`. Every call is bounded by `storeTimeoutMs`; a failing or slow store makes the
  * replica log in on its own, never fails a caller.
  *
  * Ready-made: `RedisTokenStore` (ioredis) and `InMemoryTokenStore` (modules of one process).

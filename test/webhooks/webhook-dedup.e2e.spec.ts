@@ -39,7 +39,7 @@ describe('deduplicate on InMemoryTokenStore: two instances of one process share 
     (store) =>
       ZumRailsAuthModule.forRoot({
         ...fakeOptions(fleet.fake, { webhookSecret: DEDUP_SECRET }),
-        deduplicate: { store, claimTtlMs: CLAIM_TTL_MS, storeTimeoutMs: 500 },
+        deduplicate: { store, claimTtlMs: CLAIM_TTL_MS, storeTimeoutMs: 1_000 },
         isGlobal: true,
       }),
   );
