@@ -83,6 +83,7 @@ export function readBody(
       stream.off('data', onData);
       stream.off('end', onEnd);
       stream.off('error', onError);
+      stream.off('close', onError);
       // Whatever is left drains on its own; nobody keeps it.
       if (typeof result === 'string') stream.resume();
       resolve(result);
@@ -96,9 +97,12 @@ export function readBody(
     const onError = (): void => finish('failed');
     const timer = setTimeout(() => finish('timeout'), timeoutMs);
     timer.unref();
+    // A sender that hung up before we listened will never say so again.
+    if (stream.destroyed) return finish('failed');
     stream.on('data', onData);
     stream.once('end', onEnd);
     stream.once('error', onError);
+    stream.once('close', onError); // closed before its end: cut short
   });
 }
 

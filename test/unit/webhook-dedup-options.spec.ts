@@ -85,6 +85,10 @@ describe('readBody (a JSON body no parser read)', () => {
     broken.destroy(new Error('reset'));
     expect(await failed).toBe('failed');
 
+    const gone = new PassThrough();
+    gone.destroy();
+    expect(await readBody(gone, 10, 1_000)).toBe('failed');
+
     const slow = new PassThrough();
     const late = readBody(slow, 10, 20);
     slow.write('{');

@@ -83,6 +83,14 @@ describe('WebhookDeduplicator', () => {
     expect(await deduplicator.handle(BODY, async () => 2)).toEqual({ kind: 'handled', value: 2 });
   });
 
+  it('answers in-flight when the claim it saw vanishes twice (a store that cannot settle)', async () => {
+    const store = new ScriptedStore();
+    const { deduplicator } = subject(store);
+    store.acquireLease = async () => false;
+    store.get = async () => undefined;
+    expect(await deduplicator.handle(BODY, async () => 8)).toEqual({ kind: 'in-flight' });
+  });
+
   it('answers in-flight when another replica takes a failed delivery first', async () => {
     const store = new ScriptedStore();
     const { deduplicator } = subject(store);

@@ -3,6 +3,7 @@ import { request as httpRequest } from 'node:http';
 import { ZumRailsAuthModule, ZumRailsWebhookModule } from '../../lib/index.js';
 import { FakeZumRails } from '../../lib/testing/index.js';
 import { fakeOptions } from '../support/auth-app.js';
+import { until } from '../support/zumrails-assertions.js';
 import { startWebhookApp, type WebhookApp } from './support/webhook-app.js';
 
 const SECRET = 'whsec-media-4c1d9e07b2aa';
@@ -71,6 +72,22 @@ describe('ZumRailsWebhookGuard with any JSON media type (rawBody: true, Express)
       headers: { 'content-type': 'text/json' },
     });
     expect(delivery.status).toBe(413);
+    expect(hook.received.events).toEqual([]);
+  });
+
+  it('rejects (no body) a signed text/json whose sender hangs up mid-body; the handler never runs', async () => {
+    const request = httpRequest(new URL(hook.url), {
+      method: 'POST',
+      headers: { 'content-type': 'text/json', 'zumrails-signature': 'A'.repeat(43) + '=' },
+    });
+    request.on('error', () => undefined); // we hang up ourselves
+    await new Promise<void>((resolve) => request.write('{"Type":"Transaction",', () => resolve()));
+    request.destroy();
+    await until(
+      () => hook.logs.text().includes('no JSON body'),
+      5_000,
+      'the rejection of the cut body',
+    );
     expect(hook.received.events).toEqual([]);
   });
 
