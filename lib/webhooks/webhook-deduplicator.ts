@@ -5,6 +5,7 @@ import type { RecordLogger } from '../logging/module-logger.js';
 import type { WebhookMetrics } from '../metrics/webhook-metrics.js';
 import type { TokenStore } from '../store/token-store.interface.js';
 import { withDeadline } from '../util/deferred.js';
+import { SafeToLog } from '../util/safe-to-log.js';
 import type { ResolvedDeduplicateOptions } from './deduplicate-options.js';
 
 /** What deduplication made of one verified delivery. */
@@ -30,6 +31,7 @@ const DONE_MARK_RETRIES = 3;
  * (`compareAndSet` to `done`, `ttlMs`) or release to `failed` (a redelivery takes it over), and
  * renew the claim while the handler runs. Every store call is bounded by `storeTimeoutMs`.
  */
+@SafeToLog<WebhookDeduplicator>((self) => ({ namespace: self.options.namespace }))
 export class WebhookDeduplicator implements OnApplicationShutdown {
   private readonly renewals = new Set<NodeJS.Timeout>();
   private storeHealthy = true;
