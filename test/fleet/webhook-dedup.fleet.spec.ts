@@ -42,7 +42,7 @@ describe('deduplicate on Redis: replicas that die, a Redis that freezes', () => 
   let child: WebhookChildProcess | undefined;
 
   afterEach(async () => {
-    redis.resume();
+    await redis.resume();
     script?.release();
     await child?.kill();
     await app?.app.close();
@@ -103,12 +103,12 @@ describe('deduplicate on Redis: replicas that die, a Redis that freezes', () => 
   it('answers 503 with Retry-After while Redis is frozen, never runs the handler then, and runs it once after', async () => {
     app = await startApp(3_000);
     const event = freshEvent();
-    redis.pause();
+    await redis.pause();
     const frozen = await fake.sendWebhook(app.url, event, { secret: DEDUP_SECRET });
     expect(frozen.status).toBe(503);
     expect(frozen.headers['retry-after']).toBe('3');
     expect(script.runs).toBe(0);
-    redis.resume();
+    await redis.resume();
     // The claim written late is deleted after it: the redelivery is not blocked for 3 s.
     const retried = await fake.sendWebhook(app.url, event, { secret: DEDUP_SECRET });
     expect(retried.status).toBe(200);
@@ -136,13 +136,13 @@ describe('deduplicate on Redis: replicas that die, a Redis that freezes', () => 
       script.hold();
       const first = fake.sendWebhook(app.url, event, { secret: DEDUP_SECRET });
       await until(() => script.runs === 1, 5_000, 'the first run');
-      redis.pause();
+      await redis.pause();
       const duplicate = await fake.sendWebhook(other.url, event, { secret: DEDUP_SECRET });
       expect(duplicate.status).toBe(503);
       script.release();
       // The handler ran: its answer is 2xx even though Redis cannot take the done mark yet.
       expect((await first).status).toBe(200);
-      redis.resume();
+      await redis.resume();
       // Until the mark lands the claim answers 409; after, 2xx; never a second run.
       await until(
         async () =>
