@@ -29,9 +29,22 @@ describe("the user's docs", () => {
 
   it.each(PAGES)('%s sends no reader to files of the source repository', (page) => {
     const lines = readFileSync(`${root}${page}`, 'utf8').split('\n');
+    // The README's own "Contributing" section is for readers of the source repository.
+    let inContributing = false;
     const offending = lines
       .map((line, index) => `${page}:${index + 1}: ${line}`)
+      .filter((_, index) => {
+        if (lines[index]!.startsWith('## ')) inContributing = lines[index] === '## Contributing';
+        return !inContributing;
+      })
       .filter((line) => REPOSITORY_ONLY.test(line));
     expect(offending).toEqual([]);
+  });
+
+  it("README's Contributing section shows the repository's two commands", () => {
+    const readme = readFileSync(`${root}README.md`, 'utf8');
+    const contributing = readme.slice(readme.indexOf('\n## Contributing\n'));
+    expect(contributing).toContain('npm ci && npm run sample');
+    expect(contributing).toContain('npm ci && npm test');
   });
 });
