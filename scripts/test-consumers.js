@@ -141,10 +141,9 @@ function checkInstalled(dir, { nestMajor, axiosMajor, absent }) {
   }
 }
 
-async function testConsumer(consumer, tarball, workDir) {
-  const { name, nestMajor, axiosMajor, sourcesFrom, readmeApp } = consumer;
-  const dir = join(workDir, name);
-  const log = (line) => console.log(`[${name}] ${line}`);
+/** A labelled log and a step runner: each step prints its time, or fails naming the label and step. */
+function stepper(label) {
+  const log = (text) => console.log(`[${label}] ${text}`);
   const step = async (title, action) => {
     const started = Date.now();
     try {
@@ -153,9 +152,16 @@ async function testConsumer(consumer, tarball, workDir) {
       return output;
     } catch (error) {
       const detail = error instanceof Error ? error.message : String(error);
-      throw new StepError(`[${name}] ${title} failed:\n${detail}`);
+      throw new StepError(`[${label}] ${title} failed:\n${detail}`);
     }
   };
+  return { log, step };
+}
+
+async function testConsumer(consumer, tarball, workDir) {
+  const { name, nestMajor, axiosMajor, sourcesFrom, readmeApp } = consumer;
+  const dir = join(workDir, name);
+  const { log, step } = stepper(name);
   const env = cleanEnv({ NO_COLOR: '1' });
   delete env.FORCE_COLOR;
   const node = (args, timeoutMs) => run(process.execPath, args, { cwd: dir, env, timeoutMs });
@@ -258,21 +264,6 @@ async function testFreshNest11(tarball, workDir) {
       env,
       timeoutMs: INSTALL_TIMEOUT_MS,
     });
-  const stepper = (label) => {
-    const log = (text) => console.log(`[${label}] ${text}`);
-    const step = async (title, action) => {
-      const started = Date.now();
-      try {
-        const output = await action();
-        log(`${title} (${seconds(started)})`);
-        return output;
-      } catch (error) {
-        const detail = error instanceof Error ? error.message : String(error);
-        throw new StepError(`[${label}] ${title} failed:\n${detail}`);
-      }
-    };
-    return { log, step };
-  };
   const copy = (label) => {
     const dir = join(workDir, label);
     cpSync(join(root, 'test/consumers', name), dir, { recursive: true });
