@@ -8,6 +8,7 @@ import axios, {
 } from 'axios';
 import { Observable } from 'rxjs';
 import { SafeToLog } from '../util/safe-to-log.js';
+import { shareCancelSource } from './request-deadline.js';
 
 /**
  * The `@nestjs/axios` `HttpService` API (`get`, `post`, `put`, `patch`, `delete`, `request`, ...
@@ -59,6 +60,8 @@ export class ZumRailsHttpService extends HttpService {
       let source: CancelTokenSource | undefined;
       if (!config.cancelToken) {
         source = axios.CancelToken.source();
+        // The call's overall deadline cancels this same source: one abort per call, not two.
+        shareCancelSource(source);
         config.cancelToken = source.token;
       }
       let settled = false;
