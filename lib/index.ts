@@ -28,11 +28,8 @@ export { ZUMRAILS_ENVIRONMENTS } from './options/defaults.js';
 export type { ZumRailsMeter, ZumRailsMeterProvider } from './metrics/meter.types.js';
 export { TokenService } from './token/token.service.js';
 export { ZumRailsHttpService } from './http/zumrails-http.service.js';
-export { attachZumRailsAuth } from './http/attach-zumrails-auth.js';
-export type {
-  AttachZumRailsAuthOptions,
-  ZumRailsTokenSource,
-} from './http/attach-zumrails-auth.js';
+export { attachZumRailsAuth } from './http/request-pipeline.js';
+export type { AttachZumRailsAuthOptions, ZumRailsTokenSource } from './http/request-pipeline.js';
 export { ZumRailsHttpError } from './http/zumrails-http.error.js';
 export { ZumRailsApiError } from './http/zumrails-api.error.js';
 export { ZumRailsClient } from './http/zumrails.client.js';

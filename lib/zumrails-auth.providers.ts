@@ -11,7 +11,7 @@ import {
   apiRateLimiterProvider,
   zumRailsClientProvider,
   zumRailsHttpServiceProvider,
-} from './http/zumrails-http.providers.js';
+} from './http/zumrails-http.service.js';
 import { logRecord } from './logging/log-record.js';
 import { assertInstalledNestLine } from './nest-line.js';
 import { LOG_CONTEXT, ModuleLogger } from './logging/module-logger.js';
@@ -29,8 +29,7 @@ import { SharedTokenAcquirer } from './sharing/shared-acquirer.js';
 import { AuthorizeClient } from './token/authorize.client.js';
 import { LoginAcquirer, TokenAcquirer, TokenLogin } from './token/token-acquirer.js';
 import { TokenService } from './token/token.service.js';
-import { proxySecrets } from './transport/proxy-secrets.js';
-import { ZumRailsTransport } from './transport/zumrails-transport.js';
+import { proxySecrets, ZumRailsTransport } from './transport/zumrails-transport.js';
 import { SecretRedactor } from './util/redact.js';
 import {
   authWebhookDeduplicationProviders,

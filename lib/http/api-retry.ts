@@ -1,12 +1,18 @@
 import type { LoggerService } from '@nestjs/common';
-import type { AxiosError, AxiosInstance, InternalAxiosRequestConfig } from 'axios';
+import type {
+  AxiosError,
+  AxiosInstance,
+  CancelToken,
+  GenericAbortSignal,
+  InternalAxiosRequestConfig,
+} from 'axios';
 import { logRecord } from '../logging/log-record.js';
 import { LOG_CONTEXT, ModuleLogger, type RecordLogger } from '../logging/module-logger.js';
 import { DEFAULT_OPTIONS } from '../options/defaults.js';
 import { resolveApiRetry } from '../options/resolve-api-retry.js';
 import type { ZumRailsApiRetryOptions } from '../options/zumrails-auth-options.interface.js';
+import { holdProcess } from '../util/keep-alive.js';
 import { readAnswer } from '../util/zumrails-envelope.js';
-import { waitForRetry } from './retry-wait.js';
 import { requestPath } from './zumrails-api.error.js';
 
 /** Config keys (strings: axios' merge drops symbols) of the retry bookkeeping. */
@@ -47,12 +53,9 @@ export interface RetryCounter {
  * longer. Each retry's `timeout` is cut to the time left.
  */
 class ApiRetrier {
-  /** Why a wait the server asked for was not honoured, by the error it came with. */
-  private readonly refusals = new WeakMap<AxiosError, string>();
-
   constructor(
     private readonly policy: Required<ZumRailsApiRetryOptions>,
-    private readonly budgetMs: number,
+    readonly budgetMs: number,
     private readonly logger: Pick<RecordLogger, 'warn'>,
     private readonly counter?: RetryCounter,
     private readonly random: () => number = Math.random,
@@ -69,9 +72,11 @@ class ApiRetrier {
 
   /**
    * The config of the next attempt after `error`, once the wait before it is over (the same
-   * headers, so the same `idempotency-key`); undefined when `error` is not to be retried.
+   * headers, so the same `idempotency-key`); undefined when `error` is not to be retried, or,
+   * when the server said when to retry and the deadline leaves no room for it, why (a line for
+   * the error message).
    */
-  async next(error: AxiosError, config: RetryConfig): Promise<RetryConfig | undefined> {
+  async next(error: AxiosError, config: RetryConfig): Promise<RetryConfig | string | undefined> {
     const retries = config[RETRIES] ?? 0;
     const deadline = config[DEADLINE];
     if (deadline === undefined || retries >= this.policy.maxRetries) return undefined;
@@ -82,25 +87,15 @@ class ApiRetrier {
     const left = deadline - Date.now();
     if (left - wait.ms < MIN_ATTEMPT_MS) {
       // Retrying sooner than asked would only be refused again: fail now, saying how long.
-      if (wait.asked) {
-        const asked = `${wait.reason} asks for a wait of ${Math.round(wait.ms)} ms`;
-        this.refusals.set(
-          error,
-          `${asked}, more than the ${Math.max(0, left)} ms left of the call's deadline`,
-        );
-      }
-      return undefined;
+      if (!wait.asked) return undefined;
+      const asked = `${wait.reason} asks for a wait of ${Math.round(wait.ms)} ms`;
+      return `${asked}, more than the ${Math.max(0, left)} ms left of the call's deadline`;
     }
     this.log(config, wait, retries + 1);
     await waitForRetry(wait.ms, config);
     const remaining = Math.max(1, deadline - Date.now());
     const timeout = config.timeout ? Math.min(config.timeout, remaining) : remaining;
     return { ...config, [RETRIES]: retries + 1, timeout };
-  }
-
-  /** Why `error` was not retried although the server said when to retry, if so. */
-  refusalOf(error: AxiosError): string | undefined {
-    return this.refusals.get(error);
   }
 
   /** One line per retry: method, path (no query), cause, delay; never a header or a body. */
@@ -192,4 +187,35 @@ function isRepeatable(config: RetryConfig): boolean {
 /** A stream body cannot be replayed. */
 export function isStream(data: unknown): boolean {
   return typeof (data as { pipe?: unknown } | null | undefined)?.pipe === 'function';
+}
+
+/** What can cut a retry wait short: the request's `signal` and `cancelToken`. */
+interface RetryWaitAbort {
+  signal?: GenericAbortSignal;
+  cancelToken?: CancelToken;
+}
+
+/**
+ * Resolves after `ms`, or as soon as the request is aborted or cancelled (the next attempt then
+ * fails at once with axios' `CanceledError`, as an aborted request does). The timer is cleared
+ * either way, so an unsubscribed Observable leaves nothing behind. The caller waiting keeps the
+ * process alive meanwhile (see keep-alive.ts), not the timer.
+ */
+function waitForRetry(ms: number, abort: RetryWaitAbort): Promise<void> {
+  const { signal, cancelToken } = abort;
+  if (signal?.aborted === true || cancelToken?.reason !== undefined) return Promise.resolve();
+  return new Promise((resolve) => {
+    const release = holdProcess();
+    const done = (): void => {
+      clearTimeout(timer);
+      release();
+      signal?.removeEventListener?.('abort', done);
+      cancelToken?.unsubscribe(done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    timer.unref();
+    signal?.addEventListener?.('abort', done, { once: true });
+    cancelToken?.subscribe(done);
+  });
 }

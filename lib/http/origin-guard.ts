@@ -21,78 +21,94 @@ export function originOf(url: string | undefined): string | undefined {
   }
 }
 
-/** The origin axios will send `config` to (`baseURL` and `url` joined the way axios joins them). */
-function requestOrigin(config: InternalAxiosRequestConfig): string | undefined {
-  const url = config.url ?? '';
-  const base = config.baseURL;
-  const absolute = ABSOLUTE_URL.test(url) && config.allowAbsoluteUrls !== false;
-  if (absolute || !base) return originOf(url);
-  // axios joins with a '/', which ends the base's authority: a relative URL keeps its origin.
-  return baseOrigin(base);
-}
-
-let lastBase: string | undefined;
-let lastBaseOrigin: string | undefined;
-
-/** `originOf(base)`, remembered for the last base (one per instance in practice). */
-function baseOrigin(base: string): string | undefined {
-  if (base !== lastBase) {
-    lastBaseOrigin = originOf(base);
-    lastBase = base;
-  }
-  return lastBaseOrigin;
-}
-
 /**
- * Refuses a request whose own URL leaves `allowed` (nothing is sent), and makes its redirects
- * obey the rule: to another origin, GET/HEAD go on without credentials, others fail.
- * @throws ZumRailsCrossOriginError when the request targets another origin.
+ * The origin rule of one pipeline: the bearer goes only to `allowed` (scheme, host, port).
+ * Per instance: the last base URL's origin is remembered here, not process-wide.
  */
-export function guardOrigin(
-  config: InternalAxiosRequestConfig,
-  allowed: string,
-  secrets: SecretRedactor,
-): void {
-  const method = (config.method ?? 'get').toUpperCase();
-  const target = requestOrigin(config);
-  if (target !== allowed) {
-    const shown = secrets.with().text(target ?? 'an invalid or non-http URL');
-    throw new ZumRailsCrossOriginError(method, shown, 'request', allowed);
-  }
-  const own = config.beforeRedirect;
-  if ((own as { [GUARDED]?: true } | undefined)?.[GUARDED]) return;
-  const guard: BeforeRedirect = (options, response, request) => {
-    const next = originOf((options as { href?: string }).href);
-    if (next !== allowed) {
-      if (!SAFE_METHODS.has(method)) {
-        const shown = secrets.with().text(next ?? 'an invalid or non-http URL');
-        throw new ZumRailsCrossOriginError(method, shown, 'redirect', allowed);
-      }
-      dropCredentials(options.headers as Record<string, unknown> | undefined);
+export class OriginGuard {
+  private lastBase: string | undefined;
+  private lastBaseOrigin: string | undefined;
+  /** The redirect hook of each method, shared by every request without one of its own. */
+  private readonly redirectGuards = new Map<string, BeforeRedirect>();
+
+  constructor(
+    readonly allowed: string,
+    private readonly secrets: SecretRedactor,
+  ) {}
+
+  /**
+   * Refuses a request whose own URL leaves the allowed origin (nothing is sent), and makes its
+   * redirects obey the rule: to another origin, GET/HEAD go on without credentials, others fail.
+   * @throws ZumRailsCrossOriginError when the request targets another origin.
+   */
+  check(config: InternalAxiosRequestConfig): void {
+    const method = config.method ?? 'get';
+    const target = this.requestOrigin(config);
+    if (target !== this.allowed) {
+      const shown = this.secrets.with().text(target ?? 'an invalid or non-http URL');
+      throw new ZumRailsCrossOriginError(method.toUpperCase(), shown, 'request', this.allowed);
     }
-    own?.(options, response, request);
-  };
-  config.beforeRedirect = Object.assign(guard, { [GUARDED]: true as const });
-}
+    const own = config.beforeRedirect;
+    if (own === undefined) {
+      let guard = this.redirectGuards.get(method);
+      if (guard === undefined) {
+        guard = this.redirectGuard(method.toUpperCase(), undefined);
+        this.redirectGuards.set(method, guard);
+      }
+      config.beforeRedirect = guard;
+    } else if (!(own as { [GUARDED]?: true })[GUARDED]) {
+      config.beforeRedirect = this.redirectGuard(method.toUpperCase(), own);
+    }
+  }
 
-/**
- * Refuses a request that names a `proxy` of its own, other than the instance's (the module's
- * `transport.proxy`): the bearer would go to that host, not only to the configured origin.
- * `proxy: false` (straight to the origin) is fine.
- * @throws ZumRailsCrossOriginError naming the proxy's origin (never its credentials).
- */
-export function guardProxy(
-  config: InternalAxiosRequestConfig,
-  instanceProxy: AxiosProxyConfig | false | undefined,
-  allowed: string,
-  secrets: SecretRedactor,
-): void {
-  const proxy = config.proxy;
-  if (!proxy || proxy === instanceProxy) return;
-  const target = proxyOrigin(proxy);
-  if (instanceProxy && target === proxyOrigin(instanceProxy)) return;
-  const method = (config.method ?? 'get').toUpperCase();
-  throw new ZumRailsCrossOriginError(method, secrets.with().text(target), 'request', allowed);
+  /**
+   * Refuses a request that names a `proxy` of its own, other than the instance's (the module's
+   * `transport.proxy`): the bearer would go to that host, not only to the configured origin.
+   * `proxy: false` (straight to the origin) is fine.
+   * @throws ZumRailsCrossOriginError naming the proxy's origin (never its credentials).
+   */
+  checkProxy(
+    config: InternalAxiosRequestConfig,
+    instanceProxy: AxiosProxyConfig | false | undefined,
+  ): void {
+    const proxy = config.proxy;
+    if (!proxy || proxy === instanceProxy) return;
+    const target = proxyOrigin(proxy);
+    if (instanceProxy && target === proxyOrigin(instanceProxy)) return;
+    const method = (config.method ?? 'get').toUpperCase();
+    const shown = this.secrets.with().text(target);
+    throw new ZumRailsCrossOriginError(method, shown, 'request', this.allowed);
+  }
+
+  /** The origin axios will send `config` to (`baseURL` and `url` joined as axios joins them). */
+  private requestOrigin(config: InternalAxiosRequestConfig): string | undefined {
+    const url = config.url ?? '';
+    const base = config.baseURL;
+    const absolute = ABSOLUTE_URL.test(url) && config.allowAbsoluteUrls !== false;
+    if (absolute || !base) return originOf(url);
+    // axios joins with a '/', which ends the base's authority: a relative URL keeps its origin.
+    if (base !== this.lastBase) {
+      this.lastBaseOrigin = originOf(base);
+      this.lastBase = base;
+    }
+    return this.lastBaseOrigin;
+  }
+
+  private redirectGuard(method: string, own: BeforeRedirect | undefined): BeforeRedirect {
+    const { allowed, secrets } = this;
+    const guard: BeforeRedirect = (options, response, request) => {
+      const next = originOf((options as { href?: string }).href);
+      if (next !== allowed) {
+        if (!SAFE_METHODS.has(method)) {
+          const shown = secrets.with().text(next ?? 'an invalid or non-http URL');
+          throw new ZumRailsCrossOriginError(method, shown, 'redirect', allowed);
+        }
+        dropCredentials(options.headers as Record<string, unknown> | undefined);
+      }
+      own?.(options, response, request);
+    };
+    return Object.assign(guard, { [GUARDED]: true as const });
+  }
 }
 
 /** `scheme://host:port` of a proxy (never its credentials). */

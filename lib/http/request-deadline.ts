@@ -1,7 +1,6 @@
 import axios, {
   AxiosError,
   isCancel,
-  type AxiosInstance,
   type AxiosResponse,
   type Canceler,
   type CancelToken,
@@ -10,10 +9,8 @@ import axios, {
   type InternalAxiosRequestConfig,
 } from 'axios';
 import { finished, type Readable } from 'node:stream';
-import { DeadlineWheel, type WheelEntry } from './deadline-wheel.js';
-import { isStreamResponse } from './stream-body.js';
 
-// `zumRailsTimeoutMs` is declared with the public request options in attach-zumrails-auth.ts.
+// `zumRailsTimeoutMs` is declared with the public request options in request-pipeline.ts.
 declare module 'axios' {
   interface AxiosRequestConfig {
     /**
@@ -30,8 +27,91 @@ export interface RequestDeadline {
   readonly expired: boolean;
 }
 
-/** Every request deadline of the process, on one timer. */
-const wheel = new DeadlineWheel();
+/** Something a {@link DeadlineWheel} fires once its time has come, unless it ended first. */
+export interface WheelEntry {
+  /** When it is due, on the `performance.now()` clock (set by `arm`). */
+  at: number;
+  /** Set by its owner once the call settled: the wheel then only drops it. */
+  ended: boolean;
+  fire(): void;
+}
+
+/** Entries of one duration in arming order, which is also their expiry order. */
+class Queue {
+  private entries: WheelEntry[] = [];
+  private head = 0;
+
+  push(entry: WheelEntry): void {
+    this.entries.push(entry);
+  }
+
+  /** The first entry not ended, dropping ended ones ahead of it. */
+  first(): WheelEntry | undefined {
+    let entry = this.entries[this.head];
+    while (entry !== undefined && entry.ended) {
+      this.head++;
+      entry = this.entries[this.head];
+    }
+    if (this.head > 1024 && this.head * 2 > this.entries.length) {
+      this.entries = this.entries.slice(this.head);
+      this.head = 0;
+    }
+    return entry;
+  }
+}
+
+/**
+ * Deadlines of many calls on one timer (monotonic clock): one queue per duration (entries of
+ * the same duration expire in the order they were armed), one unref'd timer set for the
+ * earliest entry. Arming costs a push; ending, a flag. A `setTimeout` per call costs a timer
+ * object and, when it is the only timer of its duration (one call at a time), Node's creating
+ * and destroying a timer list each time. The timer never holds the process: callers waiting are
+ * held elsewhere (keep-alive.ts).
+ */
+export class DeadlineWheel {
+  private readonly queues = new Map<number, Queue>();
+  private timer: NodeJS.Timeout | undefined;
+  private timerAt = Infinity;
+
+  /** Fires `entry` once `ms` have passed, unless it has ended by then. */
+  arm(entry: WheelEntry, ms: number): void {
+    entry.at = performance.now() + ms;
+    let queue = this.queues.get(ms);
+    if (queue === undefined) {
+      queue = new Queue();
+      this.queues.set(ms, queue);
+    }
+    queue.first(); // drops the calls that ended meanwhile (one at a time: all of them)
+    queue.push(entry);
+    if (entry.at < this.timerAt) this.schedule(entry.at);
+  }
+
+  private schedule(at: number): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timerAt = at;
+    this.timer = setTimeout(() => this.tick(), Math.max(1, at - performance.now()));
+    this.timer.unref();
+  }
+
+  /** Fires every entry due, then sets the timer for the earliest one left (if any). */
+  private tick(): void {
+    this.timer = undefined;
+    this.timerAt = Infinity;
+    const now = performance.now();
+    let next = Infinity;
+    for (const [ms, queue] of this.queues) {
+      let entry = queue.first();
+      while (entry !== undefined && entry.at <= now) {
+        entry.ended = true;
+        entry.fire();
+        entry = queue.first();
+      }
+      if (entry === undefined) this.queues.delete(ms);
+      else next = Math.min(next, entry.at);
+    }
+    if (next !== Infinity) this.schedule(next);
+  }
+}
 
 /** Marks a cancel token whose source the deadline may cancel too (see `shareCancelSource`). */
 const SHARED_CANCEL = Symbol('zumrails-shared-cancel');
@@ -63,9 +143,7 @@ class Deadline implements RequestDeadline, WheelEntry {
     private readonly cancel: Canceler | undefined,
     /** Aborts the call; false when its caller had aborted it already. */
     private readonly abort?: (message: string) => boolean,
-  ) {
-    wheel.arm(this, ms);
-  }
+  ) {}
 
   end(): void {
     this.ended = true;
@@ -85,76 +163,70 @@ class Deadline implements RequestDeadline, WheelEntry {
 }
 
 /**
- * Gives every request of `instance` an overall deadline, on one shared timer. The call is
- * aborted through whichever of axios' two abort slots the caller left free, so the common call
- * costs a `CancelToken` (~0.2 µs) and not an `AbortController` (~13 µs on Node 20) nor an
+ * The overall deadlines of one instance's calls, on one timer of its own. A call is aborted
+ * through whichever of axios' two abort slots its caller left free, so the common call costs a
+ * `CancelToken` (~0.2 µs) and not an `AbortController` (~13 µs on Node 20) nor an
  * `AbortSignal.any`:
  * - no `cancelToken`: one of ours, cancelled at the deadline;
  * - `ZumRailsHttpService`'s own cancel token: that one, cancelled at the deadline as well;
  * - the caller's `cancelToken` and no `signal`: an abort signal of ours;
  * - both the caller's: their `signal` composed with ours (`AbortSignal.any`).
- * Registered before the auth interceptors, so the deadline starts once the bearer is attached
- * (the token wait has its own bound) and a deadline abort reaches them as a timeout
- * (`ECONNABORTED`), not as a cancellation.
+ * A deadline abort reaches the pipeline as a cancellation, which {@link asDeadlineTimeout}
+ * turns into a timeout (`ECONNABORTED`).
  */
-export function attachRequestDeadline(instance: AxiosInstance, defaultMs: number): void {
-  instance.interceptors.response.use(
-    (response) => {
-      // Settled: the deadline goes now rather than holding the call until it would have
-      // fired; a streamed body is still to come, under the same deadline.
-      if (isStreamResponse(response)) bodyUnderDeadline(response);
-      else endDeadline(response.config.zumRailsDeadline);
-      return response;
-    },
-    (error: unknown) => {
-      // Not ended here: a retry of this call (same config) still runs under it. The auth
-      // interceptor ends it once the call has failed for good (`endRequestDeadline`).
-      throw asDeadlineTimeout(error);
-    },
-  );
-  instance.interceptors.request.use((config) => {
-    if (config.zumRailsDeadline) return config;
-    // Like the retries' deadline: the module's budget, or the request's `timeout` when longer.
-    const ms = config.zumRailsTimeoutMs ?? Math.max(defaultMs, config.timeout ?? 0);
-    config.zumRailsDeadline = startRequestDeadline(config, ms);
-    return config;
-  });
-}
+export class RequestDeadlines {
+  private readonly wheel = new DeadlineWheel();
 
-function startRequestDeadline(config: InternalAxiosRequestConfig, ms: number): Deadline {
-  const token = config.cancelToken as ShareableToken | undefined;
-  if (token === undefined) {
-    const source = axios.CancelToken.source();
-    config.cancelToken = source.token;
-    return new Deadline(ms, config, source.token, source.cancel);
+  /** @param defaultMs the module's `requestTimeoutMs` (a request's `timeout` when longer). */
+  constructor(private readonly defaultMs: number) {}
+
+  /** Starts the deadline of a first attempt; a retry (same config) keeps the one it has. */
+  start(config: InternalAxiosRequestConfig): void {
+    if (config.zumRailsDeadline) return;
+    // Like the retries' deadline: the module's budget, or the request's `timeout` when longer.
+    const ms = config.zumRailsTimeoutMs ?? Math.max(this.defaultMs, config.timeout ?? 0);
+    const deadline = this.create(config, ms);
+    this.wheel.arm(deadline, ms);
+    config.zumRailsDeadline = deadline;
   }
-  const shared = token[SHARED_CANCEL];
-  if (shared) return new Deadline(ms, config, token, shared);
-  const controller = new AbortController();
-  const own = config.signal as AbortSignal | undefined;
-  config.signal = (
-    own ? AbortSignal.any([own, controller.signal]) : controller.signal
-  ) as GenericAbortSignal;
-  return new Deadline(ms, undefined, undefined, undefined, (message) => {
-    const callerAborted = own?.aborted === true || token.reason !== undefined;
-    controller.abort(new DOMException(message, 'TimeoutError'));
-    return !callerAborted;
-  });
+
+  /**
+   * The call was answered: its deadline goes now rather than holding the call until it would
+   * have fired. A streamed body is still to come, under the same deadline: axios listens to the
+   * abort until the body ends, and past the deadline errors it with a cancellation, which the
+   * pipeline's body guard reports as the deadline (see {@link asDeadlineTimeout}).
+   */
+  answered(response: AxiosResponse, stream: boolean): void {
+    const deadline = response.config.zumRailsDeadline;
+    if (stream) finished(response.data as Readable, () => endDeadline(deadline));
+    else endDeadline(deadline);
+  }
+
+  private create(config: InternalAxiosRequestConfig, ms: number): Deadline {
+    const token = config.cancelToken as ShareableToken | undefined;
+    if (token === undefined) {
+      const source = axios.CancelToken.source();
+      config.cancelToken = source.token;
+      return new Deadline(ms, config, source.token, source.cancel);
+    }
+    const shared = token[SHARED_CANCEL];
+    if (shared) return new Deadline(ms, config, token, shared);
+    const controller = new AbortController();
+    const own = config.signal as AbortSignal | undefined;
+    config.signal = (
+      own ? AbortSignal.any([own, controller.signal]) : controller.signal
+    ) as GenericAbortSignal;
+    return new Deadline(ms, undefined, undefined, undefined, (message) => {
+      const callerAborted = own?.aborted === true || token.reason !== undefined;
+      controller.abort(new DOMException(message, 'TimeoutError'));
+      return !callerAborted;
+    });
+  }
 }
 
 /** Ends the deadline of a call that has failed for good (no retry of it will follow). */
 export function endRequestDeadline(config: InternalAxiosRequestConfig | undefined): void {
   endDeadline(config?.zumRailsDeadline);
-}
-
-/**
- * The deadline runs until the stream body ends. axios listens to the abort until then: past
- * the deadline it errors the body with a cancellation, which the auth interceptor's body guard
- * reports as the deadline (see `asDeadlineTimeout`).
- */
-function bodyUnderDeadline(response: AxiosResponse): void {
-  const deadline = response.config.zumRailsDeadline;
-  finished(response.data as Readable, () => endDeadline(deadline));
 }
 
 function endDeadline(deadline: RequestDeadline | undefined): void {

@@ -1,7 +1,6 @@
 import { AxiosError, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
 import { Redaction, type SecretRedactor } from '../util/redact.js';
 import { describeFailure, readEnvelope, type EnvelopeFailure } from '../util/zumrails-envelope.js';
-import { requestSecrets } from './request-secrets.js';
 import { fullUrl, withOwnMessage, ZumRailsHttpError } from './zumrails-http.error.js';
 
 /** `code` of a ZumRailsApiError built from a 2xx answer whose envelope reports an error. */
@@ -41,7 +40,7 @@ export class ZumRailsApiError<T = unknown> extends ZumRailsHttpError<T> {
     token?: string,
     redactor?: SecretRedactor,
   ) {
-    const secrets = redactor ?? requestSecrets(source.config);
+    const secrets = redactor ?? source.config?.zumRailsSecrets;
     const redaction = secrets ? secrets.with([token]) : new Redaction(token ? [token] : []);
     const statusCode = failure.statusCode ?? source.response?.status ?? 0;
     const method = (source.config?.method ?? 'get').toUpperCase();

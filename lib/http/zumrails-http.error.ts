@@ -6,7 +6,6 @@ import {
 } from 'axios';
 import { describeEnvelopeError, readEnvelope } from '../util/zumrails-envelope.js';
 import { Redaction, type SecretRedactor } from '../util/redact.js';
-import { requestSecrets } from './request-secrets.js';
 
 /** Request headers that carry credentials; never kept on an error. */
 const SECRET_HEADERS = ['Authorization', 'Proxy-Authorization', 'Cookie'] as const;
@@ -63,7 +62,7 @@ export class ZumRailsHttpError<T = unknown> extends AxiosError<T> {
    *   handled the request, when there was one.
    */
   constructor(source: AxiosError<T>, token?: string, redactor?: SecretRedactor) {
-    const secrets = redactor ?? requestSecrets(source.config);
+    const secrets = redactor ?? source.config?.zumRailsSecrets;
     const redaction = secrets ? secrets.with([token]) : new Redaction(token ? [token] : []);
     const config = scrubConfig(source.config, redaction);
     // Only the server's words are redacted, never the library's: with the password `code`,

@@ -8,7 +8,7 @@ import { parseRetryAfter } from '../util/zumrails-envelope.js';
 import { SafeToLog } from '../util/safe-to-log.js';
 import { pathStart } from './path-pattern.js';
 import { canceledBefore, RuleBudget, type BudgetEvents, type HeldSlot } from './rule-budget.js';
-import { StoreCount } from './store-count.js';
+import { StoreCount } from './rule-count.js';
 
 /** Zum Rails blocks an IP for 5 minutes after a quota breach: the wait without a valid Retry-After. */
 const VENDOR_BLOCK_MS = 5 * 60_000;

@@ -4,24 +4,7 @@ import { ZumRailsRateLimitedError, ZumRailsShutDownError } from '../errors/zumra
 import type { ZumRailsRateLimitRule } from '../options/zumrails-auth-options.interface.js';
 import { holdProcess } from '../util/keep-alive.js';
 import { compilePathPattern, matchesPath, type PathPattern } from './path-pattern.js';
-import { SlidingLog } from './sliding-log.js';
-
-/** What a slot source answers: taken, or how long until the next slot (ms). */
-export interface SlotAnswer {
-  readonly taken: boolean;
-  readonly waitMs: number;
-  /** Slots left after this answer, as the source counts them. */
-  readonly remaining: number;
-  /** The store's id of the slot taken, to release it; undefined for the local log. */
-  readonly id?: string;
-}
-
-/** The fleet's count of one rule (the module's `store`); undefined answers mean "use the local log". */
-export interface SharedCount {
-  take(budget: RuleBudget, holdMs: number): Promise<SlotAnswer | undefined>;
-  release(budget: RuleBudget, id: string, lateMs: number): void;
-  pause(budget: RuleBudget, ms: number): void;
-}
+import { SlidingLog, type SharedCount, type SlotAnswer } from './rule-count.js';
 
 /** A slot held by a call, released when its answer is back. */
 export interface HeldSlot {

@@ -8,7 +8,7 @@ import {
 } from '../errors/zumrails-auth.errors.js';
 import { RESOLVED_OPTIONS } from '../options/option-tokens.js';
 import type { ResolvedZumRailsAuthOptions } from '../options/zumrails-auth-options.interface.js';
-import { describeTlsFailure } from '../transport/tls-failure.js';
+import { describeTlsFailure } from '../transport/zumrails-transport.js';
 import { ZumRailsTransport } from '../transport/zumrails-transport.js';
 import { isDeadlineAbort, startDeadline } from '../util/abort.js';
 import { SecretRedactor } from '../util/redact.js';

@@ -59,3 +59,79 @@ function defaultAgentOptions() {
   // socket gets the request's own timeout from axios.
   return { keepAlive: true, maxSockets, maxFreeSockets, timeout: idleSocketTimeoutMs };
 }
+
+/** The variables axios (proxy-from-env) reads a proxy URL from. */
+const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'] as const;
+
+/**
+ * The proxy credentials in every shape they travel in: the password, `user:password`, and the
+ * base64 of the `Proxy-Authorization: Basic` header (what a careless proxy echoes back). From
+ * the `transport.proxy` option, or, when it is absent, from the proxy URLs in the environment
+ * that axios would use. Empty when there are none (`proxy: false` included).
+ */
+export function proxySecrets(
+  proxy: AxiosProxyConfig | false | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): string[] {
+  if (proxy === false) return [];
+  if (proxy !== undefined) return proxy.auth ? credentialForms(proxy.auth) : [];
+  return PROXY_VARIABLES.flatMap((name) => envCredentials(env[name]));
+}
+
+function envCredentials(value: string | undefined): string[] {
+  if (!value) return [];
+  let url: URL;
+  try {
+    url = new URL(value.includes('://') ? value : `http://${value}`);
+  } catch {
+    return [];
+  }
+  if (!url.username && !url.password) return [];
+  return credentialForms({ username: decode(url.username), password: decode(url.password) });
+}
+
+function credentialForms({ username, password }: { username: string; password: string }): string[] {
+  const pair = `${username}:${password}`;
+  return [password, pair, Buffer.from(pair, 'utf8').toString('base64')];
+}
+
+function decode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/** Node's codes for a server certificate the client does not trust. */
+const UNTRUSTED_CERTIFICATE = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_UNTRUSTED',
+]);
+/** TLS alerts a server sends when it wants a (different) client certificate. */
+const CLIENT_CERTIFICATE_ALERT =
+  /^ERR_SSL_(TLSV13_)?(SSLV3_|TLSV1_)?ALERT_(CERTIFICATE_REQUIRED|BAD_CERTIFICATE|UNKNOWN_CA|HANDSHAKE_FAILURE)$/;
+
+/**
+ * What to do about a TLS failure, from the error code alone (no message, no certificate text):
+ * `undefined` when `code` is not a TLS certificate problem.
+ */
+export function describeTlsFailure(code: string): string | undefined {
+  if (UNTRUSTED_CERTIFICATE.has(code)) {
+    return `TLS certificate of Zum Rails (or of a proxy in between) not trusted (${code}): give transport.httpsAgent the CA that issued it, e.g. new https.Agent({ ca })`;
+  }
+  if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID') {
+    return `TLS certificate outside its validity period (${code}): check the server certificate and this machine's clock`;
+  }
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
+    return `TLS certificate does not name the baseUrl host (${code})`;
+  }
+  if (CLIENT_CERTIFICATE_ALERT.test(code)) {
+    return `TLS handshake refused by the server (${code}): it wants a client certificate it accepts; set cert and key on transport.httpsAgent`;
+  }
+  return undefined;
+}

@@ -30,8 +30,8 @@ describe("the app's own HttpModule", () => {
     expect(own.axiosRef).not.toBe(zumRails.axiosRef);
     expect(interceptorCount(own.axiosRef)).toBe(0);
     expect(interceptorCount(axios)).toBe(0);
-    // The request deadline pair and the auth pair.
-    expect(interceptorCount(zumRails.axiosRef)).toBe(4);
+    // The pipeline's one interceptor pair (request-pipeline.ts).
+    expect(interceptorCount(zumRails.axiosRef)).toBe(2);
 
     const answer = await firstValueFrom(
       own.post(`${fixture.fake.url}/api/transaction`, {}, { validateStatus: () => true }),

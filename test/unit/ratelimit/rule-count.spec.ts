@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { SlidingLog } from '../../../lib/ratelimit/sliding-log.js';
+import { SlidingLog } from '../../../lib/ratelimit/rule-count.js';
 
 describe('SlidingLog', () => {
   it('never lets more than limit calls arrive in any span, however long they take to leave', () => {

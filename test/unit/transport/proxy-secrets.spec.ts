@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { proxySecrets } from '../../lib/transport/proxy-secrets.js';
+import { proxySecrets } from '../../../lib/transport/zumrails-transport.js';
 
 const basic = (pair: string) => Buffer.from(pair).toString('base64');
 

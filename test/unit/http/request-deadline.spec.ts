@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
-import { DeadlineWheel, type WheelEntry } from '../../../lib/http/deadline-wheel.js';
+import { DeadlineWheel, type WheelEntry } from '../../../lib/http/request-deadline.js';
 
 /** An entry that records when it fired (fake clock). */
 function entry(fired: string[], name: string): WheelEntry {

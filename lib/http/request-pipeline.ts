@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { PassThrough, type Readable } from 'node:stream';
 import type { LoggerService } from '@nestjs/common';
 import { AxiosError, isAxiosError, type AxiosInstance, type AxiosResponse } from 'axios';
 import type { ZumRailsApiRetryOptions } from '../options/zumrails-auth-options.interface.js';
@@ -8,11 +9,8 @@ import type { TokenService } from '../token/token.service.js';
 import { SecretRedactor } from '../util/redact.js';
 import { createApiRetrier, isStream, type RetryConfig, type RetryCounter } from './api-retry.js';
 import { carriedToken, checkEnvelope } from './envelope-check.js';
-import { crossOriginCause, guardOrigin, guardProxy, originOf } from './origin-guard.js';
-import { asDeadlineTimeout, endRequestDeadline } from './request-deadline.js';
-import { noteRequestSecrets } from './request-secrets.js';
-import { guardStreamBody, isStreamResponse } from './stream-body.js';
-import { UnauthorizedCooldown } from './unauthorized-cooldown.js';
+import { crossOriginCause, OriginGuard, originOf } from './origin-guard.js';
+import { asDeadlineTimeout, endRequestDeadline, RequestDeadlines } from './request-deadline.js';
 import { toZumRailsError } from './zumrails-api.error.js';
 import { ZumRailsHttpError } from './zumrails-http.error.js';
 
@@ -40,6 +38,12 @@ declare module 'axios' {
      * `requestTimeoutMs`, or the request's `timeout` when longer.
      */
     zumRailsTimeoutMs?: number;
+    /**
+     * @internal The secrets of the module whose pipeline handled this request (axios hands
+     * this same config to the `AxiosError` it builds): any `ZumRailsHttpError` built from such
+     * an error, by the pipeline or by later code, redacts them. Shows no secret when logged.
+     */
+    zumRailsSecrets?: SecretRedactor;
   }
 }
 
@@ -66,12 +70,21 @@ export interface AttachZumRailsAuthOptions {
   metrics?: RetryCounter;
   /** @internal The module's rate limits; default: those of the module of `tokens`. */
   rateLimiter?: ApiRateLimiter;
+  /**
+   * @internal Aborts each call at its overall deadline (`requestTimeoutMs`), body included:
+   * the module's own instance. Without it, the deadline only bounds the retries.
+   */
+  abortAtDeadline?: boolean;
 }
 
 /** Config key marking the one retry after a 401 (a string key: axios' merge drops symbols). */
 const RETRIED = 'zumRailsAuthRetried';
 const BEARER = 'Bearer ';
 const IDEMPOTENCY_KEY = 'idempotency-key';
+/** Zum Rails keeps an `idempotency-key` of at most 36 characters (a UUID). */
+const MAX_IDEMPOTENCY_KEY_CHARS = 36;
+/** How long a token refused right after a 401 recovery stays exempt from further recoveries. */
+const UNAUTHORIZED_COOLDOWN_MS = 10_000;
 
 type Config = RetryConfig & { [RETRIED]?: true };
 
@@ -118,65 +131,119 @@ export function attachZumRailsAuth(
   tokens: ZumRailsTokenSource,
   options: AttachZumRailsAuthOptions = {},
 ): () => void {
-  const cooldown = new UnauthorizedCooldown();
-  const retrier = createApiRetrier(instance, options);
-  const context = authContextOf(tokens);
-  const redactor = context?.redactor ?? new SecretRedactor();
-  const allowed = allowedOrigin(options.baseUrl ?? context?.baseUrl ?? instance.defaults.baseURL);
-  const found = options.rateLimiter ?? rateLimiterOf(tokens);
-  // No rules, no limiter: the request path does not even look.
-  const limiter = found && found.budgets.length > 0 ? found : undefined;
-  let lastToken = '';
-  let lastHeader = '';
+  const pipeline = new RequestPipeline(instance, tokens, options);
+  // One interceptor pair: the order of every step is the order of the code below, not of
+  // axios' rule for several interceptors (requests last-registered first, answers in order).
+  const requestId = instance.interceptors.request.use(pipeline.onRequest);
+  const responseId = instance.interceptors.response.use(pipeline.onResponse, pipeline.onError);
+  let attached = true;
+  return () => {
+    if (!attached) return;
+    attached = false;
+    instance.interceptors.request.eject(requestId);
+    instance.interceptors.response.eject(responseId);
+  };
+}
 
-  const onRequest = async (config: Config): Promise<Config> => {
-    noteRequestSecrets(config, redactor);
-    retrier.stamp(config);
-    checkIdempotencyKey(config, redactor);
-    if (config.zumRailsAuth === false) return config;
-    guardOrigin(config, allowed, redactor);
-    guardProxy(config, instance.defaults.proxy, allowed, redactor);
-    let token = await tokens.getToken();
-    const admission = limiter?.admit(config);
+/**
+ * Every step of a call, in order. Before sending: secrets noted, retry deadline stamped,
+ * `idempotency-key` checked, origin and proxy rule, bearer, rate budget slot, overall deadline
+ * started. On an answer: deadline ended, slot released, envelope judged, a stream body guarded.
+ * On a failure: deadline abort as a timeout, slot released (a 429 pauses its rules), one
+ * recovery after a 401, safe retries, then a secret-free error and the deadline ended.
+ */
+class RequestPipeline {
+  private readonly redactor: SecretRedactor;
+  private readonly origins: OriginGuard;
+  private readonly retrier: ReturnType<typeof createApiRetrier>;
+  private readonly limiter: ApiRateLimiter | undefined;
+  private readonly deadlines: RequestDeadlines | undefined;
+  private readonly cooldown = new UnauthorizedCooldown();
+  private lastToken = '';
+  private lastHeader = '';
+
+  constructor(
+    private readonly instance: AxiosInstance,
+    private readonly tokens: ZumRailsTokenSource,
+    options: AttachZumRailsAuthOptions,
+  ) {
+    this.retrier = createApiRetrier(instance, options);
+    const context = authContextOf(tokens);
+    this.redactor = context?.redactor ?? new SecretRedactor();
+    const allowed = allowedOrigin(options.baseUrl ?? context?.baseUrl ?? instance.defaults.baseURL);
+    this.origins = new OriginGuard(allowed, this.redactor);
+    const found = options.rateLimiter ?? rateLimiterOf(tokens);
+    // No rules, no limiter: the request path does not even look.
+    this.limiter = found && found.budgets.length > 0 ? found : undefined;
+    if (options.abortAtDeadline) {
+      this.deadlines = new RequestDeadlines(options.requestTimeoutMs ?? this.retrier.budgetMs);
+    }
+  }
+
+  readonly onRequest = (config: Config): Config | Promise<Config> => {
+    config.zumRailsSecrets = this.redactor; // any error of this call redacts the module's secrets
+    this.retrier.stamp(config); // a first attempt: when its retries must be over
+    checkIdempotencyKey(config, this.redactor);
+    if (config.zumRailsAuth === false) {
+      this.deadlines?.start(config);
+      return config;
+    }
+    this.origins.check(config); // nothing goes to another origin, nor follows a redirect there
+    this.origins.checkProxy(config, this.instance.defaults.proxy);
+    return this.authorize(config);
+  };
+
+  /** The bearer (one login for every caller), the rate budget's slot, then the deadline. */
+  private async authorize(config: Config): Promise<Config> {
+    let token = await this.tokens.getToken();
+    const admission = this.limiter?.admit(config);
     if (admission) {
       await admission;
-      token = await tokens.getToken(); // the wait may have outlived that token
+      token = await this.tokens.getToken(); // the wait may have outlived that token
     }
-    if (token !== lastToken) {
-      lastToken = token;
-      lastHeader = BEARER + token;
+    if (token !== this.lastToken) {
+      this.lastToken = token;
+      this.lastHeader = BEARER + token;
     }
     const headers = config.headers;
-    headers.set('Authorization', lastHeader);
+    headers.set('Authorization', this.lastHeader);
     if (config.method === 'post' && !headers.has(IDEMPOTENCY_KEY)) {
       headers.set(IDEMPOTENCY_KEY, randomUUID());
     }
+    // From here on: the token and slot waits above have bounds of their own.
+    this.deadlines?.start(config);
     return config;
-  };
+  }
 
-  const onResponse = (response: AxiosResponse): AxiosResponse => {
-    limiter?.release(response.config, true);
-    const checked = checkEnvelope(response);
-    if (!isStreamResponse(checked)) return checked;
+  readonly onResponse = (response: AxiosResponse): AxiosResponse => {
+    const stream = isStreamResponse(response);
+    this.deadlines?.answered(response, stream); // a stream's body stays under it until it ends
+    this.limiter?.release(response.config, true);
+    const checked = checkEnvelope(response); // a 2xx envelope with isError: ZumRailsApiError
+    if (!stream) return checked;
     const token = carriedToken(checked.config);
     // axios reports the deadline on a body as a cancellation: say it was the deadline.
     return guardStreamBody(checked, (error) =>
-      toZumRailsError(asDeadlineTimeout(error) as AxiosError, token, redactor),
+      toZumRailsError(asDeadlineTimeout(error) as AxiosError, token, this.redactor),
     );
   };
 
-  const onError = (error: unknown): Promise<AxiosResponse> =>
-    recover(error).catch((failure: unknown) => {
+  readonly onError = (error: unknown): Promise<AxiosResponse> => {
+    // A cancellation by the overall deadline is a timeout (not retried: no time is left).
+    const failure = this.deadlines ? asDeadlineTimeout(error) : error;
+    return this.recover(failure).catch((final: unknown) => {
       // Failed for good, retries included: its overall deadline goes now, not when it fires.
-      endRequestDeadline((error as { config?: Config } | null)?.config);
-      throw failure;
+      endRequestDeadline((failure as { config?: Config } | null)?.config);
+      throw final;
     });
+  };
 
-  const recover = async (error: unknown): Promise<AxiosResponse> => {
+  private async recover(error: unknown): Promise<AxiosResponse> {
     if (!isAxiosError(error) || error instanceof ZumRailsHttpError) throw error;
     const refused = crossOriginCause(error);
     if (refused) throw refused;
     const config = error.config as Config | undefined;
+    const limiter = this.limiter;
     if (limiter && config) {
       limiter.release(config, error.response !== undefined);
       if (error.response?.status === 429) {
@@ -185,30 +252,43 @@ export function attachZumRailsAuth(
     }
     const token = config && carriedToken(config);
     if (config && token !== undefined && isRecoverable(error, config)) {
-      if (config[RETRIED] === true) cooldown.refused(token);
-      else if (cooldown.allowsRecovery(token)) {
-        tokens.invalidate(token);
-        await tokens.getToken();
-        return instance.request({ ...config, [RETRIED]: true } as Config);
+      if (config[RETRIED] === true) this.cooldown.refused(token);
+      else if (this.cooldown.allowsRecovery(token)) {
+        this.tokens.invalidate(token);
+        await this.tokens.getToken();
+        return this.instance.request({ ...config, [RETRIED]: true } as Config);
       }
     }
-    const retry = config && (await retrier.next(error, config));
-    if (retry) return instance.request(retry);
-    const failure = toZumRailsError(error, token, redactor);
-    const refusal = retrier.refusalOf(error);
-    if (refusal) failure.message += `; ${refusal}`;
+    const retry = config && (await this.retrier.next(error, config));
+    if (typeof retry === 'object') return this.instance.request(retry);
+    const failure = toZumRailsError(error, token, this.redactor);
+    if (retry) failure.message += `; ${retry}`; // why a Retry-After was not honoured
     throw failure;
-  };
+  }
+}
 
-  const requestId = instance.interceptors.request.use(onRequest);
-  const responseId = instance.interceptors.response.use(onResponse, onError);
-  let attached = true;
-  return () => {
-    if (!attached) return;
-    attached = false;
-    instance.interceptors.request.eject(requestId);
-    instance.interceptors.response.eject(responseId);
-  };
+/**
+ * Bounds logins caused by an API that answers 401 whatever the token (an endpoint the API user
+ * may not call, say): once the retry with a freshly obtained token is refused too, later 401s
+ * for that same token go straight to the caller for `cooldownMs`, instead of costing one login
+ * each on the rate-limited login endpoint. Other tokens are unaffected.
+ */
+class UnauthorizedCooldown {
+  private token?: string;
+  private until = 0;
+
+  constructor(private readonly cooldownMs = UNAUTHORIZED_COOLDOWN_MS) {}
+
+  /** The retry carrying `token`, obtained just after a 401, was answered 401 as well. */
+  refused(token: string): void {
+    this.token = token;
+    this.until = Date.now() + this.cooldownMs;
+  }
+
+  /** Whether a 401 for `token` may invalidate it and cost a new login. */
+  allowsRecovery(token: string): boolean {
+    return token !== this.token || Date.now() >= this.until;
+  }
 }
 
 function allowedOrigin(baseUrl: string | undefined): string {
@@ -224,9 +304,6 @@ function allowedOrigin(baseUrl: string | undefined): string {
 function isRecoverable(error: AxiosError, config: Config): boolean {
   return error.response?.status === 401 && config.zumRailsAuth !== false && !isStream(config.data);
 }
-
-/** Zum Rails keeps an `idempotency-key` of at most 36 characters (a UUID). */
-const MAX_IDEMPOTENCY_KEY_CHARS = 36;
 
 /**
  * Refuses, before anything is sent, a request whose `idempotency-key` Zum Rails would not
@@ -244,4 +321,37 @@ function checkIdempotencyKey(config: Config, redactor: SecretRedactor): void {
     undefined,
     redactor,
   );
+}
+
+/** Whether this answer's body is a stream the caller reads (not buffered by axios). */
+function isStreamResponse(response: AxiosResponse): boolean {
+  return response.config.responseType === 'stream' && isStream(response.data);
+}
+
+/**
+ * The body a caller gets for `responseType: 'stream'`: the same bytes, but an error the body
+ * emits (axios' "maxContentLength exceeded", the overall deadline, a reset) reaches the caller
+ * as `scrub` made it. axios' own error carries the request config, with the bearer in
+ * `config.headers`, the request body and the raw request (`request._header`).
+ * Destroying the returned stream destroys the source (the socket goes too).
+ */
+function guardStreamBody(
+  response: AxiosResponse,
+  scrub: (error: AxiosError) => Error,
+): AxiosResponse {
+  const source = response.data as Readable;
+  const body = new PassThrough();
+  source.on('error', (error: unknown) => {
+    // A reset is a plain Error: as an AxiosError of this request.
+    const axiosError = isAxiosError(error)
+      ? error
+      : AxiosError.from(error, undefined, response.config);
+    body.destroy(scrub(axiosError));
+  });
+  body.on('close', () => {
+    if (!source.destroyed) source.destroy();
+  });
+  source.pipe(body);
+  response.data = body;
+  return response;
 }
