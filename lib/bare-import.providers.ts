@@ -4,7 +4,7 @@ import { ZumRailsConfigError } from './errors/zumrails-auth.errors.js';
 import { ZumRailsHealthIndicator } from './health/zumrails-health.indicator.js';
 import { ZumRailsHttpService } from './http/zumrails-http.service.js';
 import { ZumRailsClient } from './http/zumrails.client.js';
-import { TokenService } from './token/token.service.js';
+import { ZumRailsTokenService } from './token/token.service.js';
 import { scannedModules } from './scanned-modules.js';
 
 /** Present only in the bare `ZumRailsAuthModule`, never in a `forRoot`/`forRootAsync` one. */
@@ -12,7 +12,7 @@ const BARE_IMPORT = Symbol('ZUMRAILS_AUTH_BARE_IMPORT');
 
 /** What the bare module exports: each of them fails with the same clear error. */
 export const BARE_IMPORT_EXPORTS = [
-  TokenService,
+  ZumRailsTokenService,
   ZumRailsHttpService,
   ZumRailsClient,
   ZumRailsHealthIndicator,

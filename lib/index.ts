@@ -1,11 +1,13 @@
 export { ZumRailsAuthModule } from './zumrails-auth.module.js';
 export {
   getTokenServiceToken,
+  getZumRailsTokenServiceToken,
   getZumRailsClientToken,
   getZumRailsHttpServiceToken,
 } from './accounts/account-tokens.js';
 export {
   InjectTokenService,
+  InjectZumRailsTokenService,
   InjectZumRailsClient,
   InjectZumRailsHttpService,
 } from './accounts/account.decorators.js';
@@ -26,7 +28,7 @@ export type {
 } from './options/zumrails-auth-options.interface.js';
 export { ZUMRAILS_ENVIRONMENTS } from './options/defaults.js';
 export type { ZumRailsMeter, ZumRailsMeterProvider } from './metrics/meter.types.js';
-export { TokenService } from './token/token.service.js';
+export { TokenService, ZumRailsTokenService } from './token/token.service.js';
 export { ZumRailsHttpService } from './http/zumrails-http.service.js';
 export { attachZumRailsAuth } from './http/request-pipeline.js';
 export type { AttachZumRailsAuthOptions, ZumRailsTokenSource } from './http/request-pipeline.js';
@@ -48,11 +50,21 @@ export type {
   ZumRailsTokenState,
   ZumRailsTokenStatus,
 } from './token/token-status.js';
-export type { RateSlotAnswer, StoredValue, TokenStore } from './store/token-store.interface.js';
+export type {
+  RateSlotAnswer,
+  StoredValue,
+  TokenStore,
+  ZumRailsRateSlotAnswer,
+  ZumRailsStoredValue,
+  ZumRailsTokenStore,
+} from './store/token-store.interface.js';
 export type { ZumRailsRateLimitStatus } from './ratelimit/api-rate-limiter.js';
-export { InMemoryTokenStore } from './store/in-memory-token.store.js';
-export { RedisTokenStore } from './store/redis-token.store.js';
-export type { RedisTokenStoreClient } from './store/redis-token.store.js';
+export { InMemoryTokenStore, ZumRailsInMemoryTokenStore } from './store/in-memory-token.store.js';
+export { RedisTokenStore, ZumRailsRedisTokenStore } from './store/redis-token.store.js';
+export type {
+  RedisTokenStoreClient,
+  ZumRailsRedisTokenStoreClient,
+} from './store/redis-token.store.js';
 export {
   ZumRailsAuthError,
   ZumRailsBadResponseError,

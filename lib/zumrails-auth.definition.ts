@@ -11,7 +11,7 @@ interface ZumRailsAuthModuleExtras {
   isGlobal: boolean;
   /**
    * Names the account, for apps with several Zum Rails API users: its services are then
-   * injected with `@InjectTokenService(name)` / `getTokenServiceToken(name)`. Default: none,
+   * injected with `@InjectZumRailsTokenService(name)` / `getZumRailsTokenServiceToken(name)`. Default: none,
    * the default account, injected by class.
    */
   name: string | undefined;

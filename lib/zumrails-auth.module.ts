@@ -23,7 +23,7 @@ import {
  * })
  * ```
  * `forRoot({ name: 'payouts', ... })` / `forRootAsync({ name: 'payouts', ... })` configure a
- * named account (see `getTokenServiceToken`); without `name`, the default account.
+ * named account (see `getZumRailsTokenServiceToken`); without `name`, the default account.
  * @throws ZumRailsConfigError at module init when the options are invalid, when an account is
  *   configured twice, or when the class is imported without `forRoot`/`forRootAsync`.
  */

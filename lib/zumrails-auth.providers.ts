@@ -1,7 +1,7 @@
 import type { InjectionToken, Provider } from '@nestjs/common';
 import { ModuleRef, ModulesContainer } from '@nestjs/core';
 import {
-  getTokenServiceToken,
+  getZumRailsTokenServiceToken,
   getZumRailsClientToken,
   getZumRailsHttpServiceToken,
 } from './accounts/account-tokens.js';
@@ -28,7 +28,7 @@ import type {
 import { SharedTokenAcquirer } from './sharing/shared-acquirer.js';
 import { AuthorizeClient } from './token/authorize.client.js';
 import { LoginAcquirer, TokenAcquirer, TokenLogin } from './token/token-acquirer.js';
-import { TokenService } from './token/token.service.js';
+import { ZumRailsTokenService } from './token/token.service.js';
 import { proxySecrets, ZumRailsTransport } from './transport/zumrails-transport.js';
 import { SecretRedactor } from './util/redact.js';
 import {
@@ -46,7 +46,7 @@ import { AUTH_MODULE_WEBHOOK_SECRETS } from './webhooks/zumrails-webhook.constan
  * classes themselves for the default account).
  */
 export function createAccountProviders(account: string): Provider[] {
-  const tokenService = getTokenServiceToken(account);
+  const tokenService = getZumRailsTokenServiceToken(account);
   const httpService = getZumRailsHttpServiceToken(account);
   return [
     { provide: ACCOUNT_MARKER, useValue: account },
@@ -58,13 +58,13 @@ export function createAccountProviders(account: string): Provider[] {
     AuthorizeClient,
     TokenLogin,
     tokenAcquirerProvider,
-    { provide: tokenService, useClass: TokenService },
+    { provide: tokenService, useClass: ZumRailsTokenService },
     apiRateLimiterProvider(tokenService),
     zumRailsHttpServiceProvider(httpService, tokenService),
     zumRailsClientProvider(getZumRailsClientToken(account), httpService),
     {
       provide: ZumRailsHealthIndicator,
-      useFactory: (tokens: TokenService, moduleRef: ModuleRef) =>
+      useFactory: (tokens: ZumRailsTokenService, moduleRef: ModuleRef) =>
         new ZumRailsHealthIndicator(tokens, moduleRef),
       inject: [tokenService, ModuleRef],
     },
@@ -76,7 +76,7 @@ export function createAccountProviders(account: string): Provider[] {
 /** What one account's module exports: its services under its tokens, and the health indicator. */
 export function accountExports(account: string): InjectionToken[] {
   return [
-    getTokenServiceToken(account),
+    getZumRailsTokenServiceToken(account),
     getZumRailsHttpServiceToken(account),
     getZumRailsClientToken(account),
     ZumRailsHealthIndicator,
@@ -171,7 +171,7 @@ const tokenAcquirerProvider: Provider = {
 /**
  * The module's secrets, redacted from every error, status, event and log: the password, the
  * proxy credentials (option or environment, see `proxySecrets`) and the webhook secret(s) from
- * the options here; `TokenService` adds the current and previous tokens as they change.
+ * the options here; `ZumRailsTokenService` adds the current and previous tokens as they change.
  */
 const secretRedactorProvider: Provider = {
   provide: SecretRedactor,

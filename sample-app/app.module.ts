@@ -25,7 +25,7 @@ import { WalletsModule } from './wallets/wallets.module.js';
       useFactory: (config: ConfigService<SampleEnv, true>) =>
         zumRailsOptionsFrom(config, 'zumrails'),
     }),
-    // A second API user: its services are injected by name, e.g. @InjectTokenService('payouts').
+    // A second API user: its services are injected by name, e.g. @InjectZumRailsTokenService('payouts').
     ZumRailsAuthModule.forRootAsync({
       name: PAYOUTS,
       isGlobal: true,

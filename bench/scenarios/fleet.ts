@@ -1,5 +1,9 @@
 import { Redis } from 'ioredis';
-import { InMemoryTokenStore, RedisTokenStore, type TokenStore } from 'nestjs-zumrails-auth';
+import {
+  ZumRailsInMemoryTokenStore,
+  ZumRailsRedisTokenStore,
+  type ZumRailsTokenStore,
+} from 'nestjs-zumrails-auth';
 import { startApp, type BenchApp } from '../support/app.js';
 import { keepAliveAgent } from '../support/clients.js';
 import type { BenchConfig } from '../support/config.js';
@@ -31,21 +35,21 @@ interface FleetFigures {
 
 /**
  * 5 replicas (separate Nest application contexts, each with its own Redis connection) share
- * a token through `RedisTokenStore`, next to 5 replicas without a store, each fleet against its
+ * a token through `ZumRailsRedisTokenStore`, next to 5 replicas without a store, each fleet against its
  * own fake with 3-s tokens and load spread round-robin over its replicas. Counts logins after
  * every replica holds its first token. Without `redis-server` installed, the shared fleet uses
- * one `InMemoryTokenStore` (same protocol, no network) and says so.
+ * one `ZumRailsInMemoryTokenStore` (same protocol, no network) and says so.
  */
 export async function fleet(config: BenchConfig): Promise<ScenarioResult> {
   const { durationMs } = config.fleet;
   const redis = await startRedis();
   const clients: Redis[] = [];
-  const memory = new InMemoryTokenStore();
-  const sharedStore = (): TokenStore => {
+  const memory = new ZumRailsInMemoryTokenStore();
+  const sharedStore = (): ZumRailsTokenStore => {
     if (!redis) return memory;
     const client = new Redis({ host: '127.0.0.1', port: redis.port });
     clients.push(client);
-    return new RedisTokenStore(client);
+    return new ZumRailsRedisTokenStore(client);
   };
   const fakes = await Promise.all(
     [0, 1].map(() => startFake(config.placement, { tokenTtlSeconds: TOKEN_TTL_SECONDS })),
@@ -109,7 +113,7 @@ export async function fleet(config: BenchConfig): Promise<ScenarioResult> {
 async function soak(
   fake: FakeHost,
   durationMs: number,
-  store: () => TokenStore | undefined,
+  store: () => ZumRailsTokenStore | undefined,
 ): Promise<FleetFigures> {
   const agent = keepAliveAgent();
   const apps: BenchApp[] = [];

@@ -1,6 +1,6 @@
 import { AxiosHeaders, type InternalAxiosRequestConfig } from 'axios';
 import { Redis } from 'ioredis';
-import { RedisTokenStore, type ZumRailsAuthOptions } from 'nestjs-zumrails-auth';
+import { ZumRailsRedisTokenStore, type ZumRailsAuthOptions } from 'nestjs-zumrails-auth';
 import { startApp, type BenchApp } from '../support/app.js';
 import { API_PATH } from '../support/clients.js';
 import type { BenchConfig } from '../support/config.js';
@@ -48,7 +48,7 @@ export async function rateLimitCpu(config: BenchConfig): Promise<ScenarioResult>
   if (client)
     variants.push([
       'redis',
-      { rateLimits: matching, store: new RedisTokenStore(client) },
+      { rateLimits: matching, store: new ZumRailsRedisTokenStore(client) },
       redisCalls,
     ]);
   const micros: Record<string, number[]> = {};

@@ -4,7 +4,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ScheduleModule, SchedulerRegistry } from '@nestjs/schedule';
 import {
-  TokenService,
+  ZumRailsTokenService,
   ZumRailsAuthModule,
   ZumRailsClient,
   ZumRailsHttpService,
@@ -18,7 +18,7 @@ import type { FakeHost } from './fake-host.js';
 export interface BenchApp {
   readonly app: INestApplicationContext;
   readonly http: ZumRailsHttpService;
-  readonly tokens: TokenService;
+  readonly tokens: ZumRailsTokenService;
   readonly registry: SchedulerRegistry;
   /** One GET of {@link API_PATH} the way users call it: `firstValueFrom(http.get(...))`. */
   readonly get: () => Promise<unknown>;
@@ -65,7 +65,7 @@ export async function startApp(
   const bench: BenchApp = {
     app,
     http,
-    tokens: app.get(TokenService),
+    tokens: app.get(ZumRailsTokenService),
     registry,
     get: () => firstValueFrom(http.get(API_PATH)),
     clientGet: () => client.get(API_PATH),

@@ -1,7 +1,7 @@
 import type { InjectionToken } from '@nestjs/common';
 import { ZumRailsHttpService } from '../http/zumrails-http.service.js';
 import { ZumRailsClient } from '../http/zumrails.client.js';
-import { TokenService } from '../token/token.service.js';
+import { ZumRailsTokenService } from '../token/token.service.js';
 import { accountOf, DEFAULT_ACCOUNT } from '../options/account-name.js';
 
 /** The default account keeps the class as its token, so plain constructor injection works. */
@@ -11,13 +11,13 @@ function accountToken<T>(defaultToken: InjectionToken<T>, service: string, name?
 }
 
 /**
- * DI token of an account's `TokenService`: the `TokenService` class for the default account
+ * DI token of an account's `ZumRailsTokenService`: the `ZumRailsTokenService` class for the default account
  * (no name, or `'default'`), `'ZumRailsAuth:<name>:TokenService'` for a named one. For
- * `moduleRef.get(getTokenServiceToken('payouts'))` and custom providers' `inject`.
+ * `moduleRef.get(getZumRailsTokenServiceToken('payouts'))` and custom providers' `inject`.
  * @throws ZumRailsConfigError when `name` is not a valid account name.
  */
-export function getTokenServiceToken(name?: string): InjectionToken<TokenService> {
-  return accountToken(TokenService, 'TokenService', name);
+export function getZumRailsTokenServiceToken(name?: string): InjectionToken<ZumRailsTokenService> {
+  return accountToken(ZumRailsTokenService, 'TokenService', name);
 }
 
 /**
@@ -37,3 +37,6 @@ export function getZumRailsHttpServiceToken(name?: string): InjectionToken<ZumRa
 export function getZumRailsClientToken(name?: string): InjectionToken<ZumRailsClient> {
   return accountToken(ZumRailsClient, 'ZumRailsClient', name);
 }
+
+/** @deprecated use `getZumRailsTokenServiceToken` (the same function); removed in 2.0 */
+export const getTokenServiceToken = getZumRailsTokenServiceToken;

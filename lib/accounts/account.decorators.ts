@@ -1,20 +1,20 @@
 import { Inject } from '@nestjs/common';
 import {
-  getTokenServiceToken,
+  getZumRailsTokenServiceToken,
   getZumRailsClientToken,
   getZumRailsHttpServiceToken,
 } from './account-tokens.js';
 
 /**
- * Injects the `TokenService` of the account `name` (`forRoot({ name })`); without a name, the
- * default account's (the same as plain `TokenService` constructor injection).
+ * Injects the `ZumRailsTokenService` of the account `name` (`forRoot({ name })`); without a name, the
+ * default account's (the same as plain `ZumRailsTokenService` constructor injection).
  * ```ts
- * constructor(@InjectTokenService('payouts') private readonly payouts: TokenService) {}
+ * constructor(@InjectZumRailsTokenService('payouts') private readonly payouts: ZumRailsTokenService) {}
  * ```
  * @throws ZumRailsConfigError when `name` is not a valid account name.
  */
-export function InjectTokenService(name?: string): PropertyDecorator & ParameterDecorator {
-  return Inject(getTokenServiceToken(name));
+export function InjectZumRailsTokenService(name?: string): PropertyDecorator & ParameterDecorator {
+  return Inject(getZumRailsTokenServiceToken(name));
 }
 
 /**
@@ -38,3 +38,6 @@ export function InjectZumRailsHttpService(name?: string): PropertyDecorator & Pa
 export function InjectZumRailsClient(name?: string): PropertyDecorator & ParameterDecorator {
   return Inject(getZumRailsClientToken(name));
 }
+
+/** @deprecated use `InjectZumRailsTokenService` (the same function); removed in 2.0 */
+export const InjectTokenService = InjectZumRailsTokenService;

@@ -1,17 +1,17 @@
 import type { ModuleRef } from '@nestjs/core';
 import { ZumRailsConfigError } from '../errors/zumrails-auth.errors.js';
-import type { TokenService } from '../token/token.service.js';
+import type { ZumRailsTokenService } from '../token/token.service.js';
 import { DEFAULT_ACCOUNT } from '../options/account-name.js';
-import { getTokenServiceToken } from '../accounts/account-tokens.js';
+import { getZumRailsTokenServiceToken } from '../accounts/account-tokens.js';
 
 /**
- * The `TokenService` of `account` anywhere in the app (names are unique app-wide, checked at
+ * The `ZumRailsTokenService` of `account` anywhere in the app (names are unique app-wide, checked at
  * startup).
  * @throws ZumRailsConfigError when no module configures that account.
  */
-export function findAccountTokens(moduleRef: ModuleRef, account: string): TokenService {
+export function findAccountTokens(moduleRef: ModuleRef, account: string): ZumRailsTokenService {
   try {
-    return moduleRef.get(getTokenServiceToken(account), { strict: false });
+    return moduleRef.get(getZumRailsTokenServiceToken(account), { strict: false });
   } catch {
     throw new ZumRailsConfigError(
       'account',

@@ -3,7 +3,7 @@ import { ModuleRef } from '@nestjs/core';
 import { findAccountTokens } from './account-lookup.js';
 import { accountOf } from '../options/account-name.js';
 import { rateLimiterOf } from '../ratelimit/api-rate-limiter.js';
-import { TokenService } from '../token/token.service.js';
+import { ZumRailsTokenService } from '../token/token.service.js';
 import type { ZumRailsTokenStatus } from '../token/token-status.js';
 import { withDeadline } from '../util/deferred.js';
 import { SafeToLog } from '../util/safe-to-log.js';
@@ -23,7 +23,7 @@ const HEALTH_LOGIN_WAIT_MS = 3_000;
 /**
  * Terminus-compatible health indicator (no runtime import of `@nestjs/terminus`):
  * `up` while a valid token is held (renewal trouble is shown in the details), `down` without one.
- * It reads TokenService state; while a login is in flight without a valid token (e.g. right
+ * It reads ZumRailsTokenService state; while a login is in flight without a valid token (e.g. right
  * after a `background` start) it waits for that login's outcome, at most 3 s; only when there
  * is no token and no login was tried recently does it make one attempt. One indicator serves
  * every account: name it in the options, the way terminus' own indicators take `{ connection }`.
@@ -41,15 +41,15 @@ const HEALTH_LOGIN_WAIT_MS = 3_000;
 @Injectable()
 @SafeToLog()
 export class ZumRailsHealthIndicator {
-  private readonly accounts = new Map<string, TokenService>();
+  private readonly accounts = new Map<string, ZumRailsTokenService>();
 
   /**
-   * @param tokens the `TokenService` of the account the indicator's module configures; absent
+   * @param tokens the `ZumRailsTokenService` of the account the indicator's module configures; absent
    *   when an app lists the class in a module of its own that sees only named accounts (they
    *   are then found by name, like every other account).
    */
   constructor(
-    @Optional() tokens: TokenService | undefined,
+    @Optional() tokens: ZumRailsTokenService | undefined,
     private readonly moduleRef: ModuleRef,
   ) {
     if (tokens) this.accounts.set(tokens.getStatus().account, tokens);
@@ -87,7 +87,7 @@ export class ZumRailsHealthIndicator {
     } as ZumRailsHealthResult<Key>;
   }
 
-  private tokensOf(account: string): TokenService {
+  private tokensOf(account: string): ZumRailsTokenService {
     let tokens = this.accounts.get(account);
     if (!tokens) {
       tokens = findAccountTokens(this.moduleRef, account);
@@ -127,7 +127,7 @@ export class ZumRailsHealthIndicator {
 }
 
 /** The rate limits of the module of `tokens`, as health shows them. */
-function rateLimitsOf(tokens: TokenService): ZumRailsHealthDetails['rateLimits'] {
+function rateLimitsOf(tokens: ZumRailsTokenService): ZumRailsHealthDetails['rateLimits'] {
   const limiter = rateLimiterOf(tokens);
   if (!limiter) return [];
   return limiter

@@ -14,7 +14,7 @@ export type SharedRead =
   | { readonly reachable: true; readonly raw?: string; readonly token?: IssuedToken };
 
 /**
- * The fleet's token record and renewal lease for one set of credentials, in a `TokenStore`:
+ * The fleet's token record and renewal lease for one set of credentials, in a `ZumRailsTokenStore`:
  * encoding (optionally encrypted), keys, TTLs. Every call is bounded and never throws.
  */
 export class SharedToken {

@@ -3,7 +3,7 @@ import type { RecordLogger } from '../logging/module-logger.js';
 import type { ZumRailsStoreState } from '../token/token-status.js';
 import { withDeadline } from '../util/deferred.js';
 import type { RecordProblem } from './token-record.js';
-import type { TokenStore } from '../store/token-store.interface.js';
+import type { ZumRailsTokenStore } from '../store/token-store.interface.js';
 
 /** A store call's result, or the fact that the store did not answer usefully in time. */
 export type StoreOutcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false };
@@ -27,7 +27,7 @@ export class StoreGuard {
   private readonly reported = new Set<RecordProblem>();
 
   constructor(
-    private readonly store: TokenStore,
+    private readonly store: ZumRailsTokenStore,
     private readonly timeoutMs: number,
     private readonly logger: RecordLogger,
   ) {}
@@ -38,7 +38,7 @@ export class StoreGuard {
 
   async run<T>(
     operation: string,
-    call: (store: TokenStore) => Promise<T>,
+    call: (store: ZumRailsTokenStore) => Promise<T>,
   ): Promise<StoreOutcome<T>> {
     try {
       const attempt = Promise.resolve().then(() => call(this.store));

@@ -1,5 +1,9 @@
 import { SafeToLog } from '../util/safe-to-log.js';
-import type { RateSlotAnswer, StoredValue, TokenStore } from './token-store.interface.js';
+import type {
+  ZumRailsRateSlotAnswer,
+  ZumRailsStoredValue,
+  ZumRailsTokenStore,
+} from './token-store.interface.js';
 
 interface Entry {
   readonly value: string;
@@ -7,17 +11,17 @@ interface Entry {
 }
 
 /**
- * A `TokenStore` in this process's memory: give one instance to several modules of the same
+ * A `ZumRailsTokenStore` in this process's memory: give one instance to several modules of the same
  * process (tests do this) to make them share a token; it cannot span processes (use
- * `RedisTokenStore` for a fleet).
+ * `ZumRailsRedisTokenStore` for a fleet).
  */
 @SafeToLog()
-export class InMemoryTokenStore implements TokenStore {
+export class ZumRailsInMemoryTokenStore implements ZumRailsTokenStore {
   private readonly entries = new Map<string, Entry>();
   /** Rate limit logs: call id → when its slot starts its last window. */
   private readonly logs = new Map<string, Map<string, number>>();
 
-  async get(key: string): Promise<StoredValue | undefined> {
+  async get(key: string): Promise<ZumRailsStoredValue | undefined> {
     const entry = this.live(key);
     return entry && { value: entry.value, ttlMs: entry.expiresAt - Date.now() };
   }
@@ -54,7 +58,7 @@ export class InMemoryTokenStore implements TokenStore {
     windowMs: number,
     id: string,
     holdMs: number,
-  ): Promise<RateSlotAnswer> {
+  ): Promise<ZumRailsRateSlotAnswer> {
     const now = Date.now();
     const paused = this.live(`${key}:pause`);
     if (paused) return { taken: false, waitMs: paused.expiresAt - now, remaining: 0 };
@@ -94,3 +98,8 @@ export class InMemoryTokenStore implements TokenStore {
     return entry;
   }
 }
+
+/** @deprecated use `ZumRailsInMemoryTokenStore` (the same class); removed in 2.0 */
+export const InMemoryTokenStore = ZumRailsInMemoryTokenStore;
+/** @deprecated use `ZumRailsInMemoryTokenStore`; removed in 2.0 */
+export type InMemoryTokenStore = ZumRailsInMemoryTokenStore;

@@ -1,5 +1,5 @@
 /**
- * The Lua scripts behind `RedisTokenStore`'s rate limits. KEYS[1] is a rule's log (a sorted
+ * The Lua scripts behind `ZumRailsRedisTokenStore`'s rate limits. KEYS[1] is a rule's log (a sorted
  * set of call ids scored by when their slot starts its last window), KEYS[2] its pause; both
  * carry the same `{hash tag}`, so they share a Redis Cluster slot. Time is Redis `TIME`: the
  * whole fleet counts on one clock, so replicas' clock skew never widens or narrows a window.

@@ -1,5 +1,5 @@
 /**
- * The Lua scripts behind `RedisTokenStore`. Each touches one key, so they are atomic and work
+ * The Lua scripts behind `ZumRailsRedisTokenStore`. Each touches one key, so they are atomic and work
  * on Redis Cluster too. Redis returns `false` for a missing key inside Lua.
  */
 

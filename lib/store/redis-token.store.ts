@@ -6,13 +6,17 @@ import {
 } from './redis-scripts.js';
 import { SafeToLog } from '../util/safe-to-log.js';
 import { PAUSE_RATE_LIMIT, RELEASE_RATE_SLOT, TAKE_RATE_SLOT } from './redis-rate-scripts.js';
-import type { RateSlotAnswer, StoredValue, TokenStore } from './token-store.interface.js';
+import type {
+  ZumRailsRateSlotAnswer,
+  ZumRailsStoredValue,
+  ZumRailsTokenStore,
+} from './token-store.interface.js';
 
 /**
- * What `RedisTokenStore` needs from a client: an ioredis `Redis` or `Cluster` fits. Declared
+ * What `ZumRailsRedisTokenStore` needs from a client: an ioredis `Redis` or `Cluster` fits. Declared
  * here so the library never imports ioredis, not even its types.
  */
-export interface RedisTokenStoreClient {
+export interface ZumRailsRedisTokenStoreClient {
   eval(script: string, numkeys: number, ...args: (string | number)[]): Promise<unknown>;
   /** ioredis connection status; commands fail fast while it is reconnecting or closed. */
   readonly status?: string;
@@ -25,22 +29,22 @@ export interface RedisTokenStoreClient {
 const NOT_CONNECTED = new Set(['reconnecting', 'close', 'end', 'disconnecting']);
 
 /**
- * A `TokenStore` on Redis through a client you own and configure (connection, TLS, auth,
+ * A `ZumRailsTokenStore` on Redis through a client you own and configure (connection, TLS, auth,
  * Sentinel or Cluster). The library never closes it. Each operation is one `EVAL` of a small
  * Lua script (`SET NX PX` for the lease, compare-and-set, compare-and-delete, the sliding
  * window log of a rate limit), so it is atomic.
  *
  * ```ts
  * import { Redis } from 'ioredis';
- * ZumRailsAuthModule.forRoot({ ...credentials, store: new RedisTokenStore(new Redis(url)) });
+ * ZumRailsAuthModule.forRoot({ ...credentials, store: new ZumRailsRedisTokenStore(new Redis(url)) });
  * ```
  */
 @SafeToLog()
-export class RedisTokenStore implements TokenStore {
+export class ZumRailsRedisTokenStore implements ZumRailsTokenStore {
   /** @param redis an ioredis client (`new Redis(...)` or `new Cluster(...)`). */
-  constructor(private readonly redis: RedisTokenStoreClient) {}
+  constructor(private readonly redis: ZumRailsRedisTokenStoreClient) {}
 
-  async get(key: string): Promise<StoredValue | undefined> {
+  async get(key: string): Promise<ZumRailsStoredValue | undefined> {
     const reply = await this.run(GET_WITH_TTL, key);
     if (reply === null || reply === undefined) return undefined;
     if (!Array.isArray(reply) || typeof reply[0] !== 'string' || typeof reply[1] !== 'number') {
@@ -78,7 +82,7 @@ export class RedisTokenStore implements TokenStore {
     windowMs: number,
     id: string,
     holdMs: number,
-  ): Promise<RateSlotAnswer> {
+  ): Promise<ZumRailsRateSlotAnswer> {
     const keys = [key, pauseKey(key)];
     const reply = await this.runOn(TAKE_RATE_SLOT, keys, limit, px(windowMs), id, px(holdMs));
     if (!Array.isArray(reply) || reply.length !== 3 || !reply.every(Number.isFinite)) {
@@ -118,3 +122,10 @@ function pauseKey(key: string): string {
 function px(ttlMs: number): number {
   return Math.max(1, Math.ceil(ttlMs));
 }
+
+/** @deprecated use `ZumRailsRedisTokenStore` (the same class); removed in 2.0 */
+export const RedisTokenStore = ZumRailsRedisTokenStore;
+/** @deprecated use `ZumRailsRedisTokenStore`; removed in 2.0 */
+export type RedisTokenStore = ZumRailsRedisTokenStore;
+/** @deprecated use `ZumRailsRedisTokenStoreClient`; removed in 2.0 */
+export type RedisTokenStoreClient = ZumRailsRedisTokenStoreClient;

@@ -1,5 +1,5 @@
-/** A value read from a {@link TokenStore}, with the time the store keeps it. */
-export interface StoredValue {
+/** A value read from a {@link ZumRailsTokenStore}, with the time the store keeps it. */
+export interface ZumRailsStoredValue {
   /** The value exactly as written (an opaque, possibly encrypted token record). */
   readonly value: string;
   /**
@@ -18,12 +18,12 @@ export interface StoredValue {
  * done or release), bounded by its own `storeTimeoutMs`. Every call is bounded by `storeTimeoutMs`; a failing or slow store makes the
  * replica log in on its own, never fails a caller.
  *
- * Ready-made: `RedisTokenStore` (ioredis) and `InMemoryTokenStore` (modules of one process).
+ * Ready-made: `ZumRailsRedisTokenStore` (ioredis) and `ZumRailsInMemoryTokenStore` (modules of one process).
  * Without a `store` option nothing is shared and no store is used at all.
  */
-export interface TokenStore {
+export interface ZumRailsTokenStore {
   /** The value under `key` with its remaining time to live, or `undefined` when absent. */
-  get(key: string): Promise<StoredValue | undefined>;
+  get(key: string): Promise<ZumRailsStoredValue | undefined>;
   /**
    * Writes `value` with a time to live of `ttlMs` if the current value is `expected`
    * (`undefined`: only if the key is absent). Resolves whether it wrote.
@@ -57,7 +57,7 @@ export interface TokenStore {
     windowMs: number,
     id: string,
     holdMs: number,
-  ): Promise<RateSlotAnswer>;
+  ): Promise<ZumRailsRateSlotAnswer>;
   /**
    * Optional, with `takeRateSlot`: the call `id` settled; its slot is held for `windowMs` from
    * now plus `afterMs` (instead of from the end of its `holdMs`). Never re-adds a slot that
@@ -71,8 +71,8 @@ export interface TokenStore {
   pauseRateLimit?(key: string, ms: number): Promise<void>;
 }
 
-/** What {@link TokenStore.takeRateSlot} answers. */
-export interface RateSlotAnswer {
+/** What {@link ZumRailsTokenStore.takeRateSlot} answers. */
+export interface ZumRailsRateSlotAnswer {
   /** Whether the call got a slot. */
   readonly taken: boolean;
   /** When not taken: ms until the next slot frees (or the pause ends), by the store's clock. */
@@ -80,3 +80,10 @@ export interface RateSlotAnswer {
   /** Slots left in the window after this answer. */
   readonly remaining: number;
 }
+
+/** @deprecated use `ZumRailsTokenStore`; removed in 2.0 */
+export type TokenStore = ZumRailsTokenStore;
+/** @deprecated use `ZumRailsStoredValue`; removed in 2.0 */
+export type StoredValue = ZumRailsStoredValue;
+/** @deprecated use `ZumRailsRateSlotAnswer`; removed in 2.0 */
+export type RateSlotAnswer = ZumRailsRateSlotAnswer;

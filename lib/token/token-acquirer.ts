@@ -23,7 +23,7 @@ export interface AcquiredToken {
 }
 
 /**
- * How `TokenService` gets a token, by whatever means; `TokenService` keeps single flight,
+ * How `ZumRailsTokenService` gets a token, by whatever means; `ZumRailsTokenService` keeps single flight,
  * schedule and events. Without a `store`, every acquisition is a login ({@link LoginAcquirer});
  * with one, `SharedTokenAcquirer` (lib/sharing) adopts the fleet's token or logs in under its
  * lease. Both log in through the one {@link TokenLogin}.

@@ -14,11 +14,11 @@ export interface ZumRailsFailureSummary {
 
 /**
  * Where a new token came from: `login` (this replica logged in) or `store` (read from the
- * shared `TokenStore`, another replica's login).
+ * shared `ZumRailsTokenStore`, another replica's login).
  */
 export type ZumRailsTokenOrigin = 'login' | 'store';
 
-/** An event as `TokenService` raises it, before it adds the account. */
+/** An event as `ZumRailsTokenService` raises it, before it adds the account. */
 export type ZumRailsTokenEventBody =
   | {
       type: 'acquired';
@@ -66,7 +66,7 @@ export type ZumRailsTokenEventBody =
     };
 
 /**
- * Emitted on `TokenService.events$`. Tokens appear only as an 8-hex-char fingerprint.
+ * Emitted on `ZumRailsTokenService.events$`. Tokens appear only as an 8-hex-char fingerprint.
  * `account` is `'default'` or the `name` given to `forRoot`.
  */
 export type ZumRailsTokenEvent = ZumRailsTokenEventBody & { account: string };

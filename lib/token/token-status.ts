@@ -71,7 +71,7 @@ export interface ZumRailsTokenStatus {
   loginBudget: ZumRailsLoginBudgetStatus;
 }
 
-/** Failures, backoff and timestamps of TokenService's logins: what status and cool-down read. */
+/** Failures, backoff and timestamps of ZumRailsTokenService's logins: what status and cool-down read. */
 export class RenewalState {
   consecutiveFailures = 0;
   lastError?: ZumRailsAuthError;

@@ -31,7 +31,7 @@ import {
 import { describeStatus, RenewalState, type ZumRailsTokenStatus } from './token-status.js';
 
 /**
- * What `attachZumRailsAuth` learns from a `TokenService` beyond its public API: the module's
+ * What `attachZumRailsAuth` learns from a `ZumRailsTokenService` beyond its public API: the module's
  * secrets (to redact errors) and the configured base URL (the only origin the bearer goes to).
  * Behind a symbol so it is neither public API nor in `JSON.stringify` output.
  */
@@ -42,7 +42,7 @@ interface AuthContext {
   readonly baseUrl: string;
 }
 
-/** The context of `source` when it is a `TokenService`, else undefined. */
+/** The context of `source` when it is a `ZumRailsTokenService`, else undefined. */
 export function authContextOf(source: object): AuthContext | undefined {
   return (source as { [AUTH_CONTEXT]?: AuthContext })[AUTH_CONTEXT];
 }
@@ -56,11 +56,11 @@ export function authContextOf(source: object): AuthContext | undefined {
  * renewal outages, no login storms.
  */
 @Injectable()
-@SafeToLog((service: TokenService) => {
+@SafeToLog((service: ZumRailsTokenService) => {
   const { account, state } = service.getStatus();
   return { account, state };
 })
-export class TokenService {
+export class ZumRailsTokenService {
   private readonly emitter: GuardedEvents<ZumRailsTokenEvent>;
   /**
    * Lifecycle events (acquired, renewed, renewal-failed, credentials-rejected, expired,
@@ -95,7 +95,7 @@ export class TokenService {
       this.logger.error(
         logRecord(
           'subscriber-error',
-          `A TokenService.events$ subscriber threw: ${describeThrown(error)}`,
+          `A ZumRailsTokenService.events$ subscriber threw: ${describeThrown(error)}`,
         ),
       ),
     );
@@ -428,7 +428,7 @@ function describeThrown(error: unknown): string {
 let timers = 0;
 
 /**
- * The one renewal timer of a TokenService: a named timeout in `SchedulerRegistry`, replaced
+ * The one renewal timer of a ZumRailsTokenService: a named timeout in `SchedulerRegistry`, replaced
  * (never stacked), unref'd so it never keeps the process alive.
  */
 class RenewalTimer {
@@ -460,3 +460,8 @@ class RenewalTimer {
     if (this.isScheduled) this.registry.deleteTimeout(this.name);
   }
 }
+
+/** @deprecated use `ZumRailsTokenService` (the same class, so the same DI token); removed in 2.0 */
+export const TokenService = ZumRailsTokenService;
+/** @deprecated use `ZumRailsTokenService`; removed in 2.0 */
+export type TokenService = ZumRailsTokenService;

@@ -12,7 +12,7 @@ const MAX_NODES = 5_000;
 
 /**
  * One module's secrets, in named slots so each owner replaces only its own: `password` (set
- * from the options), `tokens` (the current and previous bearer, kept by `TokenService`), and
+ * from the options), `tokens` (the current and previous bearer, kept by `ZumRailsTokenService`), and
  * whatever later features add (`proxy` credentials, a `webhook` secret) with {@link set}.
  *
  * It is used on error paths only (and once per login for the session fields), never on a

@@ -1,12 +1,12 @@
 import { ConfigService } from '@nestjs/config';
-import { InMemoryTokenStore, type ZumRailsAuthOptions } from 'nestjs-zumrails-auth';
+import { ZumRailsInMemoryTokenStore, type ZumRailsAuthOptions } from 'nestjs-zumrails-auth';
 import type { SampleEnv } from './env.validation.js';
 
 /**
  * Where webhook deliveries are claimed, so a repeated one runs the handler once. One process
- * here; a fleet gives every replica `new RedisTokenStore(redis)` on the same Redis.
+ * here; a fleet gives every replica `new ZumRailsRedisTokenStore(redis)` on the same Redis.
  */
-const webhookDeliveries = new InMemoryTokenStore();
+const webhookDeliveries = new ZumRailsInMemoryTokenStore();
 
 /** The named account of the second API user (`ZUMRAILS_PAYOUTS_*`). */
 export const PAYOUTS = 'payouts';

@@ -5,14 +5,14 @@ import {
   Query,
   ServiceUnavailableException,
 } from '@nestjs/common';
-import { InjectTokenService, TokenService } from 'nestjs-zumrails-auth';
+import { InjectZumRailsTokenService, ZumRailsTokenService } from 'nestjs-zumrails-auth';
 import { PAYOUTS } from '../config/zumrails.config.js';
 
 @Controller('session')
 export class SessionController {
   constructor(
-    private readonly tokens: TokenService,
-    @InjectTokenService(PAYOUTS) private readonly payoutTokens: TokenService,
+    private readonly tokens: ZumRailsTokenService,
+    @InjectZumRailsTokenService(PAYOUTS) private readonly payoutTokens: ZumRailsTokenService,
   ) {}
 
   /**
@@ -37,7 +37,7 @@ export class SessionController {
     };
   }
 
-  private tokensOf(account = 'default'): TokenService {
+  private tokensOf(account = 'default'): ZumRailsTokenService {
     if (account === 'default') return this.tokens;
     if (account === PAYOUTS) return this.payoutTokens;
     throw new NotFoundException(`Unknown Zum Rails account; try default or ${PAYOUTS}`);

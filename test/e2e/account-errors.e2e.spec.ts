@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { Injectable, Module, type INestApplicationContext } from '@nestjs/common';
 import {
-  getTokenServiceToken,
-  InjectTokenService,
-  TokenService,
+  getZumRailsTokenServiceToken,
+  InjectZumRailsTokenService,
+  ZumRailsTokenService,
   ZumRailsAuthModule,
   ZumRailsConfigError,
 } from '../../lib/index.js';
@@ -33,7 +33,7 @@ async function startupError(imports: Parameters<typeof startApp>[0]['imports']) 
 
 @Injectable()
 class NeedsTokens {
-  constructor(readonly tokens: TokenService) {}
+  constructor(readonly tokens: ZumRailsTokenService) {}
 }
 
 describe('account configuration errors', () => {
@@ -68,7 +68,7 @@ describe('account configuration errors', () => {
     class OneModule {}
     @Injectable()
     class NeedsOtherTokens {
-      constructor(readonly tokens: TokenService) {}
+      constructor(readonly tokens: ZumRailsTokenService) {}
     }
     @Module({ imports: [accountModule('default', fakes.two)], providers: [NeedsOtherTokens] })
     class TwoModule {}
@@ -96,7 +96,7 @@ describe('account configuration errors', () => {
   it('names the missing account when a decorator asks for one nobody configured', async () => {
     @Injectable()
     class NeedsPayouts {
-      constructor(@InjectTokenService('payouts') readonly tokens: TokenService) {}
+      constructor(@InjectZumRailsTokenService('payouts') readonly tokens: ZumRailsTokenService) {}
     }
     const error = await rejectionOf(
       startApp({ imports: [accountModule('default', fakes.one)], providers: [NeedsPayouts] }),
@@ -110,8 +110,8 @@ describe('account configuration errors', () => {
         ZumRailsAuthModule.forRoot({ name: name as string, ...fakeOptions(fakes.one) }),
       ).toThrow(ZumRailsConfigError);
     }
-    expect(() => getTokenServiceToken('pay/outs')).toThrow(ZumRailsConfigError);
-    expect(getTokenServiceToken('default')).toBe(TokenService);
+    expect(() => getZumRailsTokenServiceToken('pay/outs')).toThrow(ZumRailsConfigError);
+    expect(getZumRailsTokenServiceToken('default')).toBe(ZumRailsTokenService);
     const error = await startupError([
       ZumRailsAuthModule.forRootAsync({
         useFactory: () => ({ ...fakeOptions(fakes.one), name: 'payouts' }),

@@ -4,11 +4,11 @@ import { ConfigModule, ConfigService } from '@nestjs/config';
 import { ScheduleModule, SchedulerRegistry } from '@nestjs/schedule';
 import { firstValueFrom } from 'rxjs';
 import {
-  getTokenServiceToken,
+  getZumRailsTokenServiceToken,
   getZumRailsHttpServiceToken,
-  InjectTokenService,
+  InjectZumRailsTokenService,
   InjectZumRailsHttpService,
-  TokenService,
+  ZumRailsTokenService,
   ZumRailsAuthModule,
   ZumRailsConfigError,
   ZumRailsHealthIndicator,
@@ -44,15 +44,15 @@ afterEach(async () => {
 @Injectable()
 class Payments {
   constructor(
-    readonly defaultTokens: TokenService,
-    @InjectTokenService('payouts') readonly payoutTokens: TokenService,
+    readonly defaultTokens: ZumRailsTokenService,
+    @InjectZumRailsTokenService('payouts') readonly payoutTokens: ZumRailsTokenService,
     @InjectZumRailsHttpService('payouts') readonly payoutHttp: ZumRailsHttpService,
     readonly defaultHttp: ZumRailsHttpService,
   ) {}
 }
 
-function tokensOf(account: Account): TokenService {
-  return app!.get(getTokenServiceToken(account === 'default' ? undefined : account));
+function tokensOf(account: Account): ZumRailsTokenService {
+  return app!.get(getZumRailsTokenServiceToken(account === 'default' ? undefined : account));
 }
 
 async function startThreeAccounts(
@@ -104,12 +104,12 @@ describe('several accounts in one app', () => {
   it('injects each account by decorator and by moduleRef.get(token); the classes are the default', async () => {
     await startThreeAccounts();
     const payments = app!.get(Payments);
-    expect(payments.payoutTokens).toBe(app!.get(getTokenServiceToken('payouts')));
+    expect(payments.payoutTokens).toBe(app!.get(getZumRailsTokenServiceToken('payouts')));
     expect(payments.payoutHttp).toBe(app!.get(getZumRailsHttpServiceToken('payouts')));
-    expect(payments.defaultTokens).toBe(app!.get(TokenService));
-    expect(payments.defaultTokens).toBe(app!.get(getTokenServiceToken()));
+    expect(payments.defaultTokens).toBe(app!.get(ZumRailsTokenService));
+    expect(payments.defaultTokens).toBe(app!.get(getZumRailsTokenServiceToken()));
     expect(payments.defaultHttp).toBe(app!.get(getZumRailsHttpServiceToken('default')));
-    expect(app!.get(TokenService).getStatus().account).toBe('default');
+    expect(app!.get(ZumRailsTokenService).getStatus().account).toBe('default');
     expect(new Set(ACCOUNTS.map(tokensOf)).size).toBe(3);
 
     await firstValueFrom(payments.payoutHttp.get('/api/wallet'));
@@ -232,8 +232,8 @@ describe('named accounts through forRootAsync', () => {
     @Injectable()
     class Settlement {
       constructor(
-        @InjectTokenService('payouts') readonly payouts: TokenService,
-        @InjectTokenService('collections') readonly collections: TokenService,
+        @InjectZumRailsTokenService('payouts') readonly payouts: ZumRailsTokenService,
+        @InjectZumRailsTokenService('collections') readonly collections: ZumRailsTokenService,
       ) {}
     }
     @Module({ providers: [Settlement] })
@@ -244,7 +244,7 @@ describe('named accounts through forRootAsync', () => {
     const settlement = app.get(Settlement);
     expect(fakes.payouts.isTokenValid(await settlement.payouts.getToken())).toBe(true);
     expect(fakes.collections.isTokenValid(await settlement.collections.getToken())).toBe(true);
-    expect(() => app!.get(TokenService)).toThrow(); // no default account configured
+    expect(() => app!.get(ZumRailsTokenService)).toThrow(); // no default account configured
     const health = app.get(ZumRailsHealthIndicator);
     expect((await health.isHealthy('p', { account: 'payouts' })).p.status).toBe('up');
     expect(String(await rejectionOf(health.isHealthy()))).toContain('no default account');

@@ -4,14 +4,14 @@ import {
   ZumRailsAuthModule,
   ZumRailsConfigError,
   ZumRailsTokenUnavailableError,
-  type TokenStore,
+  type ZumRailsTokenStore,
 } from '../../lib/index.js';
 import { useFakeZumRails } from '../support/fake-fixture.js';
 import { useManualDate } from '../support/manual-date.js';
 import { rejectionOf } from '../support/zumrails-assertions.js';
 
 /** A store that answers but whose lease another replica always holds, and holds no token. */
-const busyStore: TokenStore = {
+const busyStore: ZumRailsTokenStore = {
   get: () => Promise.resolve(undefined),
   compareAndSet: () => Promise.resolve(true),
   compareAndDelete: () => Promise.resolve(true),
@@ -20,7 +20,7 @@ const busyStore: TokenStore = {
 };
 
 /** A store with a bug: it hands back a number where a string belongs. */
-const brokenStore: TokenStore = {
+const brokenStore: ZumRailsTokenStore = {
   ...busyStore,
   get: () => Promise.resolve({ value: 42 as unknown as string, ttlMs: 1_000 }),
 };

@@ -11,7 +11,7 @@ import { useFakeZumRails } from '../support/fake-fixture.js';
 import { useManualDate } from '../support/manual-date.js';
 import { rejectionOf } from '../support/zumrails-assertions.js';
 
-describe('TokenService: login failures map to typed errors', () => {
+describe('ZumRailsTokenService: login failures map to typed errors', () => {
   const fixture = useFakeZumRails({});
   const manualDate = useManualDate();
 

@@ -10,8 +10,8 @@ import {
 } from '@opentelemetry/sdk-metrics';
 import { Test } from '@nestjs/testing';
 import {
-  getTokenServiceToken,
-  TokenService,
+  getZumRailsTokenServiceToken,
+  ZumRailsTokenService,
   ZumRailsAuthModule,
   type ZumRailsMeterProvider,
 } from '../../lib/index.js';
@@ -169,7 +169,7 @@ describe('OpenTelemetry metrics', () => {
     }).compile();
     const app = await moduleRef.init();
     try {
-      await app.get<TokenService>(getTokenServiceToken('payouts')).getToken();
+      await app.get<ZumRailsTokenService>(getZumRailsTokenServiceToken('payouts')).getToken();
       const all = await probe.read();
       expect(all.get('zumrails.auth.logins')?.map((point) => point.attributes)).toEqual([
         { account: 'payouts', outcome: 'success' },

@@ -4,7 +4,11 @@ import { ConfigModule, ConfigService } from '@nestjs/config';
 import { Interval, ScheduleModule, SchedulerRegistry } from '@nestjs/schedule';
 import { Test } from '@nestjs/testing';
 import {
+  getTokenServiceToken,
+  getZumRailsTokenServiceToken,
+  InjectTokenService,
   TokenService,
+  ZumRailsTokenService,
   ZumRailsAuthModule,
   ZumRailsConfigError,
   ZumRailsCredentialsRejectedError,
@@ -59,7 +63,7 @@ describe('ZumRailsAuthModule wiring', () => {
         }),
       }),
     ]);
-    expect(fake.isTokenValid(await app!.get(TokenService).getToken())).toBe(true);
+    expect(fake.isTokenValid(await app!.get(ZumRailsTokenService).getToken())).toBe(true);
   });
 
   it('forRootAsync accepts useClass', async () => {
@@ -72,13 +76,13 @@ describe('ZumRailsAuthModule wiring', () => {
       }
     }
     await boot([ZumRailsAuthModule.forRootAsync({ useClass: OptionsFactory })]);
-    expect(fake.isTokenValid(await app!.get(TokenService).getToken())).toBe(true);
+    expect(fake.isTokenValid(await app!.get(ZumRailsTokenService).getToken())).toBe(true);
   });
 
-  it('isGlobal makes TokenService injectable in every module', async () => {
+  it('isGlobal makes ZumRailsTokenService injectable in every module', async () => {
     @Injectable()
     class Consumer {
-      constructor(readonly tokens: TokenService) {}
+      constructor(readonly tokens: ZumRailsTokenService) {}
     }
     @Module({ providers: [Consumer] })
     class FeatureModule {}
@@ -88,7 +92,29 @@ describe('ZumRailsAuthModule wiring', () => {
       useFactory: () => fakeOptions(fake),
     };
     await boot([ZumRailsAuthModule.forRootAsync(options), FeatureModule]);
-    expect(app!.get(Consumer).tokens).toBeInstanceOf(TokenService);
+    expect(app!.get(Consumer).tokens).toBeInstanceOf(ZumRailsTokenService);
+  });
+
+  it('the deprecated names inject the very same services as the ZumRails-prefixed ones', async () => {
+    @Injectable()
+    class OldNames {
+      constructor(
+        readonly tokens: TokenService,
+        @InjectTokenService('payouts') readonly payouts: TokenService,
+      ) {}
+    }
+    @Module({ providers: [OldNames] })
+    class FeatureModule {}
+    await boot([
+      ZumRailsAuthModule.forRoot({ ...fakeOptions(fake), isGlobal: true }),
+      ZumRailsAuthModule.forRoot({ ...fakeOptions(fake), name: 'payouts', isGlobal: true }),
+      FeatureModule,
+    ]);
+    const old = app!.get(OldNames);
+    expect(old.tokens).toBe(app!.get(ZumRailsTokenService));
+    expect(old.payouts).toBe(app!.get(getZumRailsTokenServiceToken('payouts')));
+    expect(old.payouts).not.toBe(old.tokens);
+    expect(app!.get(getTokenServiceToken('payouts'))).toBe(old.payouts);
   });
 
   it('fails at init with a ZumRailsConfigError naming the field, never the password', async () => {
@@ -125,7 +151,7 @@ describe('ZumRailsAuthModule wiring', () => {
   it('blocking startup holds bootstrap until the first token', async () => {
     fake.failLogin({ kind: 'delay', ms: 200 });
     await boot([ZumRailsAuthModule.forRoot(fakeOptions(fake, { startup: 'blocking' }))]);
-    expect(app!.get(TokenService).getStatus().state).toBe('valid');
+    expect(app!.get(ZumRailsTokenService).getStatus().state).toBe('valid');
   });
 });
 
@@ -148,7 +174,7 @@ describe('ZumRailsAuthModule and @nestjs/schedule', () => {
       ZumRailsAuthModule.forRoot(fakeOptions(fake)),
       TickerModule,
     ]);
-    await app!.get(TokenService).getToken();
+    await app!.get(ZumRailsTokenService).getToken();
     const registry = app!.get(SchedulerRegistry);
     const renewal = registry
       .getTimeouts()

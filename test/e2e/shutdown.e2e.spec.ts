@@ -5,7 +5,7 @@ import { FakeZumRails } from '../../lib/testing/index.js';
 import { startAuthApp } from '../support/auth-app.js';
 import { rejectionOf, within } from '../support/zumrails-assertions.js';
 
-describe('TokenService: shutdown', () => {
+describe('ZumRailsTokenService: shutdown', () => {
   let fake: FakeZumRails;
 
   beforeEach(async () => {

@@ -3,7 +3,7 @@ import { firstValueFrom, toArray } from 'rxjs';
 import type { ZumRailsTokenEvent } from '../../lib/index.js';
 import { useFakeZumRails } from '../support/fake-fixture.js';
 
-describe('TokenService: acquiring a token', () => {
+describe('ZumRailsTokenService: acquiring a token', () => {
   const fixture = useFakeZumRails({});
 
   it('logs in once for 200 concurrent callers on a cold service', async () => {

@@ -4,7 +4,7 @@ import { FakeZumRails } from '../../lib/testing/index.js';
 import { startAuthApp, type AuthApp } from '../support/auth-app.js';
 import { nextEvent, until } from '../support/zumrails-assertions.js';
 
-describe('TokenService: renewal with short real tokens', () => {
+describe('ZumRailsTokenService: renewal with short real tokens', () => {
   let fake: FakeZumRails | undefined;
   let subject: AuthApp | undefined;
 

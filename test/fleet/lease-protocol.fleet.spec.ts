@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { InMemoryTokenStore, ZumRailsShutDownError } from '../../lib/index.js';
+import { ZumRailsInMemoryTokenStore, ZumRailsShutDownError } from '../../lib/index.js';
 import { storeKeys, type StoreKeys } from '../../lib/sharing/store-keys.js';
 import { FakeZumRails } from '../../lib/testing/index.js';
 import { LogCapture } from '../support/log-capture.js';
@@ -9,18 +9,18 @@ import { replicaOptions, startReplica, type Replica } from './support/replica.js
 
 /**
  * The lease protocol of SharedTokenAcquirer step by step, in process: replicas share an
- * InMemoryTokenStore, each through a FlakyStore that records, hides, rewrites or fails calls.
+ * ZumRailsInMemoryTokenStore, each through a FlakyStore that records, hides, rewrites or fails calls.
  */
 describe('Fleet lease protocol (in process)', () => {
   let fake: FakeZumRails;
-  let shared: InMemoryTokenStore;
+  let shared: ZumRailsInMemoryTokenStore;
   let keys: StoreKeys;
   let replicas: Replica[] = [];
   const logs = new LogCapture();
 
   beforeEach(async () => {
     fake = await FakeZumRails.start();
-    shared = new InMemoryTokenStore();
+    shared = new ZumRailsInMemoryTokenStore();
     keys = storeKeys(fake.url, fake.username, fake.password);
     replicas = [];
   });
@@ -29,7 +29,10 @@ describe('Fleet lease protocol (in process)', () => {
     await fake?.stop();
   });
 
-  async function boot(store: FlakyStore | InMemoryTokenStore, overrides = {}): Promise<Replica> {
+  async function boot(
+    store: FlakyStore | ZumRailsInMemoryTokenStore,
+    overrides = {},
+  ): Promise<Replica> {
     const options = replicaOptions(fake, { store, startup: 'lazy', ...overrides });
     const replica = await startReplica(`r${replicas.length}`, options, logs);
     replicas.push(replica);

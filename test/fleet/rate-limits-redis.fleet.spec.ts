@@ -1,5 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { RedisTokenStore, ZumRailsClient, type ZumRailsAuthOptions } from '../../lib/index.js';
+import {
+  ZumRailsRedisTokenStore,
+  ZumRailsClient,
+  type ZumRailsAuthOptions,
+} from '../../lib/index.js';
 import { FakeZumRails } from '../../lib/testing/index.js';
 import { LogCapture } from '../support/log-capture.js';
 import { busiestWindow } from '../support/rate-windows.js';
@@ -44,7 +48,7 @@ describe('rateLimits across a fleet on Redis', () => {
 
   it('3 replicas, 24 concurrent GETs, 8 per 4 s: every call completes, no 4-s window holds more than 8', async () => {
     const clients = await fleet(() => ({
-      store: new RedisTokenStore(redis.client()),
+      store: new ZumRailsRedisTokenStore(redis.client()),
       rateLimits: { rules: [rule] },
     }));
     const calls = clients.flatMap((client, r) =>
@@ -72,7 +76,7 @@ describe('rateLimits across a fleet on Redis', () => {
 
   it('a 429 seen by one replica pauses the rule on every replica', async () => {
     const clients = await fleet(() => ({
-      store: new RedisTokenStore(redis.client()),
+      store: new ZumRailsRedisTokenStore(redis.client()),
       rateLimits: { rules: [{ ...rule, limit: 100 }] },
       apiRetry: false,
     }));
@@ -87,7 +91,7 @@ describe('rateLimits across a fleet on Redis', () => {
 
   it('Redis paused: calls go on under the local budget, one warning per replica, shared again once it answers', async () => {
     const clients = await fleet(() => ({
-      store: new RedisTokenStore(redis.client()),
+      store: new ZumRailsRedisTokenStore(redis.client()),
       storeTimeoutMs: 200,
       rateLimits: { rules: [{ ...rule, limit: 3, windowMs: 1_000 }] },
     }));

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import {
-  InMemoryTokenStore,
+  ZumRailsInMemoryTokenStore,
   ZumRailsClient,
-  type RateSlotAnswer,
+  type ZumRailsRateSlotAnswer,
   type ZumRailsAuthOptions,
 } from '../../lib/index.js';
 import { FakeZumRails } from '../../lib/testing/index.js';
@@ -13,7 +13,7 @@ import { FlakyStore } from './support/flaky-store.js';
 import { replicaOptions, startReplica, type Replica } from './support/replica.js';
 
 /** A store whose rate limit calls can be made to fail, like a Redis that went away. */
-class RateStore extends InMemoryTokenStore {
+class RateStore extends ZumRailsInMemoryTokenStore {
   failing = false;
   takes = 0;
 
@@ -23,7 +23,7 @@ class RateStore extends InMemoryTokenStore {
     windowMs: number,
     id: string,
     holdMs: number,
-  ): Promise<RateSlotAnswer> {
+  ): Promise<ZumRailsRateSlotAnswer> {
     this.takes++;
     if (this.failing) return Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:1'));
     return super.takeRateSlot(key, limit, windowMs, id, holdMs);
@@ -59,7 +59,7 @@ describe('rateLimits through a shared store (in process)', () => {
 
   it('two replicas together stay under one limit', async () => {
     const clients = await fleet(2, {
-      store: new InMemoryTokenStore(),
+      store: new ZumRailsInMemoryTokenStore(),
       rateLimits: { rules: [rule] },
     });
     await Promise.all(
@@ -108,7 +108,7 @@ describe('rateLimits through a shared store (in process)', () => {
 
   it('a 429 seen by one replica pauses the rule on every replica', async () => {
     const clients = await fleet(2, {
-      store: new InMemoryTokenStore(),
+      store: new ZumRailsInMemoryTokenStore(),
       rateLimits: { rules: [{ path: '/api/echo/*', limit: 100, windowMs: 60_000 }] },
       apiRetry: false,
     });

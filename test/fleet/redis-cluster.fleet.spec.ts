@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { RedisTokenStore } from '../../lib/index.js';
+import { ZumRailsRedisTokenStore } from '../../lib/index.js';
 import { storeKeys } from '../../lib/sharing/store-keys.js';
 import { FakeZumRails } from '../../lib/testing/index.js';
 import { LogCapture } from '../support/log-capture.js';
@@ -33,7 +33,7 @@ describe('Fleet on a 3-master Redis Cluster (ioredis Cluster)', () => {
     cluster = await RedisCluster.start();
     fake = await FakeZumRails.start({ tokenTtlSeconds: 3 });
     for (let i = 0; i < 3; i++) {
-      const store = new RedisTokenStore(cluster.client());
+      const store = new ZumRailsRedisTokenStore(cluster.client());
       replicas.push(await startReplica(`r${i}`, replicaOptions(fake, { store }), logs));
     }
     const logins = () => replicas.reduce((sum, replica) => sum + replica.logins(), 0);

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
-import { RedisTokenStore } from '../../lib/index.js';
+import { ZumRailsRedisTokenStore } from '../../lib/index.js';
 import { TokenRecordCodec } from '../../lib/sharing/token-record.js';
 import { decodeEncryptionKey } from '../../lib/options/resolve-sharing-options.js';
 import { storeKeys } from '../../lib/sharing/store-keys.js';
@@ -27,7 +27,7 @@ describe('Fleet on Redis: the token record at rest', () => {
   });
 
   async function boot(storeEncryptionKey?: string): Promise<Replica> {
-    const store = new RedisTokenStore(redis.client());
+    const store = new ZumRailsRedisTokenStore(redis.client());
     const options = replicaOptions(fake, { store, storeEncryptionKey, startup: 'lazy' });
     const replica = await startReplica(`r${replicas.length}`, options, logs);
     replicas.push(replica);

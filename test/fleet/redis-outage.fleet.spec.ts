@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { RedisTokenStore } from '../../lib/index.js';
+import { ZumRailsRedisTokenStore } from '../../lib/index.js';
 import { storeKeys } from '../../lib/sharing/store-keys.js';
 import { FakeZumRails } from '../../lib/testing/index.js';
 import { LogCapture } from '../support/log-capture.js';
@@ -27,7 +27,7 @@ describe('Fleet on Redis: Redis goes away and comes back', () => {
 
   it('fails no caller while Redis is down, degrades to per-process tokens, and shares through Redis again after it restarts', async () => {
     for (let i = 0; i < 3; i++) {
-      const store = new RedisTokenStore(redis.client());
+      const store = new ZumRailsRedisTokenStore(redis.client());
       replicas.push(await startReplica(`r${i}`, replicaOptions(fake, { store }), logs));
     }
     const inspector = redis.client();

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { firstValueFrom, merge, filter } from 'rxjs';
-import { RedisTokenStore, type ZumRailsAuthOptions } from '../../lib/index.js';
+import { ZumRailsRedisTokenStore, type ZumRailsAuthOptions } from '../../lib/index.js';
 import { FakeZumRails } from '../../lib/testing/index.js';
 import { LogCapture } from '../support/log-capture.js';
 import { until } from '../support/zumrails-assertions.js';
@@ -34,7 +34,7 @@ describe('Fleet on Redis: 5 replicas in separate Nest apps', () => {
 
   function options(overrides: Partial<ZumRailsAuthOptions> = {}): ZumRailsAuthOptions {
     return replicaOptions(fake!, {
-      store: new RedisTokenStore(redis.client()),
+      store: new ZumRailsRedisTokenStore(redis.client()),
       ...overrides,
     });
   }

@@ -3,8 +3,8 @@ import { Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { randomBytes } from 'node:crypto';
 import {
-  InMemoryTokenStore,
-  TokenService,
+  ZumRailsInMemoryTokenStore,
+  ZumRailsTokenService,
   ZumRailsCredentialsRejectedError,
   ZumRailsAuthModule,
   type ZumRailsAuthOptions,
@@ -16,7 +16,7 @@ import { rejectionOf, within } from '../support/zumrails-assertions.js';
 import { FlakyStore } from './support/flaky-store.js';
 import { replicaOptions, startReplica, type Replica } from './support/replica.js';
 
-/** Fleet logic with replicas in one process sharing an InMemoryTokenStore (no Redis needed). */
+/** Fleet logic with replicas in one process sharing an ZumRailsInMemoryTokenStore (no Redis needed). */
 describe('Fleet through a shared store (in process)', () => {
   let fake: FakeZumRails;
   let replicas: Replica[];
@@ -44,7 +44,7 @@ describe('Fleet through a shared store (in process)', () => {
   }
 
   it('5 replicas booting together log in once', async () => {
-    const tokens = await bootFleet(5, { store: new InMemoryTokenStore() });
+    const tokens = await bootFleet(5, { store: new ZumRailsInMemoryTokenStore() });
     expect(new Set(tokens).size).toBe(1);
     expect(fake.counters.logins).toBe(1);
     expect(replicas.map((replica) => replica.logins() + replica.adoptions())).toEqual([
@@ -56,7 +56,7 @@ describe('Fleet through a shared store (in process)', () => {
   });
 
   it('a replica started mid-life takes the stored token without logging in', async () => {
-    const store = new InMemoryTokenStore();
+    const store = new ZumRailsInMemoryTokenStore();
     const [token] = await bootFleet(2, { store });
     const late = await boot('late', { store, startup: 'lazy' });
     expect(await late.tokens.getToken()).toBe(token);
@@ -67,7 +67,7 @@ describe('Fleet through a shared store (in process)', () => {
   });
 
   it('a 401 on one replica renews once for the fleet, and a late 401 never deletes the new token', async () => {
-    const store = new InMemoryTokenStore();
+    const store = new ZumRailsInMemoryTokenStore();
     const [old] = await bootFleet(3, { store });
     fake.revokeToken(old!);
     const [a, b, c] = replicas as [Replica, Replica, Replica];
@@ -85,7 +85,7 @@ describe('Fleet through a shared store (in process)', () => {
   });
 
   it('a replica configured with a wrong password never adopts the fleet token', async () => {
-    const store = new InMemoryTokenStore();
+    const store = new ZumRailsInMemoryTokenStore();
     const [token] = await bootFleet(1, { store });
     const wrong = await boot('wrong', { store, startup: 'lazy', password: 'not-the-password' });
     const error = await rejectionOf(wrong.tokens.getToken());
@@ -98,12 +98,12 @@ describe('Fleet through a shared store (in process)', () => {
   });
 
   it('warns once at startup when the store keeps the bearer in clear (no storeEncryptionKey)', async () => {
-    await boot('clear', { store: new InMemoryTokenStore() });
+    await boot('clear', { store: new ZumRailsInMemoryTokenStore() });
     const warnings = logs.events('store-unencrypted');
     expect(warnings.map(({ level }) => level)).toEqual(['warn']);
     expect(warnings[0]!.message).toMatch(/without storeEncryptionKey/);
     await boot('sealed', {
-      store: new InMemoryTokenStore(),
+      store: new ZumRailsInMemoryTokenStore(),
       storeEncryptionKey: randomBytes(32).toString('hex'),
     });
     await boot('alone', {});
@@ -111,7 +111,7 @@ describe('Fleet through a shared store (in process)', () => {
   });
 
   it('cancelToken removes the token from the store, so nobody adopts a cancelled token', async () => {
-    const store = new InMemoryTokenStore();
+    const store = new ZumRailsInMemoryTokenStore();
     const [token] = await bootFleet(1, { store });
     await replicas[0]!.tokens.cancelToken();
     expect(
@@ -124,7 +124,7 @@ describe('Fleet through a shared store (in process)', () => {
   });
 
   it('refresh() on one replica renews for the fleet; the others take the new token at their next renewal', async () => {
-    const store = new InMemoryTokenStore();
+    const store = new ZumRailsInMemoryTokenStore();
     const [first] = await bootFleet(2, { store });
     const [a, b] = replicas as [Replica, Replica];
     const second = await a.tokens.refresh();
@@ -134,7 +134,7 @@ describe('Fleet through a shared store (in process)', () => {
   });
 
   it('does not cancel the shared token when one replica shuts down', async () => {
-    const store = new InMemoryTokenStore();
+    const store = new ZumRailsInMemoryTokenStore();
     const [token] = await bootFleet(2, { store });
     await replicas.shift()!.app.close();
     expect(fake.counters.cancels).toBe(0);
@@ -143,7 +143,7 @@ describe('Fleet through a shared store (in process)', () => {
 
   it('takes the store from a forRootAsync factory with an injected client', async () => {
     const CLIENT = Symbol('CLIENT');
-    const shared = new InMemoryTokenStore();
+    const shared = new ZumRailsInMemoryTokenStore();
     @Module({ providers: [{ provide: CLIENT, useValue: shared }], exports: [CLIENT] })
     class ClientModule {}
     const [token] = await bootFleet(1, { store: shared });
@@ -152,7 +152,7 @@ describe('Fleet through a shared store (in process)', () => {
         ZumRailsAuthModule.forRootAsync({
           imports: [ClientModule],
           inject: [CLIENT],
-          useFactory: (store: InMemoryTokenStore) =>
+          useFactory: (store: ZumRailsInMemoryTokenStore) =>
             replicaOptions(fake, { store, startup: 'lazy' }),
         }),
       ],
@@ -161,8 +161,8 @@ describe('Fleet through a shared store (in process)', () => {
       .compile();
     const app = await moduleRef.init();
     try {
-      expect(await app.get(TokenService).getToken()).toBe(token);
-      expect(app.get(TokenService).getStatus().store).toBe('ok');
+      expect(await app.get(ZumRailsTokenService).getToken()).toBe(token);
+      expect(app.get(ZumRailsTokenService).getStatus().store).toBe('ok');
       expect(fake.counters.logins).toBe(1);
     } finally {
       await app.close();
@@ -209,7 +209,7 @@ describe('Fleet through a shared store (in process)', () => {
 
   describe('with storeEncryptionKey', () => {
     it('stores only ciphertext; replicas with the key share, a replica without it logs in alone and warns', async () => {
-      const store = new InMemoryTokenStore();
+      const store = new ZumRailsInMemoryTokenStore();
       const storeEncryptionKey = randomBytes(32).toString('base64');
       const [token] = await bootFleet(2, { store, storeEncryptionKey });
       expect(fake.counters.logins).toBe(1);

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { RedisTokenStore, ZumRailsWebhookModule } from '../../lib/index.js';
+import { ZumRailsRedisTokenStore, ZumRailsWebhookModule } from '../../lib/index.js';
 import { FakeZumRails } from '../../lib/testing/index.js';
 import { until } from '../support/zumrails-assertions.js';
 import { HandlerScript, startDedupApp, type DedupApp } from '../webhooks/support/dedup-app.js';
@@ -25,7 +25,7 @@ describe('deduplicate on Redis: two app instances, one client each (ZumRailsWebh
   const fleet = {} as DedupFleet;
   dedupScenarios(
     fleet,
-    () => new RedisTokenStore(redis.client()),
+    () => new ZumRailsRedisTokenStore(redis.client()),
     (store) =>
       ZumRailsWebhookModule.forRoot({
         secret: DEDUP_SECRET,
@@ -58,7 +58,7 @@ describe('deduplicate on Redis: replicas that die, a Redis that freezes', () => 
       ZumRailsWebhookModule.forRoot({
         secret: DEDUP_SECRET,
         deduplicate: {
-          store: new RedisTokenStore(redis.client()),
+          store: new ZumRailsRedisTokenStore(redis.client()),
           claimTtlMs,
           storeTimeoutMs: Math.floor(claimTtlMs / 3),
         },
@@ -123,7 +123,7 @@ describe('deduplicate on Redis: replicas that die, a Redis that freezes', () => 
       ZumRailsWebhookModule.forRoot({
         secret: DEDUP_SECRET,
         deduplicate: {
-          store: new RedisTokenStore(redis.client()),
+          store: new ZumRailsRedisTokenStore(redis.client()),
           claimTtlMs: 3_000,
           storeTimeoutMs: 1_000,
         },

@@ -3,7 +3,7 @@ import { ApplicationConfig, ModuleRef, ModulesContainer } from '@nestjs/core';
 import { randomBytes } from 'node:crypto';
 import { firstValueFrom } from 'rxjs';
 import {
-  InMemoryTokenStore,
+  ZumRailsInMemoryTokenStore,
   ZumRailsClient,
   ZumRailsHealthIndicator,
   ZumRailsWebhookGuard,
@@ -41,7 +41,7 @@ describe('probe: nothing inspectable holds a secret', () => {
   it('every provider, error, event, status and health answer of a busy app', async () => {
     const subject = await fixture.start({
       webhookSecret: WEBHOOK_SECRET,
-      store: new InMemoryTokenStore(),
+      store: new ZumRailsInMemoryTokenStore(),
       storeEncryptionKey: ENCRYPTION_KEY,
       transport: {
         proxy: {

@@ -91,7 +91,7 @@ describe('the bearer goes to the configured origin only', () => {
 });
 
 describe('attachZumRailsAuth on an app-owned instance', () => {
-  it('refuses other origins with the TokenService origin, whatever the instance baseURL', async () => {
+  it('refuses other origins with the ZumRailsTokenService origin, whatever the instance baseURL', async () => {
     const subject = await fixture.start();
     const instance = axios.create({ baseURL: other.url });
     attachZumRailsAuth(instance, subject.tokens);

@@ -8,8 +8,8 @@ import { Writable } from 'node:stream';
 import { Console } from 'node:console';
 import { inspect } from 'node:util';
 import {
-  InMemoryTokenStore,
-  TokenService,
+  ZumRailsInMemoryTokenStore,
+  ZumRailsTokenService,
   ZumRailsAuthError,
   ZumRailsAuthModule,
   ZumRailsClient,
@@ -118,7 +118,7 @@ describe('nothing inspectable holds a secret', () => {
         ZumRailsAuthModule.forRoot(
           fakeOptions(fake, {
             webhookSecret: WEBHOOK_SECRET,
-            store: new InMemoryTokenStore(),
+            store: new ZumRailsInMemoryTokenStore(),
             storeEncryptionKey: STORE_KEY,
             revokeOnShutdown: false,
             transport: {
@@ -138,7 +138,7 @@ describe('nothing inspectable holds a secret', () => {
       .setLogger(logs)
       .compile();
     const events: ZumRailsTokenEvent[] = [];
-    moduleRef.get(TokenService).events$.subscribe((event) => events.push(event));
+    moduleRef.get(ZumRailsTokenService).events$.subscribe((event) => events.push(event));
     const app = await moduleRef.init();
     apps.push(app);
     return { app, logs, events };
@@ -151,7 +151,7 @@ describe('nothing inspectable holds a secret', () => {
     expect(proxy.seen.length).toBeGreaterThan(0);
     expect(fake.issuedTokens()).toHaveLength(1);
     const health = app.get(ZumRailsHealthIndicator);
-    const tokens = app.get(TokenService);
+    const tokens = app.get(ZumRailsTokenService);
     const http = app.get(ZumRailsHttpService);
     const values: Record<string, unknown> = {
       tokenService: tokens,
@@ -184,7 +184,7 @@ describe('nothing inspectable holds a secret', () => {
     expect(Object.keys(values).length).toBeGreaterThan(20);
     const shown = renderings(values);
     expect(shown['inspect(tokenService)']).toBe(
-      "TokenService { account: 'default', state: 'valid' }",
+      "ZumRailsTokenService { account: 'default', state: 'valid' }",
     );
     expect(shown['JSON.stringify(httpService)']).toBe(`{"baseURL":"${fake.url}"}`);
     expect(shown['inspect(provider Symbol(ZUMRAILS_AUTH_RESOLVED_OPTIONS), deep)']).toContain(
@@ -195,10 +195,10 @@ describe('nothing inspectable holds a secret', () => {
   });
 
   it('shows no secret in the store an app handed to the module', async () => {
-    const store = new InMemoryTokenStore();
+    const store = new ZumRailsInMemoryTokenStore();
     await boot({ storeEncryptionKey: undefined, store });
     const { app } = await boot({ storeEncryptionKey: undefined, store });
-    await app.get(TokenService).getToken();
+    await app.get(ZumRailsTokenService).getToken();
     await expectNoSecrets(planted(fake), { values: renderings({ store }) });
   });
 
@@ -220,7 +220,7 @@ describe('nothing inspectable holds a secret', () => {
     errors.push(await rejectionOf(client.post('/api/transaction', { note: 'second' })));
     // Failed logins (axios' error of a reset one carries the password), a request to another
     // origin, a configuration with swapped settings, a token asked for after shutdown.
-    const tokens = app.get(TokenService);
+    const tokens = app.get(ZumRailsTokenService);
     fake.failLogin({ kind: 'html', status: 200 });
     errors.push(await rejectionOf(tokens.refresh()));
     fake.failLogin({ kind: 'reset' });
@@ -228,7 +228,7 @@ describe('nothing inspectable holds a secret', () => {
     fake.failLogin({ kind: 'status', status: 401 });
     errors.push(await rejectionOf(tokens.refresh()));
     fake.failLogin({ kind: 'rate-limited', retryAfterSeconds: 1 });
-    errors.push(await rejectionOf((await boot()).app.get(TokenService).refresh()));
+    errors.push(await rejectionOf((await boot()).app.get(ZumRailsTokenService).refresh()));
     errors.push(await rejectionOf(client.get('http://127.0.0.2:1/api/wallet')));
     errors.push(
       failureOf(() =>
@@ -274,7 +274,7 @@ describe('nothing inspectable holds a secret when the login fails in transport',
       .compile();
     const app = await moduleRef.init();
     try {
-      const error = await rejectionOf(app.get(TokenService).refresh());
+      const error = await rejectionOf(app.get(ZumRailsTokenService).refresh());
       expect(error).toBeInstanceOf(ZumRailsAuthError);
       await expectNoSecrets([PASSWORD], { errors: [error], values: renderings({ error }) });
     } finally {

@@ -1,7 +1,7 @@
 import type { INestApplicationContext, ModuleMetadata } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import {
-  TokenService,
+  ZumRailsTokenService,
   ZumRailsAuthModule,
   ZumRailsHttpService,
   type ZumRailsAuthOptions,
@@ -12,7 +12,7 @@ import { LogCapture } from './log-capture.js';
 
 export interface AuthApp {
   app: INestApplicationContext;
-  tokens: TokenService;
+  tokens: ZumRailsTokenService;
   http: ZumRailsHttpService;
   logs: LogCapture;
   /** Every event `tokens.events$` emitted since the app started. */
@@ -53,7 +53,7 @@ export async function startAuthApp(
   })
     .setLogger(logs)
     .compile();
-  const tokens = moduleRef.get(TokenService);
+  const tokens = moduleRef.get(ZumRailsTokenService);
   const events: ZumRailsTokenEvent[] = [];
   tokens.events$.subscribe((event) => events.push(event));
   const app = await moduleRef.init();

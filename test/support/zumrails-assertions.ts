@@ -3,7 +3,7 @@ import { inspect } from 'node:util';
 import { filter, firstValueFrom } from 'rxjs';
 import {
   ZumRailsHealthIndicator,
-  type TokenService,
+  type ZumRailsTokenService,
   type ZumRailsTokenEvent,
 } from '../../lib/index.js';
 import type { FakeZumRails, RecordedRequest } from '../../lib/testing/index.js';
@@ -172,7 +172,7 @@ export async function within<T>(promise: Promise<T>, timeoutMs: number, what: st
 
 /** The next event of `type` from `tokens`, failing (naming it) when none comes within `timeoutMs`. */
 export function nextEvent<K extends ZumRailsTokenEvent['type']>(
-  tokens: TokenService,
+  tokens: ZumRailsTokenService,
   type: K,
   timeoutMs: number,
   accept: (event: Extract<ZumRailsTokenEvent, { type: K }>) => boolean = () => true,

@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import { describe, expect, it } from '@jest/globals';
 import { Test } from '@nestjs/testing';
 import { firstValueFrom } from 'rxjs';
-import { TokenService, ZumRailsAuthModule } from '../../lib/index.js';
+import { ZumRailsTokenService, ZumRailsAuthModule } from '../../lib/index.js';
 import { ZumRailsTransport } from '../../lib/transport/zumrails-transport.js';
 import { useFakeZumRails } from '../support/fake-fixture.js';
 import { until } from '../support/zumrails-assertions.js';
@@ -87,7 +87,7 @@ describe('transport agents', () => {
       ],
     }).compile();
     const app = await moduleRef.init();
-    await app.get(TokenService).getToken();
+    await app.get(ZumRailsTokenService).getToken();
     await app.close();
 
     expect(agent.opened).toBe(1);

@@ -29,6 +29,7 @@ describe('public exports', () => {
       'InjectTokenService',
       'InjectZumRailsClient',
       'InjectZumRailsHttpService',
+      'InjectZumRailsTokenService',
       'RedisTokenStore',
       'TokenService',
       'ZUMRAILS_ENVIRONMENTS',
@@ -46,9 +47,12 @@ describe('public exports', () => {
       'ZumRailsHealthIndicator',
       'ZumRailsHttpError',
       'ZumRailsHttpService',
+      'ZumRailsInMemoryTokenStore',
       'ZumRailsInternalError',
       'ZumRailsRateLimitedError',
+      'ZumRailsRedisTokenStore',
       'ZumRailsShutDownError',
+      'ZumRailsTokenService',
       'ZumRailsTokenUnavailableError',
       'ZumRailsUnavailableError',
       'ZumRailsWebhookEvent',
@@ -58,8 +62,19 @@ describe('public exports', () => {
       'getTokenServiceToken',
       'getZumRailsClientToken',
       'getZumRailsHttpServiceToken',
+      'getZumRailsTokenServiceToken',
       'verifyZumRailsSignature',
     ]);
+  });
+
+  it('keeps each old name as the very same value as its ZumRails-prefixed one (one DI token)', async () => {
+    const surface = await import('../../lib/index.js');
+    expect(surface.TokenService).toBe(surface.ZumRailsTokenService);
+    expect(surface.InMemoryTokenStore).toBe(surface.ZumRailsInMemoryTokenStore);
+    expect(surface.RedisTokenStore).toBe(surface.ZumRailsRedisTokenStore);
+    expect(surface.InjectTokenService).toBe(surface.InjectZumRailsTokenService);
+    expect(surface.getTokenServiceToken).toBe(surface.getZumRailsTokenServiceToken);
+    expect(surface.getTokenServiceToken('payouts')).toBe('ZumRailsAuth:payouts:TokenService');
   });
 
   it('the testing entry exports only FakeZumRails', async () => {

@@ -4,7 +4,7 @@ import { ZumRailsConfigError } from '../../lib/errors/zumrails-auth.errors.js';
 import { resolveOptions } from '../../lib/options/resolve-options.js';
 import { resolveSharingOptions } from '../../lib/options/resolve-sharing-options.js';
 import type { ZumRailsAuthOptions } from '../../lib/options/zumrails-auth-options.interface.js';
-import { InMemoryTokenStore } from '../../lib/store/in-memory-token.store.js';
+import { ZumRailsInMemoryTokenStore } from '../../lib/store/in-memory-token.store.js';
 
 const base: ZumRailsAuthOptions = { environment: 'sandbox', username: 'u', password: 'p' };
 
@@ -25,7 +25,7 @@ describe('resolveSharingOptions', () => {
   });
 
   it('defaults to a 250 ms bound and no encryption with a store', () => {
-    const store = new InMemoryTokenStore();
+    const store = new ZumRailsInMemoryTokenStore();
     expect(resolveSharingOptions({ ...base, store })).toEqual({
       store,
       timeoutMs: 250,
@@ -37,19 +37,19 @@ describe('resolveSharingOptions', () => {
     const key = randomBytes(32);
     const resolved = resolveSharingOptions({
       ...base,
-      store: new InMemoryTokenStore(),
+      store: new ZumRailsInMemoryTokenStore(),
       storeEncryptionKey: key.toString('base64'),
       storeTimeoutMs: 100,
     });
-    expect(resolved?.store).toBeInstanceOf(InMemoryTokenStore);
+    expect(resolved?.store).toBeInstanceOf(ZumRailsInMemoryTokenStore);
     expect(resolved?.timeoutMs).toBe(100);
     expect(resolved?.encryptionKey?.equals(key)).toBe(true);
   });
 
-  it('points at RedisTokenStore when given a bare ioredis client', () => {
+  it('points at ZumRailsRedisTokenStore when given a bare ioredis client', () => {
     const error = configError({ ...base, store: { eval: () => undefined } });
     expect(error.field).toBe('store');
-    expect(error.message).toMatch(/new RedisTokenStore\(redis\)/);
+    expect(error.message).toMatch(/new ZumRailsRedisTokenStore\(redis\)/);
   });
 
   it('rejects a store missing a method', () => {
@@ -76,7 +76,7 @@ describe('resolveSharingOptions', () => {
 
   it('does not cancel the fleet token at shutdown by default when a store is set', () => {
     expect(resolveOptions(base).revokeOnShutdown).toBe(true);
-    const store = new InMemoryTokenStore();
+    const store = new ZumRailsInMemoryTokenStore();
     expect(resolveOptions({ ...base, store }).revokeOnShutdown).toBe(false);
     expect(resolveOptions({ ...base, store, revokeOnShutdown: true }).revokeOnShutdown).toBe(true);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { PassThrough } from 'node:stream';
-import { InMemoryTokenStore, ZumRailsConfigError } from '../../lib/index.js';
+import { ZumRailsInMemoryTokenStore, ZumRailsConfigError } from '../../lib/index.js';
 import {
   DEFAULT_DEDUPLICATE_TTL_MS,
   resolveDeduplicateOptions,
@@ -18,7 +18,7 @@ function fieldOf(value: unknown): string {
 }
 
 describe('resolveDeduplicateOptions', () => {
-  const store = new InMemoryTokenStore();
+  const store = new ZumRailsInMemoryTokenStore();
 
   it('is undefined without the option, and fills the defaults', () => {
     expect(resolveDeduplicateOptions(undefined, 'deduplicate', 'acct')).toBeUndefined();

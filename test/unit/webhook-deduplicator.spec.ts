@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
-import { InMemoryTokenStore } from '../../lib/index.js';
+import { ZumRailsInMemoryTokenStore } from '../../lib/index.js';
 import { WebhookMetrics } from '../../lib/metrics/webhook-metrics.js';
 import { WebhookDeduplicator } from '../../lib/webhooks/webhook-deduplicator.js';
 import { LogCapture } from '../support/log-capture.js';
@@ -9,7 +9,7 @@ import { until } from '../support/zumrails-assertions.js';
 type Method = 'acquireLease' | 'get' | 'compareAndSet' | 'compareAndDelete';
 
 /** The in-memory store, with calls that can be made to fail, hang, or run something first. */
-class ScriptedStore extends InMemoryTokenStore {
+class ScriptedStore extends ZumRailsInMemoryTokenStore {
   readonly failing = new Set<Method>();
   readonly hanging = new Set<Method>();
   readonly before = new Map<Method, () => void>();

@@ -7,11 +7,11 @@ import {
   PeriodicExportingMetricReader,
 } from '@opentelemetry/sdk-metrics';
 import {
-  InMemoryTokenStore,
+  ZumRailsInMemoryTokenStore,
   ZumRailsAuthModule,
   ZumRailsConfigError,
   ZumRailsWebhookModule,
-  type TokenStore,
+  type ZumRailsTokenStore,
   type ZumRailsMeterProvider,
 } from '../../lib/index.js';
 import { FakeZumRails } from '../../lib/testing/index.js';
@@ -27,13 +27,13 @@ import {
   type DedupFleet,
 } from './support/dedup-scenarios.js';
 
-describe('deduplicate on InMemoryTokenStore: two instances of one process share it (ZumRailsAuthModule)', () => {
+describe('deduplicate on ZumRailsInMemoryTokenStore: two instances of one process share it (ZumRailsAuthModule)', () => {
   const fleet = {} as DedupFleet;
-  let shared: InMemoryTokenStore;
+  let shared: ZumRailsInMemoryTokenStore;
   dedupScenarios(
     fleet,
     (instance) => {
-      if (instance === 0) shared = new InMemoryTokenStore();
+      if (instance === 0) shared = new ZumRailsInMemoryTokenStore();
       return shared;
     },
     (store) =>
@@ -46,7 +46,7 @@ describe('deduplicate on InMemoryTokenStore: two instances of one process share 
 });
 
 /** An app's own store on top of the in-memory one, whose calls can be made to hang. */
-class HangingStore extends InMemoryTokenStore {
+class HangingStore extends ZumRailsInMemoryTokenStore {
   hanging = false;
   override acquireLease(key: string, holder: string, ttlMs: number): Promise<boolean> {
     return this.hanging ? new Promise(() => undefined) : super.acquireLease(key, holder, ttlMs);
@@ -65,7 +65,7 @@ describe('deduplicate: metrics, logs, store failure and configuration', () => {
       ZumRailsAuthModule.forRoot({
         ...fakeOptions(fake, { webhookSecret: DEDUP_SECRET, logger: moduleLogs }),
         meterProvider: provider as unknown as ZumRailsMeterProvider,
-        deduplicate: { store: new InMemoryTokenStore(), claimTtlMs: CLAIM_TTL_MS },
+        deduplicate: { store: new ZumRailsInMemoryTokenStore(), claimTtlMs: CLAIM_TTL_MS },
         isGlobal: true,
       }),
       script,
@@ -158,14 +158,14 @@ describe('deduplicate: metrics, logs, store failure and configuration', () => {
     }
   });
 
-  it('fails the start for a store without the TokenStore methods, and for deduplicate away from the secret', async () => {
+  it('fails the start for a store without the ZumRailsTokenStore methods, and for deduplicate away from the secret', async () => {
     const fake = await FakeZumRails.start();
     try {
       const noStore = await rejectionOf(
         startDedupApp(
           ZumRailsWebhookModule.forRoot({
             secret: DEDUP_SECRET,
-            deduplicate: { store: { get: async () => undefined } as unknown as TokenStore },
+            deduplicate: { store: { get: async () => undefined } as unknown as ZumRailsTokenStore },
             isGlobal: true,
           }),
           new HandlerScript(),
@@ -181,7 +181,7 @@ describe('deduplicate: metrics, logs, store failure and configuration', () => {
         startDedupApp(
           ZumRailsWebhookModule.forRoot({
             secret: DEDUP_SECRET,
-            deduplicate: { store: new InMemoryTokenStore(), claimTtlMs: 5 },
+            deduplicate: { store: new ZumRailsInMemoryTokenStore(), claimTtlMs: 5 },
             isGlobal: true,
           }),
           new HandlerScript(),
@@ -200,7 +200,7 @@ describe('deduplicate: metrics, logs, store failure and configuration', () => {
             imports: [
               ZumRailsAuthModule.forRoot({
                 ...fakeOptions(fake),
-                deduplicate: { store: new InMemoryTokenStore() },
+                deduplicate: { store: new ZumRailsInMemoryTokenStore() },
                 isGlobal: true,
               }),
               ZumRailsWebhookModule.forRoot({ secret: DEDUP_SECRET, isGlobal: true }),
@@ -224,7 +224,7 @@ describe('deduplicate: metrics, logs, store failure and configuration', () => {
               ZumRailsAuthModule.forRoot({
                 ...fakeOptions(fake),
                 name: 'payouts',
-                deduplicate: { store: new InMemoryTokenStore() },
+                deduplicate: { store: new ZumRailsInMemoryTokenStore() },
               }),
             ],
           },

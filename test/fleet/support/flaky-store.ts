@@ -1,4 +1,8 @@
-import { InMemoryTokenStore, type StoredValue, type TokenStore } from '../../../lib/index.js';
+import {
+  ZumRailsInMemoryTokenStore,
+  type ZumRailsStoredValue,
+  type ZumRailsTokenStore,
+} from '../../../lib/index.js';
 
 type Operation = 'get' | 'compareAndSet' | 'compareAndDelete' | 'acquireLease' | 'releaseLease';
 
@@ -7,16 +11,19 @@ type Operation = 'get' | 'compareAndSet' | 'compareAndDelete' | 'acquireLease' |
  * to hang or to fail, like a Redis that went away, in whole (`mode`) or for some operations
  * (`failing`); `onGet` rewrites what a read returns. Records every call in `log`.
  */
-export class FlakyStore implements TokenStore {
+export class FlakyStore implements ZumRailsTokenStore {
   mode: 'ok' | 'hang' | 'fail' = 'ok';
   /** Operations that fail whatever `mode` says. */
   readonly failing = new Set<Operation>();
   /** Rewrites a read: return `undefined` to hide the record, or another TTL. */
-  onGet?: (stored: StoredValue | undefined, call: number) => StoredValue | undefined;
+  onGet?: (
+    stored: ZumRailsStoredValue | undefined,
+    call: number,
+  ) => ZumRailsStoredValue | undefined;
   /** Every call, in order. */
   readonly log: Operation[] = [];
 
-  constructor(readonly inner: TokenStore = new InMemoryTokenStore()) {}
+  constructor(readonly inner: ZumRailsTokenStore = new ZumRailsInMemoryTokenStore()) {}
 
   get calls(): number {
     return this.log.length;
@@ -27,7 +34,7 @@ export class FlakyStore implements TokenStore {
     return this.log.filter((entry) => entry === operation).length;
   }
 
-  get(key: string): Promise<StoredValue | undefined> {
+  get(key: string): Promise<ZumRailsStoredValue | undefined> {
     const call = this.count('get');
     return this.call('get', async () => {
       const stored = await this.inner.get(key);

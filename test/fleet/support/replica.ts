@@ -1,7 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import {
-  TokenService,
+  ZumRailsTokenService,
   ZumRailsAuthModule,
   type ZumRailsAuthOptions,
   type ZumRailsTokenEvent,
@@ -14,7 +14,7 @@ import { fakeOptions } from '../../support/auth-app.js';
 export interface Replica {
   readonly name: string;
   readonly app: INestApplicationContext;
-  readonly tokens: TokenService;
+  readonly tokens: ZumRailsTokenService;
   /** Nest's logger is process-wide: every in-process replica writes to the same capture. */
   readonly logs: LogCapture;
   /** Every event since boot (subscribed before bootstrap). */
@@ -51,7 +51,7 @@ export async function startReplica(
   })
     .setLogger(logs)
     .compile();
-  const tokens = moduleRef.get(TokenService);
+  const tokens = moduleRef.get(ZumRailsTokenService);
   const events: ZumRailsTokenEvent[] = [];
   tokens.events$.subscribe((event) => events.push(event));
   const app = await moduleRef.init();

@@ -1,11 +1,11 @@
 import { describe, expect, it, jest } from '@jest/globals';
-import { InMemoryTokenStore } from '../../../lib/store/in-memory-token.store.js';
+import { ZumRailsInMemoryTokenStore } from '../../../lib/store/in-memory-token.store.js';
 import { StoreGuard } from '../../../lib/sharing/store-guard.js';
 import { LogCapture } from '../../support/log-capture.js';
 
 describe('StoreGuard', () => {
   it('passes values through and reports ok for a shared store', async () => {
-    const guard = new StoreGuard(new InMemoryTokenStore(), 100, new LogCapture());
+    const guard = new StoreGuard(new ZumRailsInMemoryTokenStore(), 100, new LogCapture());
     expect(await guard.run('get', (store) => store.get('k'))).toEqual({
       ok: true,
       value: undefined,
@@ -15,7 +15,7 @@ describe('StoreGuard', () => {
 
   it('turns a slow call into a failure within the bound and warns once', async () => {
     const logs = new LogCapture();
-    const guard = new StoreGuard(new InMemoryTokenStore(), 50, logs);
+    const guard = new StoreGuard(new ZumRailsInMemoryTokenStore(), 50, logs);
     const never = () => new Promise<never>(() => undefined);
     jest.useFakeTimers();
     try {
@@ -43,7 +43,7 @@ describe('StoreGuard', () => {
 
   it('turns thrown and rejected errors into failures, then recovers with one line', async () => {
     const logs = new LogCapture();
-    const guard = new StoreGuard(new InMemoryTokenStore(), 50, logs);
+    const guard = new StoreGuard(new ZumRailsInMemoryTokenStore(), 50, logs);
     expect(
       await guard.run('acquireLease', () => {
         throw new Error('connect ECONNREFUSED 127.0.0.1:6379');
@@ -59,7 +59,7 @@ describe('StoreGuard', () => {
 
   it('warns once per kind of unusable record', () => {
     const logs = new LogCapture();
-    const guard = new StoreGuard(new InMemoryTokenStore(), 50, logs);
+    const guard = new StoreGuard(new ZumRailsInMemoryTokenStore(), 50, logs);
     guard.reportRecordProblem('encrypted-without-key');
     guard.reportRecordProblem('encrypted-without-key');
     guard.reportRecordProblem('unreadable');

@@ -1,13 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
-import { InMemoryTokenStore } from '../../../lib/store/in-memory-token.store.js';
+import { ZumRailsInMemoryTokenStore } from '../../../lib/store/in-memory-token.store.js';
 import { useManualDate } from '../../support/manual-date.js';
 
-describe('InMemoryTokenStore', () => {
+describe('ZumRailsInMemoryTokenStore', () => {
   const manualDate = useManualDate();
 
   function storeAt(start = 1_000_000) {
     const date = manualDate(start);
-    return { store: new InMemoryTokenStore(), advance: (ms: number) => date.advance(ms) };
+    return { store: new ZumRailsInMemoryTokenStore(), advance: (ms: number) => date.advance(ms) };
   }
 
   it('returns the value with its remaining time to live', async () => {

@@ -1,13 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Cluster, Redis } from 'ioredis';
-import { RedisTokenStore, type RedisTokenStoreClient } from '../../../lib/index.js';
+import { ZumRailsRedisTokenStore, type ZumRailsRedisTokenStoreClient } from '../../../lib/index.js';
 
 // Compile-time: both ioredis clients fit the structural type the library declares.
-const fits: Array<(client: Redis | Cluster) => RedisTokenStoreClient> = [(client) => client];
+const fits: Array<(client: Redis | Cluster) => ZumRailsRedisTokenStoreClient> = [
+  (client) => client,
+];
 void fits;
 
 /** Records EVAL calls and answers from a script of replies. */
-class StubRedis implements RedisTokenStoreClient {
+class StubRedis implements ZumRailsRedisTokenStoreClient {
   status = 'ready';
   readonly calls: unknown[][] = [];
   constructor(private readonly replies: unknown[]) {}
@@ -17,10 +19,10 @@ class StubRedis implements RedisTokenStoreClient {
   }
 }
 
-describe('RedisTokenStore', () => {
+describe('ZumRailsRedisTokenStore', () => {
   it('reads value and PTTL in one script; -1 (no expiry) becomes undefined', async () => {
     const redis = new StubRedis([['v', 1234], null, ['w', -1]]);
-    const store = new RedisTokenStore(redis);
+    const store = new ZumRailsRedisTokenStore(redis);
     expect(await store.get('k')).toEqual({ value: 'v', ttlMs: 1234 });
     expect(await store.get('k')).toBeUndefined();
     expect(await store.get('k')).toEqual({ value: 'w', ttlMs: undefined });
@@ -28,12 +30,14 @@ describe('RedisTokenStore', () => {
   });
 
   it('rejects a reply it does not understand', async () => {
-    await expect(new RedisTokenStore(new StubRedis([42])).get('k')).rejects.toThrow(/unexpected/);
+    await expect(new ZumRailsRedisTokenStore(new StubRedis([42])).get('k')).rejects.toThrow(
+      /unexpected/,
+    );
   });
 
   it('sends compare-and-set with the expected value or "absent", and a whole-ms PX', async () => {
     const redis = new StubRedis([1, 0]);
-    const store = new RedisTokenStore(redis);
+    const store = new ZumRailsRedisTokenStore(redis);
     expect(await store.compareAndSet('k', undefined, 'v', 1500.2)).toBe(true);
     expect(await store.compareAndSet('k', 'old', 'v', 0)).toBe(false);
     expect(redis.calls[0]!.slice(1)).toEqual([1, 'k', 'absent', '', 'v', 1501]);
@@ -42,7 +46,7 @@ describe('RedisTokenStore', () => {
 
   it('takes the lease with SET NX PX and releases it only for its holder', async () => {
     const redis = new StubRedis([1, 0, 1]);
-    const store = new RedisTokenStore(redis);
+    const store = new ZumRailsRedisTokenStore(redis);
     expect(await store.acquireLease('lease', 'me', 1000)).toBe(true);
     expect(await store.acquireLease('lease', 'you', 1000)).toBe(false);
     expect(await store.releaseLease('lease', 'me')).toBe(true);
@@ -52,7 +56,7 @@ describe('RedisTokenStore', () => {
 
   it('takes a rate slot in one script over the log and its pause key, and checks the reply', async () => {
     const redis = new StubRedis([[1, 0, 4], [0, 1234, 0], ['x'], 1, 1]);
-    const store = new RedisTokenStore(redis);
+    const store = new ZumRailsRedisTokenStore(redis);
     expect(await store.takeRateSlot('rl', 5, 1000.4, 'id-1', 3000)).toEqual({
       taken: true,
       waitMs: 0,
@@ -78,7 +82,7 @@ describe('RedisTokenStore', () => {
     async (status) => {
       const redis = new StubRedis([]);
       redis.status = status;
-      await expect(new RedisTokenStore(redis).get('k')).rejects.toThrow(status);
+      await expect(new ZumRailsRedisTokenStore(redis).get('k')).rejects.toThrow(status);
       expect(redis.calls).toHaveLength(0);
     },
   );
@@ -86,6 +90,6 @@ describe('RedisTokenStore', () => {
   it('sends commands while connecting (the first command waits for the connection)', async () => {
     const redis = new StubRedis([null]);
     redis.status = 'connecting';
-    expect(await new RedisTokenStore(redis).get('k')).toBeUndefined();
+    expect(await new ZumRailsRedisTokenStore(redis).get('k')).toBeUndefined();
   });
 });

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, expect, it } from '@jest/globals';
 import type { DynamicModule } from '@nestjs/common';
-import type { TokenStore } from '../../../lib/index.js';
+import type { ZumRailsTokenStore } from '../../../lib/index.js';
 import { FakeZumRails, type WebhookDelivery } from '../../../lib/testing/index.js';
 import { until } from '../../support/zumrails-assertions.js';
 import { HandlerScript, startDedupApp, type DedupApp } from './dedup-app.js';
@@ -34,8 +34,8 @@ export interface DedupFleet {
  */
 export function dedupScenarios(
   fleet: DedupFleet,
-  storeFor: (instance: number) => TokenStore | Promise<TokenStore>,
-  webhookModule: (store: TokenStore) => DynamicModule,
+  storeFor: (instance: number) => ZumRailsTokenStore | Promise<ZumRailsTokenStore>,
+  webhookModule: (store: ZumRailsTokenStore) => DynamicModule,
 ): void {
   beforeEach(async () => {
     fleet.fake = await FakeZumRails.start();

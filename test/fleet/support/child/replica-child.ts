@@ -1,13 +1,17 @@
 /**
  * One replica as its own OS process (started by child-replica.ts with register-ts.mjs): a Nest
- * application context with ZumRailsAuthModule on a RedisTokenStore, calling the fake API in a
+ * application context with ZumRailsAuthModule on a ZumRailsRedisTokenStore, calling the fake API in a
  * loop like a busy app. Talks to the parent over IPC: events, `ready`, and stats on `stop`.
  */
 import 'reflect-metadata';
 import { Module, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Redis } from 'ioredis';
-import { RedisTokenStore, TokenService, ZumRailsAuthModule } from '../../../../lib/index.js';
+import {
+  ZumRailsRedisTokenStore,
+  ZumRailsTokenService,
+  ZumRailsAuthModule,
+} from '../../../../lib/index.js';
 import type { ChildConfig, ChildMessage, ParentMessage } from './protocol.js';
 
 const config = JSON.parse(process.env.FLEET_CHILD_CONFIG ?? '{}') as ChildConfig;
@@ -27,7 +31,7 @@ redis.on('error', () => undefined);
       baseUrl: config.fakeUrl,
       username: config.username,
       password: config.password,
-      store: new RedisTokenStore(redis),
+      store: new ZumRailsRedisTokenStore(redis),
       ...config.options,
     }),
   ],
@@ -38,7 +42,7 @@ let running = true;
 let calls = 0;
 const failures: string[] = [];
 
-async function callLoop(tokens: TokenService): Promise<void> {
+async function callLoop(tokens: ZumRailsTokenService): Promise<void> {
   while (running) {
     calls += 1;
     try {
@@ -59,7 +63,7 @@ async function main(): Promise<void> {
   const app: INestApplicationContext = await NestFactory.createApplicationContext(ReplicaModule, {
     logger: ['log', 'warn', 'error'],
   });
-  const tokens = app.get(TokenService);
+  const tokens = app.get(ZumRailsTokenService);
   tokens.events$.subscribe((event) =>
     send({
       type: 'event',

@@ -1,6 +1,6 @@
 /**
  * An app instance receiving webhooks as its own OS process (started by webhook-child-app.ts with
- * register-ts.mjs): ZumRailsWebhookModule with `deduplicate` on a RedisTokenStore, and a handler
+ * register-ts.mjs): ZumRailsWebhookModule with `deduplicate` on a ZumRailsRedisTokenStore, and a handler
  * that never returns, so the parent can SIGKILL it while it holds a delivery's claim. Tells the
  * parent over IPC where it listens and when a handler run starts.
  */
@@ -9,7 +9,7 @@ import { Controller, HttpCode, Module, Post, UseGuards } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Redis, type RedisOptions } from 'ioredis';
 import {
-  RedisTokenStore,
+  ZumRailsRedisTokenStore,
   ZumRailsWebhookEvent,
   ZumRailsWebhookGuard,
   ZumRailsWebhookModule,
@@ -47,7 +47,7 @@ class StuckController {
   imports: [
     ZumRailsWebhookModule.forRoot({
       secret: config.secret,
-      deduplicate: { store: new RedisTokenStore(redis), claimTtlMs: config.claimTtlMs },
+      deduplicate: { store: new ZumRailsRedisTokenStore(redis), claimTtlMs: config.claimTtlMs },
       isGlobal: true,
     }),
   ],
