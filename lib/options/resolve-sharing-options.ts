@@ -37,8 +37,8 @@ function checkStore(store: unknown): TokenStore | undefined {
   if (methods === null || STORE_METHODS.some((name) => typeof methods[name] !== 'function')) {
     const hint =
       typeof methods?.eval === 'function'
-        ? 'wrap the ioredis client: store: new RedisTokenStore(redis)'
-        : 'e.g. store: new RedisTokenStore(redis)';
+        ? 'wrap the ioredis client: store: new ZumRailsRedisTokenStore(redis)'
+        : 'e.g. store: new ZumRailsRedisTokenStore(redis)';
     throw new ZumRailsConfigError('store', `must implement ${STORE_METHODS.join(', ')}; ${hint}`);
   }
   return store as TokenStore;
