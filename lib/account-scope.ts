@@ -1,5 +1,5 @@
 import type { ModulesContainer } from '@nestjs/core';
-import { ZumRailsConfigError } from './errors/zumrails-auth.errors.js';
+import { ZumRailsConfigError } from './errors/zumrails.errors.js';
 import { DEFAULT_ACCOUNT } from './options/account-name.js';
 import { providedValue, scannedModules, type ScannedModule } from './scanned-modules.js';
 

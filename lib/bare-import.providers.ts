@@ -1,6 +1,6 @@
 import type { Provider } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
-import { ZumRailsConfigError } from './errors/zumrails-auth.errors.js';
+import { ZumRailsConfigError } from './errors/zumrails.errors.js';
 import { ZumRailsHealthIndicator } from './health/zumrails-health.indicator.js';
 import { ZumRailsHttpService } from './http/zumrails-http.service.js';
 import { ZumRailsClient } from './http/zumrails.client.js';

@@ -32,8 +32,6 @@ export { TokenService, ZumRailsTokenService } from './token/token.service.js';
 export { ZumRailsHttpService } from './http/zumrails-http.service.js';
 export { attachZumRailsAuth } from './http/request-pipeline.js';
 export type { AttachZumRailsAuthOptions, ZumRailsTokenSource } from './http/request-pipeline.js';
-export { ZumRailsHttpError } from './http/zumrails-http.error.js';
-export { ZumRailsApiError } from './http/zumrails-api.error.js';
 export { ZumRailsClient } from './http/zumrails.client.js';
 export type { ZumRailsPaginateOptions } from './http/zumrails.client.js';
 export type { ZumRailsEnvelope, ZumRailsPage, ZumRailsWallet } from './http/zumrails-api.types.js';
@@ -66,19 +64,26 @@ export type {
   ZumRailsRedisTokenStoreClient,
 } from './store/redis-token.store.js';
 export {
+  ZumRailsApiError,
   ZumRailsAuthError,
   ZumRailsBadResponseError,
   ZumRailsBlockedByIntermediaryError,
   ZumRailsConfigError,
   ZumRailsCredentialsRejectedError,
   ZumRailsCrossOriginError,
+  ZumRailsError,
+  ZumRailsHttpError,
   ZumRailsInternalError,
   ZumRailsRateLimitedError,
   ZumRailsShutDownError,
   ZumRailsTokenUnavailableError,
+  ZumRailsTokenWaitTimeoutError,
   ZumRailsUnavailableError,
-} from './errors/zumrails-auth.errors.js';
-export type { ZumRailsAuthErrorCode } from './errors/zumrails-auth.errors.js';
+  ZumRailsWebhookError,
+} from './errors/zumrails.errors.js';
+export type { ZumRailsAuthErrorCode, ZumRailsErrorFacts } from './errors/zumrails.errors.js';
+export { ZUMRAILS_ERROR_CODES } from './errors/zumrails-error-codes.js';
+export type { ZumRailsErrorCode, ZumRailsErrorCodeInfo } from './errors/zumrails-error-codes.js';
 export { ZumRailsExceptionFilter } from './zumrails-exception.filter.js';
 export type { ZumRailsExceptionBody } from './zumrails-exception.filter.js';
 export { ZumRailsHealthIndicator } from './health/zumrails-health.indicator.js';

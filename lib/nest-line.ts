@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { ZumRailsConfigError } from './errors/zumrails-auth.errors.js';
+import { ZumRailsConfigError } from './errors/zumrails.errors.js';
 
 /**
  * The major of each companion package on each Nest line (the `@nestjs/common` major). npm cannot

@@ -1,5 +1,5 @@
 import type { ModuleRef } from '@nestjs/core';
-import { ZumRailsConfigError } from '../errors/zumrails-auth.errors.js';
+import { ZumRailsConfigError } from '../errors/zumrails.errors.js';
 import type { ZumRailsTokenService } from '../token/token.service.js';
 import { DEFAULT_ACCOUNT } from '../options/account-name.js';
 import { getZumRailsTokenServiceToken } from '../accounts/account-tokens.js';

@@ -1,4 +1,4 @@
-import type { ZumRailsAuthErrorCode } from '../errors/zumrails-auth.errors.js';
+import type { ZumRailsErrorCode } from '../errors/zumrails.errors.js';
 import type { ZumRailsStoreState, ZumRailsTokenState } from '../token/token-status.js';
 
 /** Details reported next to `status`; no secret, JSON-friendly. */
@@ -14,7 +14,7 @@ export interface ZumRailsHealthDetails {
   /** Failed logins since the last success. */
   consecutiveFailures: number;
   /** Kind of the last failure; null after a success. */
-  lastErrorKind: ZumRailsAuthErrorCode | null;
+  lastErrorKind: ZumRailsErrorCode | null;
   /** A valid token is held but renewing it is failing: act before it expires. */
   renewalTrouble: boolean;
   /** Shared token store: `memory` (none configured), `ok`, or `degraded` (per-process fallback). */

@@ -13,7 +13,7 @@ import { resolveApiRetry } from '../options/resolve-api-retry.js';
 import type { ZumRailsApiRetryOptions } from '../options/zumrails-auth-options.interface.js';
 import { holdProcess } from '../util/keep-alive.js';
 import { readAnswer } from '../util/zumrails-envelope.js';
-import { requestPath } from './zumrails-api.error.js';
+import { requestPath } from './zumrails-http.error.js';
 
 /** Config keys (strings: axios' merge drops symbols) of the retry bookkeeping. */
 const RETRIES = 'zumRailsRetries';

@@ -1,6 +1,6 @@
 import type { AxiosResponse, InternalAxiosRequestConfig } from 'axios';
 import { readAnswer } from '../util/zumrails-envelope.js';
-import { apiErrorFromResponse } from './zumrails-api.error.js';
+import { apiErrorFromResponse } from './zumrails-http.error.js';
 
 const BEARER = 'Bearer ';
 
@@ -16,8 +16,9 @@ export function checkEnvelope(response: AxiosResponse): AxiosResponse {
   if (config.zumRailsEnvelope === false || response.status < 200 || response.status > 299) {
     return response;
   }
-  if (readAnswer(response.status, response.data, undefined, 0).kind === 'success') return response;
-  throw apiErrorFromResponse(response, carriedToken(config));
+  const verdict = readAnswer(response.status, response.data, undefined, 0);
+  if (verdict.kind === 'success') return response;
+  throw apiErrorFromResponse(response, verdict, carriedToken(config));
 }
 
 /** The token in this request's `Authorization: Bearer` header, if any. */

@@ -1,5 +1,5 @@
 import type { AxiosProxyConfig, AxiosRequestConfig, InternalAxiosRequestConfig } from 'axios';
-import { ZumRailsCrossOriginError } from '../errors/zumrails-auth.errors.js';
+import { ZumRailsCrossOriginError } from '../errors/zumrails.errors.js';
 import type { SecretRedactor } from '../util/redact.js';
 
 type BeforeRedirect = NonNullable<AxiosRequestConfig['beforeRedirect']>;

@@ -11,8 +11,7 @@ import { createApiRetrier, isStream, type RetryConfig, type RetryCounter } from 
 import { carriedToken, checkEnvelope } from './envelope-check.js';
 import { crossOriginCause, OriginGuard, originOf } from './origin-guard.js';
 import { asDeadlineTimeout, endRequestDeadline, RequestDeadlines } from './request-deadline.js';
-import { toZumRailsError } from './zumrails-api.error.js';
-import { ZumRailsHttpError } from './zumrails-http.error.js';
+import { invalidRequestError, toZumRailsError } from './zumrails-http.error.js';
 
 declare module 'axios' {
   interface AxiosRequestConfig {
@@ -112,8 +111,8 @@ type Config = RetryConfig & { [RETRIED]?: true };
  * - with the module's `TokenService`, every call (each retry too) takes a slot of the module's
  *   `rateLimits` first, waiting in line when there is none, and a 429 pauses the rules it
  *   matches fleet-wide (see the `rateLimits` option);
- * - every `AxiosError` is replaced by a secret-free {@link ZumRailsHttpError}; errors of
- *   `getToken()` (`ZumRailsAuthError` subclasses) reach the caller unchanged.
+ * - every `AxiosError` is replaced by a secret-free `ZumRailsHttpError` (a `ZumRailsError`);
+ *   errors of `getToken()` (other `ZumRailsError`s) reach the caller unchanged.
  *
  * `zumRailsAuth: false` in a request config skips the bearer, the key and the 401 retry for
  * that request. Request bodies that are streams are never retried (they cannot be replayed).
@@ -239,7 +238,7 @@ class RequestPipeline {
   };
 
   private async recover(error: unknown): Promise<AxiosResponse> {
-    if (!isAxiosError(error) || error instanceof ZumRailsHttpError) throw error;
+    if (!isAxiosError(error)) throw error;
     const refused = crossOriginCause(error);
     if (refused) throw refused;
     const config = error.config as Config | undefined;
@@ -308,7 +307,7 @@ function isRecoverable(error: AxiosError, config: Config): boolean {
 /**
  * Refuses, before anything is sent, a request whose `idempotency-key` Zum Rails would not
  * keep: a retried payment would then be executed twice.
- * @throws ZumRailsHttpError with code `ERR_BAD_OPTION_VALUE`.
+ * @throws ZumRailsHttpError with code `invalid-request`.
  */
 function checkIdempotencyKey(config: Config, redactor: SecretRedactor): void {
   const key: unknown = config.headers.get(IDEMPOTENCY_KEY);
@@ -316,11 +315,7 @@ function checkIdempotencyKey(config: Config, redactor: SecretRedactor): void {
   const message =
     `idempotency-key is ${key.length} characters long; Zum Rails keeps at most ` +
     `${MAX_IDEMPOTENCY_KEY_CHARS} (a UUID): nothing was sent`;
-  throw new ZumRailsHttpError(
-    new AxiosError(message, AxiosError.ERR_BAD_OPTION_VALUE, config),
-    undefined,
-    redactor,
-  );
+  throw invalidRequestError(message, config, redactor);
 }
 
 /** Whether this answer's body is a stream the caller reads (not buffered by axios). */

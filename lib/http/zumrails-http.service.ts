@@ -29,7 +29,7 @@ import { ZumRailsClient } from './zumrails.client.js';
  * bearer on every call, an `idempotency-key` on every POST, one retry after a 401.
  *
  * Errors are secret-free `ZumRailsHttpError`s (an `AxiosError` subclass), or the
- * `ZumRailsAuthError` that prevented getting a token. Pass `{ zumRailsAuth: false }` in a
+ * `ZumRailsError` that prevented getting a token. Pass `{ zumRailsAuth: false }` in a
  * request config to send that request without auth handling.
  *
  * Provided and exported by `ZumRailsAuthModule`; the app's own `HttpService` is untouched.

@@ -1,10 +1,10 @@
 import type { AxiosInstance, AxiosRequestConfig, AxiosResponse } from 'axios';
-import { ZumRailsBadResponseError } from '../errors/zumrails-auth.errors.js';
+import { ZumRailsBadResponseError } from '../errors/zumrails.errors.js';
 import { readAnswer } from '../util/zumrails-envelope.js';
 import { carriedToken } from './envelope-check.js';
 import { SafeToLog } from '../util/safe-to-log.js';
 import type { ZumRailsPage } from './zumrails-api.types.js';
-import { apiErrorFromResponse } from './zumrails-api.error.js';
+import { apiErrorFromResponse } from './zumrails-http.error.js';
 
 /** Options of {@link ZumRailsClient.paginate}. */
 export interface ZumRailsPaginateOptions {
@@ -40,7 +40,7 @@ const MAX_PAGES = 100_000;
  * Every method rejects with a `ZumRailsApiError` when Zum Rails answers with an error envelope
  * (`isError` other than `false`, whatever the HTTP status; the vendor text is in `.message`),
  * or when a 2xx body is not an envelope at all; with a `ZumRailsHttpError` when there is no
- * usable answer (timeout, reset, HTML from a proxy); with a `ZumRailsAuthError` subclass when no
+ * usable answer (timeout, reset, HTML from a proxy); with a `ZumRailsError` subclass when no
  * token could be obtained. `config` is axios' request config: `zumRailsEnvelope: false`
  * resolves the whole body instead of `result`, `zumRailsRetry: false` disables retries.
  */
@@ -51,7 +51,7 @@ export class ZumRailsClient {
 
   /**
    * `GET path`, resolving `result`.
-   * @throws ZumRailsApiError | ZumRailsHttpError | ZumRailsAuthError (as a rejection).
+   * @throws ZumRailsApiError | ZumRailsHttpError | ZumRailsError (as a rejection).
    */
   get<T = unknown>(path: string, config?: AxiosRequestConfig): Promise<T> {
     return this.axios.get(path, config).then(unwrapResult<T>);
@@ -60,7 +60,7 @@ export class ZumRailsClient {
   /**
    * `POST path` with `body` as JSON, resolving `result`. It carries an `idempotency-key` (yours
    * or a random UUID), reused by every retry, so it is never executed twice because of us.
-   * @throws ZumRailsApiError | ZumRailsHttpError | ZumRailsAuthError (as a rejection).
+   * @throws ZumRailsApiError | ZumRailsHttpError | ZumRailsError (as a rejection).
    */
   post<T = unknown>(path: string, body?: unknown, config?: AxiosRequestConfig): Promise<T> {
     return this.axios.post(path, body, config).then(unwrapResult<T>);
@@ -68,7 +68,7 @@ export class ZumRailsClient {
 
   /**
    * `PUT path` with `body`, resolving `result`; retried only with an `idempotency-key` header.
-   * @throws ZumRailsApiError | ZumRailsHttpError | ZumRailsAuthError (as a rejection).
+   * @throws ZumRailsApiError | ZumRailsHttpError | ZumRailsError (as a rejection).
    */
   put<T = unknown>(path: string, body?: unknown, config?: AxiosRequestConfig): Promise<T> {
     return this.axios.put(path, body, config).then(unwrapResult<T>);
@@ -76,7 +76,7 @@ export class ZumRailsClient {
 
   /**
    * `PATCH path` with `body`, resolving `result`; retried only with an `idempotency-key` header.
-   * @throws ZumRailsApiError | ZumRailsHttpError | ZumRailsAuthError (as a rejection).
+   * @throws ZumRailsApiError | ZumRailsHttpError | ZumRailsError (as a rejection).
    */
   patch<T = unknown>(path: string, body?: unknown, config?: AxiosRequestConfig): Promise<T> {
     return this.axios.patch(path, body, config).then(unwrapResult<T>);
@@ -84,7 +84,7 @@ export class ZumRailsClient {
 
   /**
    * `DELETE path`, resolving `result`; retried only with an `idempotency-key` header.
-   * @throws ZumRailsApiError | ZumRailsHttpError | ZumRailsAuthError (as a rejection).
+   * @throws ZumRailsApiError | ZumRailsHttpError | ZumRailsError (as a rejection).
    */
   delete<T = unknown>(path: string, config?: AxiosRequestConfig): Promise<T> {
     return this.axios.delete(path, config).then(unwrapResult<T>);
@@ -144,7 +144,7 @@ export class ZumRailsClient {
 
   /**
    * Any request (`method`, `url`, `data`, ...), resolving `result`.
-   * @throws ZumRailsApiError | ZumRailsHttpError | ZumRailsAuthError (as a rejection).
+   * @throws ZumRailsApiError | ZumRailsHttpError | ZumRailsError (as a rejection).
    */
   request<T = unknown>(config: AxiosRequestConfig): Promise<T> {
     return this.axios.request(config).then(unwrapResult<T>);
@@ -158,9 +158,9 @@ export class ZumRailsClient {
  */
 function unwrapResult<T>(response: AxiosResponse): T {
   if (response.config.zumRailsEnvelope === false) return response.data as T;
-  const { kind, envelope } = readAnswer(response.status, response.data, undefined, 0);
-  if (kind === 'success' && envelope) return envelope.result as T;
-  throw apiErrorFromResponse(response, carriedToken(response.config));
+  const verdict = readAnswer(response.status, response.data, undefined, 0);
+  if (verdict.kind === 'success' && verdict.envelope) return verdict.envelope.result as T;
+  throw apiErrorFromResponse(response, verdict, carriedToken(response.config));
 }
 
 function bounded(name: string, value: number, max: number): number {

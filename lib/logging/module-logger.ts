@@ -1,5 +1,5 @@
 import { Logger, type LoggerService } from '@nestjs/common';
-import { ZumRailsConfigError } from '../errors/zumrails-auth.errors.js';
+import { ZumRailsConfigError } from '../errors/zumrails.errors.js';
 import { ZumRailsLogRecord } from './log-record.js';
 
 /** Nest logger context of every line this library logs (`ZumRailsAuth:<name>` for a named account). */

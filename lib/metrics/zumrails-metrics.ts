@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { ZumRailsAuthError, type ZumRailsAuthErrorCode } from '../errors/zumrails-auth.errors.js';
+import { ZumRailsError, type ZumRailsErrorCode } from '../errors/zumrails.errors.js';
 import type {
   AddInstrument,
   MetricAttributes,
@@ -20,14 +20,14 @@ type LoginOutcome =
   | 'internal';
 
 /** Every failure of a login has an outcome, but shutdown (a login cut short is not counted). */
-const OUTCOMES: Partial<Record<ZumRailsAuthErrorCode, LoginOutcome>> = {
+const OUTCOMES: Partial<Record<ZumRailsErrorCode, LoginOutcome>> = {
   'credentials-rejected': 'credentials_rejected',
   'blocked-by-intermediary': 'blocked_by_intermediary',
   internal: 'internal',
   'rate-limited': 'rate_limited',
   unavailable: 'unavailable',
   'bad-response': 'bad_response',
-  'token-unavailable': 'unavailable',
+  'token-wait-timeout': 'unavailable',
 };
 
 interface Instruments {
@@ -71,7 +71,7 @@ export class ZumRailsMetrics {
       return await login();
     } catch (error) {
       // Anything but the library's typed errors is a bug: counted as internal, never dropped.
-      outcome = error instanceof ZumRailsAuthError ? OUTCOMES[error.code] : 'internal';
+      outcome = error instanceof ZumRailsError ? OUTCOMES[error.code] : 'internal';
       throw error;
     } finally {
       // A login cut short by shutdown has no outcome worth counting.

@@ -1,4 +1,4 @@
-import { ZumRailsConfigError } from '../errors/zumrails-auth.errors.js';
+import { ZumRailsConfigError } from '../errors/zumrails.errors.js';
 
 /** The account of a `forRoot`/`forRootAsync` without `name`; its services use the class tokens. */
 export const DEFAULT_ACCOUNT = 'default';

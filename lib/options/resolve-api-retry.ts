@@ -1,4 +1,4 @@
-import { ZumRailsConfigError } from '../errors/zumrails-auth.errors.js';
+import { ZumRailsConfigError } from '../errors/zumrails.errors.js';
 import { DEFAULT_OPTIONS } from './defaults.js';
 import type { ZumRailsApiRetryOptions } from './zumrails-auth-options.interface.js';
 

@@ -1,5 +1,5 @@
 import { DEFAULT_ACCOUNT } from './account-name.js';
-import { ZumRailsConfigError } from '../errors/zumrails-auth.errors.js';
+import { ZumRailsConfigError } from '../errors/zumrails.errors.js';
 import { DEFAULT_OPTIONS, ZUMRAILS_ENVIRONMENTS } from './defaults.js';
 import { describeValue, holdsPassword, withoutPassword } from './describe-value.js';
 import { resolveTransportOptions } from './resolve-transport-options.js';

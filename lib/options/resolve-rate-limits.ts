@@ -1,4 +1,4 @@
-import { ZumRailsConfigError } from '../errors/zumrails-auth.errors.js';
+import { ZumRailsConfigError } from '../errors/zumrails.errors.js';
 import { compilePathPattern } from '../ratelimit/path-pattern.js';
 import { DEFAULT_OPTIONS, VENDOR_RATE_LIMITS, ZUMRAILS_ENVIRONMENTS } from './defaults.js';
 import { describeValue } from './describe-value.js';

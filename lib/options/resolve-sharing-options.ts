@@ -1,4 +1,4 @@
-import { ZumRailsConfigError } from '../errors/zumrails-auth.errors.js';
+import { ZumRailsConfigError } from '../errors/zumrails.errors.js';
 import { DEFAULT_OPTIONS } from './defaults.js';
 import { describeValue } from './describe-value.js';
 import type { TokenStore } from '../store/token-store.interface.js';

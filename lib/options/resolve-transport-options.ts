@@ -1,5 +1,5 @@
 import axios, { type AxiosProxyConfig } from 'axios';
-import { ZumRailsConfigError } from '../errors/zumrails-auth.errors.js';
+import { ZumRailsConfigError } from '../errors/zumrails.errors.js';
 import { REDACTED } from '../util/redact.js';
 import { showOnly } from '../util/safe-to-log.js';
 import type { ZumRailsTransportOptions } from './zumrails-auth-options.interface.js';

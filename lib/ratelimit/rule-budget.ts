@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { CanceledError, type CancelToken, type GenericAbortSignal } from 'axios';
-import { ZumRailsRateLimitedError, ZumRailsShutDownError } from '../errors/zumrails-auth.errors.js';
+import { ZumRailsRateLimitedError, ZumRailsShutDownError } from '../errors/zumrails.errors.js';
 import type { ZumRailsRateLimitRule } from '../options/zumrails-auth-options.interface.js';
 import { holdProcess } from '../util/keep-alive.js';
 import { compilePathPattern, matchesPath, type PathPattern } from './path-pattern.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ZumRailsShutDownError } from '../errors/zumrails-auth.errors.js';
+import { ZumRailsShutDownError } from '../errors/zumrails.errors.js';
 import type { RecordLogger } from '../logging/module-logger.js';
 import type {
   ResolvedSharingOptions,

@@ -4,8 +4,8 @@ import {
   ZumRailsCredentialsRejectedError,
   ZumRailsRateLimitedError,
   ZumRailsUnavailableError,
-  type ZumRailsAuthError,
-} from '../errors/zumrails-auth.errors.js';
+  type ZumRailsError,
+} from '../errors/zumrails.errors.js';
 import type { Redaction } from '../util/redact.js';
 import {
   describeBody,
@@ -103,7 +103,7 @@ function answerError(
   redaction: Redaction,
   what: 'login' | 'canceltoken',
   capWait: (ms: number) => number = (ms) => ms,
-): ZumRailsAuthError {
+): ZumRailsError {
   const { status, envelope } = verdict;
   const retryAfter = verdict.retryAfterMs === undefined ? undefined : capWait(verdict.retryAfterMs);
   const detail = vendorDetail(envelope, redaction);

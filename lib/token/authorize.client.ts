@@ -4,8 +4,8 @@ import {
   ZumRailsBadResponseError,
   ZumRailsShutDownError,
   ZumRailsUnavailableError,
-  type ZumRailsAuthError,
-} from '../errors/zumrails-auth.errors.js';
+  type ZumRailsError,
+} from '../errors/zumrails.errors.js';
 import { RESOLVED_OPTIONS } from '../options/option-tokens.js';
 import type { ResolvedZumRailsAuthOptions } from '../options/zumrails-auth-options.interface.js';
 import { describeTlsFailure } from '../transport/zumrails-transport.js';
@@ -61,7 +61,7 @@ export class AuthorizeClient {
     });
   }
 
-  /** `POST /api/authorize`. Resolves with the token or rejects with a `ZumRailsAuthError`. */
+  /** `POST /api/authorize`. Resolves with the token or rejects with a `ZumRailsError`. */
   async login(): Promise<LoginResult> {
     const body = { Username: this.options.username, Password: this.options.password };
     try {
@@ -78,7 +78,7 @@ export class AuthorizeClient {
 
   /**
    * `PATCH /api/authorize/canceltoken` for `token`. Resolves `already-invalid` on a 401.
-   * @throws ZumRailsAuthError subclass when the cancel fails (see `readCancelResponse`).
+   * @throws ZumRailsError subclass when the cancel fails (see `readCancelResponse`).
    */
   async cancel(token: string, timeoutMs = this.options.requestTimeoutMs): Promise<CancelOutcome> {
     const response = await this.send(
@@ -152,11 +152,7 @@ const TOO_LARGE = /^maxContentLength size of (\d+) exceeded$/;
  * itself is dropped here: its config carries the request body (the password) and headers
  * (the bearer). `signal` is the call's deadline signal: its reason tells a deadline from a shutdown.
  */
-function transportFailure(
-  error: unknown,
-  timeoutMs: number,
-  signal?: AbortSignal,
-): ZumRailsAuthError {
+function transportFailure(error: unknown, timeoutMs: number, signal?: AbortSignal): ZumRailsError {
   const code = isAxiosError(error) ? error.code : (error as { code?: unknown } | null)?.code;
   if (signal?.aborted) {
     if (isDeadlineAbort(signal)) return timedOut(timeoutMs);

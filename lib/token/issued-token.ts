@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ZumRailsBadResponseError } from '../errors/zumrails-auth.errors.js';
+import { ZumRailsBadResponseError } from '../errors/zumrails.errors.js';
 
 /** What the login told us about the API user, without the token. */
 export interface ZumRailsSession {

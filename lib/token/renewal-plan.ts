@@ -6,8 +6,8 @@
 import {
   ZumRailsRateLimitedError,
   ZumRailsUnavailableError,
-  type ZumRailsAuthError,
-} from '../errors/zumrails-auth.errors.js';
+  type ZumRailsError,
+} from '../errors/zumrails.errors.js';
 
 /** setTimeout fires immediately for delays above 2^31−1 ms; stay well below. */
 export const MAX_TIMER_DELAY_MS = 2 ** 31 - 1_000;
@@ -59,7 +59,7 @@ export function clampDelay(ms: number): number {
  * otherwise.
  */
 export function failureDelayMs(
-  error: ZumRailsAuthError,
+  error: ZumRailsError,
   attempt: number,
   policy: { readonly retry: BackoffPolicy; readonly credentialsRejectedCooldownMs: number },
   random: number,

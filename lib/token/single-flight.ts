@@ -1,4 +1,4 @@
-import { ZumRailsAuthError } from '../errors/zumrails-auth.errors.js';
+import { ZumRailsError } from '../errors/zumrails.errors.js';
 import { deferred, type Deferred } from '../util/deferred.js';
 
 /** What happens when an attempt ends; runs after the flight is over, before callers resume. */
@@ -67,9 +67,9 @@ export class SingleFlight<T> {
  * Zum Rails unavailable (5xx, timeout, reset) and rate limits. Rejected credentials, bad
  * responses, internal errors and shutdown fail callers at once.
  */
-export function isTransient(error: unknown): error is ZumRailsAuthError {
+export function isTransient(error: unknown): error is ZumRailsError {
   return (
-    error instanceof ZumRailsAuthError &&
+    error instanceof ZumRailsError &&
     (error.code === 'unavailable' || error.code === 'rate-limited')
   );
 }

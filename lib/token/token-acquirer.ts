@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ZumRailsRateLimitedError, ZumRailsShutDownError } from '../errors/zumrails-auth.errors.js';
+import { ZumRailsRateLimitedError, ZumRailsShutDownError } from '../errors/zumrails.errors.js';
 import { logRecord } from '../logging/log-record.js';
 import { ModuleLogger } from '../logging/module-logger.js';
 import { ZumRailsMetrics } from '../metrics/zumrails-metrics.js';
@@ -36,7 +36,7 @@ export abstract class TokenAcquirer {
 
   /**
    * A token to replace `replacing` (or a first one).
-   * @throws ZumRailsAuthError subclass of a failed login; `ZumRailsShutDownError` once stopped.
+   * @throws ZumRailsError subclass of a failed login; `ZumRailsShutDownError` once stopped.
    */
   abstract acquire(replacing: string | undefined): Promise<AcquiredToken>;
 
@@ -95,7 +95,7 @@ export class TokenLogin {
 
   /**
    * `POST /api/authorize`, within the budget.
-   * @throws ZumRailsAuthError subclass of a failed login (`rate-limited` from the budget
+   * @throws ZumRailsError subclass of a failed login (`rate-limited` from the budget
    *   without a request sent); `ZumRailsShutDownError` once stopped.
    */
   async login(): Promise<IssuedToken> {

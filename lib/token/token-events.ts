@@ -1,11 +1,11 @@
 import { Observable, Subject, Subscriber, type Observer, type Subscription } from 'rxjs';
-import type { ZumRailsAuthErrorCode } from '../errors/zumrails-auth.errors.js';
+import type { ZumRailsErrorCode } from '../errors/zumrails.errors.js';
 import { logRecord, type ZumRailsLogRecord } from '../logging/log-record.js';
 import type { ModuleLogLevel, RecordLogger } from '../logging/module-logger.js';
 
 /** A secret-free summary of a failure, as events and status report it. */
 export interface ZumRailsFailureSummary {
-  code: ZumRailsAuthErrorCode;
+  code: ZumRailsErrorCode;
   message: string;
   status?: number;
   /** When it happened, epoch ms. */

@@ -1,4 +1,4 @@
-import type { ZumRailsAuthError, ZumRailsAuthErrorCode } from '../errors/zumrails-auth.errors.js';
+import type { ZumRailsError, ZumRailsErrorCode } from '../errors/zumrails.errors.js';
 import type { IssuedToken } from './issued-token.js';
 import { failureDelayMs, type BackoffPolicy } from './renewal-plan.js';
 import type { ZumRailsFailureSummary } from './token-events.js';
@@ -74,7 +74,7 @@ export interface ZumRailsTokenStatus {
 /** Failures, backoff and timestamps of ZumRailsTokenService's logins: what status and cool-down read. */
 export class RenewalState {
   consecutiveFailures = 0;
-  lastError?: ZumRailsAuthError;
+  lastError?: ZumRailsError;
   lastFailure?: ZumRailsFailureSummary;
   /** No login before this instant (backoff, cool-down, Retry-After); 0 when free. */
   nextAttemptAt = 0;
@@ -93,7 +93,7 @@ export class RenewalState {
 
   /** Records a failed login at `now`; returns the delay before the next attempt. */
   failed(
-    error: ZumRailsAuthError,
+    error: ZumRailsError,
     now: number,
     policy: { readonly retry: BackoffPolicy; readonly credentialsRejectedCooldownMs: number },
   ): number {
@@ -106,7 +106,7 @@ export class RenewalState {
   }
 
   /** The error callers get at once while credentials or the rate limit cool down. */
-  coolingDownError(now: number): ZumRailsAuthError | undefined {
+  coolingDownError(now: number): ZumRailsError | undefined {
     const error = this.lastError;
     const cooling = error?.code === 'credentials-rejected' || error?.code === 'rate-limited';
     return cooling && now < this.nextAttemptAt ? error : undefined;
@@ -118,7 +118,7 @@ export interface TokenStateFacts {
   stopped: boolean;
   hasValidToken: boolean;
   acquisitionInFlight: boolean;
-  lastErrorCode: ZumRailsAuthErrorCode | undefined;
+  lastErrorCode: ZumRailsErrorCode | undefined;
   expired: boolean;
 }
 

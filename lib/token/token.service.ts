@@ -2,11 +2,11 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import type { Observable } from 'rxjs';
 import {
-  ZumRailsAuthError,
+  ZumRailsError,
   ZumRailsInternalError,
   ZumRailsShutDownError,
-  ZumRailsTokenUnavailableError,
-} from '../errors/zumrails-auth.errors.js';
+  ZumRailsTokenWaitTimeoutError,
+} from '../errors/zumrails.errors.js';
 import { logRecord } from '../logging/log-record.js';
 import { ModuleLogger } from '../logging/module-logger.js';
 import { ZumRailsMetrics } from '../metrics/zumrails-metrics.js';
@@ -109,7 +109,7 @@ export class ZumRailsTokenService {
   /**
    * The current bearer token. Cached while valid; otherwise every concurrent caller awaits
    * the same acquisition (a fresh token from the shared store, or one login).
-   * @throws ZumRailsAuthError subclass of the failed login, or `ZumRailsTokenUnavailableError`
+   * @throws ZumRailsError subclass of the failed login, or `ZumRailsTokenWaitTimeoutError`
    *   after `tokenWaitTimeoutMs`.
    */
   async getToken(): Promise<string> {
@@ -123,7 +123,7 @@ export class ZumRailsTokenService {
    * shared store, by a newer token another replica stored, otherwise by a login. Unlike
    * `getToken()`, it reports the outcome of that one attempt (no waiting across failures),
    * and it counts against `maxLoginsPerMinute` like every login.
-   * @throws ZumRailsAuthError subclass when the login fails, credentials are cooling down,
+   * @throws ZumRailsError subclass when the login fails, credentials are cooling down,
    *   a rate limit is in force or the login budget is used up.
    */
   async refresh(): Promise<string> {
@@ -149,7 +149,7 @@ export class ZumRailsTokenService {
    * Cancels the current token at Zum Rails (`PATCH /api/authorize/canceltoken`). The token is
    * forgotten locally (and in the shared store) even when the call fails; the next
    * `getToken()` gets another.
-   * @throws ZumRailsAuthError subclass when the cancel call fails.
+   * @throws ZumRailsError subclass when the cancel call fails.
    */
   async cancelToken(): Promise<void> {
     const token = this.current;
@@ -265,7 +265,7 @@ export class ZumRailsTokenService {
     const cooling = renewal.coolingDownError(now);
     if (cooling?.code === 'credentials-rejected') return Promise.reject(cooling);
     if (renewal.nextAttemptAt >= deadline) {
-      return Promise.reject(renewal.lastError ?? new ZumRailsTokenUnavailableError());
+      return Promise.reject(renewal.lastError ?? new ZumRailsTokenWaitTimeoutError());
     }
     return this.flight.waitForNext();
   }
@@ -277,7 +277,7 @@ export class ZumRailsTokenService {
       attempt,
       limit,
       () =>
-        new ZumRailsTokenUnavailableError(
+        new ZumRailsTokenWaitTimeoutError(
           this.renewal.lastError?.code,
           `no Zum Rails token within ${limit} ms`,
         ),
@@ -305,8 +305,8 @@ export class ZumRailsTokenService {
   }
 
   /** A bug is not an outage: log it once with its stack and surface it as internal. */
-  private asLibraryError(error: unknown): ZumRailsAuthError {
-    if (error instanceof ZumRailsAuthError) return error;
+  private asLibraryError(error: unknown): ZumRailsError {
+    if (error instanceof ZumRailsError) return error;
     if (this.renewal.lastError?.code !== 'internal') {
       const stack = error instanceof Error ? error.stack : undefined;
       const msg = `Unexpected exception during login: ${describeThrown(error)}`;
@@ -339,7 +339,7 @@ export class ZumRailsTokenService {
     return token;
   }
 
-  private onAcquisitionFailed(error: ZumRailsAuthError): ZumRailsAuthError {
+  private onAcquisitionFailed(error: ZumRailsError): ZumRailsError {
     const now = Date.now();
     const delay = this.renewal.failed(error, now, this.options);
     if (error.code === 'credentials-rejected') {

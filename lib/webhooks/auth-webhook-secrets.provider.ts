@@ -9,7 +9,7 @@ import { resolveDeduplicateOptions } from './deduplicate-options.js';
 import { WebhookDeduplicationInterceptor } from './webhook-deduplication.interceptor.js';
 import { WebhookDeduplicator } from './webhook-deduplicator.js';
 import { DEFAULT_ACCOUNT } from '../options/account-name.js';
-import { ZumRailsConfigError } from '../errors/zumrails-auth.errors.js';
+import { ZumRailsConfigError } from '../errors/zumrails.errors.js';
 import type { ZumRailsAuthOptions } from '../options/zumrails-auth-options.interface.js';
 import { ZUMRAILS_AUTH_OPTIONS } from '../options/option-tokens.js';
 import { ModuleLogger } from '../logging/module-logger.js';

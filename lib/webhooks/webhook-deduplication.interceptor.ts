@@ -1,12 +1,11 @@
 import {
-  ConflictException,
   Injectable,
-  ServiceUnavailableException,
   type CallHandler,
   type ExecutionContext,
   type NestInterceptor,
 } from '@nestjs/common';
 import { from, lastValueFrom, type Observable } from 'rxjs';
+import { ZumRailsWebhookError } from '../errors/zumrails.errors.js';
 import { takeDeduplication } from './webhook-request.js';
 
 /** What a duplicate of a handled delivery answers (with the route's 2xx status). */
@@ -43,10 +42,14 @@ export class WebhookDeduplicationInterceptor implements NestInterceptor {
             return DUPLICATE_ANSWER;
           case 'in-flight':
             setRetryAfter(response, job.deduplicator.retryAfterSeconds);
-            throw new ConflictException('This Zum Rails webhook is being handled; retry later');
+            throw new ZumRailsWebhookError(
+              'webhook-in-flight',
+              'This Zum Rails webhook is being handled; retry later',
+            );
           case 'store-unavailable':
             setRetryAfter(response, job.deduplicator.retryAfterSeconds);
-            throw new ServiceUnavailableException(
+            throw new ZumRailsWebhookError(
+              'webhook-dedup-unavailable',
               'Zum Rails webhooks cannot be deduplicated right now; retry later',
             );
         }

@@ -1,4 +1,4 @@
-import { ZumRailsConfigError } from '../errors/zumrails-auth.errors.js';
+import { ZumRailsConfigError } from '../errors/zumrails.errors.js';
 import { logRecord } from '../logging/log-record.js';
 import type { RecordLogger } from '../logging/module-logger.js';
 

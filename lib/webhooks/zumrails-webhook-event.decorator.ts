@@ -1,9 +1,5 @@
-import {
-  BadRequestException,
-  createParamDecorator,
-  InternalServerErrorException,
-  type ExecutionContext,
-} from '@nestjs/common';
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import { ZumRailsWebhookError } from '../errors/zumrails.errors.js';
 import { logRecord } from '../logging/log-record.js';
 import { LOG_CONTEXT, ModuleLogger } from '../logging/module-logger.js';
 import { parseWebhookEvent } from './parse-webhook-event.js';
@@ -27,10 +23,10 @@ function webhookEventOf(_data: unknown, context: ExecutionContext): ZumRailsWebh
         ),
       );
     }
-    throw new InternalServerErrorException();
+    throw new ZumRailsWebhookError('config');
   }
   const event = parseWebhookEvent(body);
-  if (!event) throw new BadRequestException('Not a Zum Rails webhook');
+  if (!event) throw new ZumRailsWebhookError('webhook-not-an-event', 'Not a Zum Rails webhook');
   return event;
 }
 

@@ -1,15 +1,11 @@
 import {
   Inject,
   Injectable,
-  InternalServerErrorException,
   Optional,
-  PayloadTooLargeException,
-  RequestTimeoutException,
-  UnauthorizedException,
   type CanActivate,
   type ExecutionContext,
 } from '@nestjs/common';
-import { ZumRailsConfigError } from '../errors/zumrails-auth.errors.js';
+import { ZumRailsConfigError, ZumRailsWebhookError } from '../errors/zumrails.errors.js';
 import { logRecord } from '../logging/log-record.js';
 import { LOG_CONTEXT, ModuleLogger } from '../logging/module-logger.js';
 import { verifyZumRailsSignature } from './verify-signature.js';
@@ -91,11 +87,11 @@ export class ZumRailsWebhookGuard implements CanActivate {
   }
 
   /**
-   * @throws UnauthorizedException (401) on a missing or wrong signature.
-   * @throws InternalServerErrorException (500) when a body parser read the JSON body and the
-   *   app keeps no raw body (created without `rawBody: true`).
-   * @throws PayloadTooLargeException (413) / RequestTimeoutException (408) for a signed body of
-   *   a JSON type no parser read (read here) that is over 1 MB or slower than 10 s.
+   * @throws ZumRailsWebhookError (an `HttpException`): 401 `webhook-signature` on a missing or
+   *   wrong signature; 500 `config` when a body parser read the JSON body and the app keeps no
+   *   raw body (created without `rawBody: true`); 413 `webhook-body-too-large` / 408
+   *   `webhook-body-timeout` for a signed body of a JSON type no parser read (read here) that
+   *   is over 1 MB or slower than 10 s.
    */
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<WebhookRequest>();
@@ -113,7 +109,7 @@ export class ZumRailsWebhookGuard implements CanActivate {
           },
         ),
       );
-      throw new UnauthorizedException();
+      throw new ZumRailsWebhookError('webhook-signature');
     }
     markVerified(request, body, this.deduplicator);
     return true;
@@ -130,16 +126,16 @@ export class ZumRailsWebhookGuard implements CanActivate {
     if (!hasJsonBody(request)) return undefined;
     if (isBodyReadWithoutRawBytes(request)) {
       this.reportMissingRawBody();
-      throw new InternalServerErrorException();
+      throw new ZumRailsWebhookError('config');
     }
     const stream = unreadStreamOf(request);
     if (stream === undefined || signature === undefined) return undefined;
     if ((declaredLengthOf(request) ?? 0) > MAX_UNPARSED_BODY_BYTES) {
-      throw new PayloadTooLargeException();
+      throw new ZumRailsWebhookError('webhook-body-too-large');
     }
     const body = await readBody(stream);
-    if (body === 'too-large') throw new PayloadTooLargeException();
-    if (body === 'timeout') throw new RequestTimeoutException();
+    if (body === 'too-large') throw new ZumRailsWebhookError('webhook-body-too-large');
+    if (body === 'timeout') throw new ZumRailsWebhookError('webhook-body-timeout');
     return body === 'failed' ? undefined : body;
   }
 

@@ -5,7 +5,7 @@ import { WebhookMetrics } from '../metrics/webhook-metrics.js';
 import { resolveDeduplicateOptions } from './deduplicate-options.js';
 import { WebhookDeduplicationInterceptor } from './webhook-deduplication.interceptor.js';
 import { WebhookDeduplicator } from './webhook-deduplicator.js';
-import { ZumRailsConfigError } from '../errors/zumrails-auth.errors.js';
+import { ZumRailsConfigError } from '../errors/zumrails.errors.js';
 import { LOG_CONTEXT, ModuleLogger } from '../logging/module-logger.js';
 import { resolveWebhookSecrets, warnAboutWeakSecrets } from './webhook-secrets.js';
 import {

@@ -3,7 +3,7 @@ import { Test } from '@nestjs/testing';
 import {
   ZumRailsAuthModule,
   ZumRailsConfigError,
-  ZumRailsTokenUnavailableError,
+  ZumRailsTokenWaitTimeoutError,
   type ZumRailsTokenStore,
 } from '../../lib/index.js';
 import { useFakeZumRails } from '../support/fake-fixture.js';
@@ -47,8 +47,8 @@ describe('bounds: smaller items', () => {
       tokenWaitTimeoutMs: 300,
     });
     const error = await rejectionOf(subject.tokens.getToken());
-    expect(error).toBeInstanceOf(ZumRailsTokenUnavailableError);
-    expect((error as ZumRailsTokenUnavailableError).reason).toBeUndefined();
+    expect(error).toBeInstanceOf(ZumRailsTokenWaitTimeoutError);
+    expect((error as ZumRailsTokenWaitTimeoutError).reason).toBeUndefined();
     expect((error as Error).message).not.toMatch(/last failure/);
   });
 

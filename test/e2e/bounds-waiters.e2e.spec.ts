@@ -78,7 +78,7 @@ describe('bounds: waiting callers, shutdown and health', () => {
   );
 
   it('fails callers at once on rejected credentials', async () => {
-    // A caller that waited would get ZumRailsTokenUnavailableError after 15 s (or a second login).
+    // A caller that waited would get ZumRailsTokenWaitTimeoutError after 15 s (or a second login).
     const subject = await fixture.start({ password: 'wrong', tokenWaitTimeoutMs: 15_000 });
     const error = await within(rejectionOf(subject.tokens.getToken()), 5_000, 'the rejection');
     expect(error).toBeInstanceOf(ZumRailsCredentialsRejectedError);

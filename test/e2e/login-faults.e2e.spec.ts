@@ -3,7 +3,7 @@ import {
   ZumRailsBadResponseError,
   ZumRailsCredentialsRejectedError,
   ZumRailsRateLimitedError,
-  ZumRailsTokenUnavailableError,
+  ZumRailsTokenWaitTimeoutError,
   ZumRailsUnavailableError,
 } from '../../lib/index.js';
 import { FakeZumRails, type ZumRailsFault } from '../../lib/testing/index.js';
@@ -103,7 +103,7 @@ describe('ZumRailsTokenService: login failures map to typed errors', () => {
     for (const result of results) {
       expect(result.status).toBe('rejected');
       expect((result as PromiseRejectedResult).reason).toBeInstanceOf(
-        ZumRailsTokenUnavailableError,
+        ZumRailsTokenWaitTimeoutError,
       );
       expect(String((result as PromiseRejectedResult).reason.message)).toMatch(
         /no Zum Rails token within 300 ms/,

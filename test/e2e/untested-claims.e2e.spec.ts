@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { inspect } from 'node:util';
 import {
   ZumRailsRateLimitedError,
-  ZumRailsTokenUnavailableError,
+  ZumRailsTokenWaitTimeoutError,
   type ZumRailsAuthError,
 } from '../../lib/index.js';
 import { FakeZumRails } from '../../lib/testing/index.js';
@@ -53,7 +53,7 @@ describe('Claims of the README, each with a test', () => {
     });
   });
 
-  it('token-unavailable errors serialise without a secret', async () => {
+  it('token-wait-timeout errors serialise without a secret', async () => {
     const subject = await fixture.start({
       // The first hung login ends at 300 ms, the second starts at 400 (the shortest retry
       // delay is 100 ms): the caller's 500 ms run out while it is in flight.
@@ -67,8 +67,8 @@ describe('Claims of the README, each with a test', () => {
     // Every login hangs until its deadline; the caller waits across them until its own.
     fixture.fake.failLogin({ kind: 'hang' }, Infinity);
     const error = await rejectionOf(subject.tokens.getToken());
-    expect(error).toBeInstanceOf(ZumRailsTokenUnavailableError);
-    expect(JSON.parse(JSON.stringify(error))).toMatchObject({ code: 'token-unavailable' });
+    expect(error).toBeInstanceOf(ZumRailsTokenWaitTimeoutError);
+    expect(JSON.parse(JSON.stringify(error))).toMatchObject({ code: 'token-wait-timeout' });
     expectSecretFree(error as ZumRailsAuthError, fixture.fake);
   });
 });

@@ -1,8 +1,13 @@
 import { beforeEach, describe, expect, it } from '@jest/globals';
-import { isAxiosError } from 'axios';
+import { isAxiosError, type AxiosError } from 'axios';
 import { inspect } from 'node:util';
 import { firstValueFrom } from 'rxjs';
-import { ZumRailsApiError, ZumRailsClient, ZumRailsHttpError } from '../../lib/index.js';
+import {
+  ZumRailsApiError,
+  ZumRailsClient,
+  ZumRailsError,
+  ZumRailsHttpError,
+} from '../../lib/index.js';
 import { rejectionOf, secretsOf } from '../support/zumrails-assertions.js';
 import { useFakeZumRails } from '../support/fake-fixture.js';
 import type { AuthApp } from '../support/auth-app.js';
@@ -34,16 +39,18 @@ describe.each(callers)('an error envelope through %s', (_name, call) => {
     const error = (await rejectionOf(call())) as ZumRailsApiError;
     expect(error).toBeInstanceOf(ZumRailsApiError);
     expect(error).toBeInstanceOf(ZumRailsHttpError);
-    expect(isAxiosError(error)).toBe(true);
+    expect(error).toBeInstanceOf(ZumRailsError);
+    expect(isAxiosError(error)).toBe(false);
     expect(error.message).toBe('Zum Rails 400 on POST /api/transaction: Insufficient funds');
     expect(error).toMatchObject({
       status: 200,
       statusCode: 400,
       method: 'POST',
       path: '/api/transaction',
-      zumRailsMessage: 'Insufficient funds',
-      code: 'ERR_ZUMRAILS_API',
+      vendorMessage: 'Insufficient funds',
+      code: 'api-error',
     });
+    expect(isAxiosError(error.cause)).toBe(true);
     expect(JSON.parse(JSON.stringify(error))).toMatchObject({ statusCode: 400, status: 200 });
     expect(fixture.fake.counters.transactionsCreated).toBe(0);
     expectNoSecret(error);
@@ -89,7 +96,9 @@ describe.each(callers)('an error envelope through %s', (_name, call) => {
       'Zum Rails 400 on POST /api/transaction: Bad Request: Amount must be positive',
     );
     expect(error.traceId).toBe('00-abc-01');
-    expect(error.exceptionMessage).toEqual(exceptionMessage);
+    expect((error.cause as AxiosError).response?.data).toMatchObject({
+      responseException: { exceptionMessage },
+    });
   });
 
   it('cuts a huge vendor text short', async () => {
@@ -106,7 +115,7 @@ describe.each(callers)('an error envelope through %s', (_name, call) => {
     fixture.fake.failApi({ kind: 'is-error-200', message });
     const error = (await rejectionOf(call())) as ZumRailsApiError;
     expect(error.message).toContain('token [REDACTED] or [REDACTED] is not allowed');
-    expect(error.zumRailsMessage).toBe('token [REDACTED] or [REDACTED] is not allowed');
+    expect(error.vendorMessage).toBe('token [REDACTED] or [REDACTED] is not allowed');
     expectNoSecret(error);
   });
 
@@ -115,6 +124,7 @@ describe.each(callers)('an error envelope through %s', (_name, call) => {
     const error = await rejectionOf(call());
     expect(error).toBeInstanceOf(ZumRailsHttpError);
     expect(error).not.toBeInstanceOf(ZumRailsApiError);
+    expect(error).toMatchObject({ code: 'unavailable', status: 502 });
   });
 });
 
@@ -141,16 +151,19 @@ describe('zumRailsEnvelope: false', () => {
     const error = await rejectionOf(client.get('/api/wallet', { zumRailsEnvelope: false }));
     expect(error).toBeInstanceOf(ZumRailsHttpError);
     expect(error).not.toBeInstanceOf(ZumRailsApiError);
+    expect(error).toMatchObject({ code: 'api-error', status: 400 });
   });
 });
 
 describe('2xx bodies that are not envelopes', () => {
-  it('reach the Observable service as they are, but the client rejects them', async () => {
+  it('reach the Observable service as they are, but the client rejects them as bad-response', async () => {
     fixture.fake.failApi({ kind: 'empty', status: 200 }, 2);
     const response = await firstValueFrom(subject.http.get('/api/wallet'));
     expect(response.data).toBe('');
-    const error = (await rejectionOf(client.get('/api/wallet'))) as ZumRailsApiError;
-    expect(error).toBeInstanceOf(ZumRailsApiError);
+    const error = (await rejectionOf(client.get('/api/wallet'))) as ZumRailsHttpError;
+    expect(error).toBeInstanceOf(ZumRailsHttpError);
+    expect(error).not.toBeInstanceOf(ZumRailsApiError);
+    expect(error).toMatchObject({ code: 'bad-response', status: 200, path: '/api/wallet' });
     expect(error.message).toBe(
       'Zum Rails 200 on GET /api/wallet: the answer is not a Zum Rails envelope',
     );

@@ -162,7 +162,7 @@ describe('safe retries', () => {
     controller.abort();
     const error = await pending;
     expect(error).toBeInstanceOf(ZumRailsHttpError);
-    expect((error as ZumRailsHttpError).code).toBe('ERR_CANCELED');
+    expect((error as ZumRailsHttpError).code).toBe('cancelled');
     expect(fixture.fake.counters.apiCalls).toBe(1);
   });
 });

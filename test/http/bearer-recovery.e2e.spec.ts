@@ -84,7 +84,7 @@ describe('ZumRailsHttpService 401 recovery', () => {
     fixture.fake.failApi({ kind: 'status', status: 401 }, Infinity);
     const error = await rejectionOf(firstValueFrom(http.get('/api/wallet')));
     expect(error).toBeInstanceOf(ZumRailsHttpError);
-    expect((error as ZumRailsHttpError).response?.status).toBe(401);
+    expect((error as ZumRailsHttpError).status).toBe(401);
     expect(fixture.fake.counters.apiCalls).toBe(2);
     expect(fixture.fake.counters.logins).toBe(2);
   });

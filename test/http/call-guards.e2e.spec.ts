@@ -21,7 +21,7 @@ describe('idempotency-key', () => {
     );
 
     expect(error).toBeInstanceOf(ZumRailsHttpError);
-    expect(error).toMatchObject({ code: 'ERR_BAD_OPTION_VALUE' });
+    expect(error).toMatchObject({ code: 'invalid-request' });
     expect((error as Error).message).toMatch(/37 characters long; Zum Rails keeps at most 36/);
     expect(apiRequests(fixture.fake)).toEqual([]);
   });
@@ -106,7 +106,10 @@ describe('a refused connection', () => {
     const error = await rejectionOf(client.get('/api/wallet'));
 
     expect(error).toBeInstanceOf(ZumRailsHttpError);
-    expect(error).toMatchObject({ code: 'ECONNREFUSED' });
+    expect(error).toMatchObject({
+      code: 'unavailable',
+      cause: expect.objectContaining({ code: 'ECONNREFUSED' }),
+    });
     const retries = subject.logs.lines.filter((line) => /^Retrying/.test(line.message));
     // The first attempt may meet the kept-alive socket reset; the next ones are refused.
     expect(retries.map((line) => line.message)).toEqual([

@@ -1,11 +1,12 @@
 import { beforeEach, describe, expect, it } from '@jest/globals';
-import axios, { isAxiosError, isCancel } from 'axios';
+import axios, { isAxiosError, isCancel, type AxiosError } from 'axios';
 import { inspect } from 'node:util';
 import { firstValueFrom } from 'rxjs';
 import {
   ZumRailsApiError,
   ZumRailsAuthError,
   ZumRailsCredentialsRejectedError,
+  ZumRailsError,
   ZumRailsHttpError,
 } from '../../lib/index.js';
 import { type ZumRailsFault } from '../../lib/testing/index.js';
@@ -38,6 +39,12 @@ async function failingCall(fault: ZumRailsFault, timeout?: number): Promise<ZumR
   return error as ZumRailsHttpError;
 }
 
+/** The scrubbed AxiosError an HTTP error keeps as its non-enumerable `cause`. */
+function causeOf(error: ZumRailsHttpError): AxiosError {
+  expect(isAxiosError(error.cause)).toBe(true);
+  return error.cause as AxiosError;
+}
+
 describe('errors leaving ZumRailsHttpService', () => {
   it.each<[string, ZumRailsFault, number | undefined]>([
     ['a persistent 401', { kind: 'status', status: 401 }, undefined],
@@ -48,53 +55,74 @@ describe('errors leaving ZumRailsHttpService', () => {
   ])('carry no bearer token and no password for %s', async (_name, fault, timeout) => {
     const error = await failingCall(fault, timeout);
     await expectNoSecret(error);
-    expect(error.request).toBeUndefined();
-    expect(error.cause).toBeUndefined();
-    expect(error.config?.headers.has('Authorization')).toBe(false);
-    expect(error.response?.config.headers.has('Authorization') ?? false).toBe(false);
-    expect(error.config?.data).toBeUndefined();
+    expect(isAxiosError(error)).toBe(false);
+    expect(Object.keys(error)).not.toContain('cause');
+    expect(Object.getOwnPropertyDescriptor(error, 'cause')?.enumerable).toBe(false);
+    const cause = causeOf(error);
+    expect(cause.request).toBeUndefined();
+    expect(cause.cause).toBeUndefined();
+    expect(cause.config?.headers.has('Authorization')).toBe(false);
+    expect(cause.response?.config.headers.has('Authorization') ?? false).toBe(false);
+    expect(cause.config?.data).toBeUndefined();
   });
 
   it('keep status, method, URL and the Zum Rails envelope of a 401 (string exceptionMessage)', async () => {
     const error = await failingCall({ kind: 'status', status: 401 });
-    expect(isAxiosError(error)).toBe(true);
     expect(error).toBeInstanceOf(ZumRailsApiError);
+    expect(error).toBeInstanceOf(ZumRailsError);
     expect(error).toMatchObject({
       name: 'ZumRailsApiError',
       message:
         'Zum Rails 401 on POST /api/transaction: Unauthorized: your API key is wrong or your token has expired',
       status: 401,
-      code: 'ERR_BAD_REQUEST',
+      statusCode: 401,
+      code: 'api-error',
       method: 'POST',
-      url: `${fixture.fake.url}/api/transaction`,
-      zumRailsMessage: 'Unauthorized: your API key is wrong or your token has expired',
-      exceptionMessage: 'Unauthorized: your API key is wrong or your token has expired',
+      path: '/api/transaction',
+      origin: fixture.fake.url,
+      vendorMessage: 'Unauthorized: your API key is wrong or your token has expired',
     });
-    expect(error.response?.status).toBe(401);
-    expect(error.response?.data).toMatchObject({ statusCode: 401, isError: true });
-    expect(error.config?.headers.get('idempotency-key')).toEqual(expect.any(String));
-    expect(JSON.parse(JSON.stringify(error))).toMatchObject({ status: 401, method: 'POST' });
+    const cause = causeOf(error);
+    expect(cause.code).toBe('ERR_BAD_REQUEST');
+    expect(cause.response?.status).toBe(401);
+    expect(cause.response?.data).toMatchObject({ statusCode: 401, isError: true });
+    expect(cause.config?.headers.get('idempotency-key')).toEqual(expect.any(String));
+    expect(JSON.parse(JSON.stringify(error))).toEqual({
+      name: 'ZumRailsApiError',
+      code: 'api-error',
+      message: error.message,
+      status: 401,
+      statusCode: 401,
+      vendorMessage: error.vendorMessage,
+      method: 'POST',
+      path: '/api/transaction',
+      origin: fixture.fake.url,
+    });
   });
 
-  it('keep an object exceptionMessage of a 500 and its title as zumRailsMessage', async () => {
+  it('keep the title of an object exceptionMessage of a 500 as vendorMessage, the object in the cause', async () => {
     const error = await failingCall({ kind: 'status', status: 500 });
-    expect(error.status).toBe(500);
-    expect(error.zumRailsMessage).toBe('Internal Server Error');
-    expect(error.exceptionMessage).toMatchObject({ title: 'Internal Server Error', status: 500 });
-    expect(JSON.parse(JSON.stringify(error)).exceptionMessage).toMatchObject({ status: 500 });
+    expect(error).toMatchObject({ status: 500, code: 'api-error' });
+    expect(error.vendorMessage).toBe('Internal Server Error');
+    expect(causeOf(error).response?.data).toMatchObject({
+      responseException: { exceptionMessage: { title: 'Internal Server Error', status: 500 } },
+    });
   });
 
-  it('report a timeout with its axios code and no response', async () => {
+  it("report a timeout as unavailable, axios' code in the cause, no status", async () => {
     const error = await failingCall({ kind: 'hang' }, 200);
-    expect(error.code).toBe('ECONNABORTED');
-    expect(error.response).toBeUndefined();
+    expect(error.code).toBe('unavailable');
+    expect(causeOf(error).code).toBe('ECONNABORTED');
+    expect(error.status).toBeUndefined();
+    expect(causeOf(error).response).toBeUndefined();
     expect(error.message).toMatch(/timeout/);
   });
 
-  it('report a reset connection with its network code', async () => {
+  it('report a reset connection as unavailable, its network code in the cause', async () => {
     const error = await failingCall({ kind: 'reset' });
-    expect(error.code).toBe('ECONNRESET');
-    expect(error.response).toBeUndefined();
+    expect(error.code).toBe('unavailable');
+    expect(causeOf(error).code).toBe('ECONNRESET');
+    expect(causeOf(error).response).toBeUndefined();
   });
 
   it('stay recognisable as cancellations for axios.isCancel', async () => {
@@ -105,6 +133,7 @@ describe('errors leaving ZumRailsHttpService', () => {
     setTimeout(() => controller.abort(), 20);
     const error = await rejectionOf(pending);
     expect(error).toBeInstanceOf(ZumRailsHttpError);
+    expect(error).toMatchObject({ code: 'cancelled' });
     expect(isCancel(error)).toBe(true);
     await expectNoSecret(error);
   });

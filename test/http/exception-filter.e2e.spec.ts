@@ -20,14 +20,15 @@ import {
   ZumRailsConfigError,
   ZumRailsCrossOriginError,
   ZumRailsExceptionFilter,
-  ZumRailsHttpError,
   ZumRailsInternalError,
   ZumRailsShutDownError,
-  ZumRailsTokenUnavailableError,
+  ZumRailsTokenWaitTimeoutError,
   ZumRailsUnavailableError,
+  ZumRailsWebhookError,
   type ZumRailsAuthOptions,
 } from '../../lib/index.js';
 import { FakeZumRails } from '../../lib/testing/index.js';
+import { toZumRailsError } from '../../lib/http/zumrails-http.error.js';
 import { fakeOptions } from '../support/auth-app.js';
 import { LogCapture } from '../support/log-capture.js';
 
@@ -165,10 +166,10 @@ describe.each(REGISTRATIONS)('ZumRailsExceptionFilter through %s', (registration
     }
   });
 
-  it('answers 502 bad-response (never 403) for an HTML 403 page from a proxy', async () => {
+  it('answers 502 blocked-by-intermediary (never 403) for an HTML 403 page from a proxy', async () => {
     fake.failApi({ kind: 'html', status: 403 });
     const response = await (await boot()).get('/wallets').expect(502);
-    expect(response.body).toMatchObject({ statusCode: 502, error: 'bad-response' });
+    expect(response.body).toMatchObject({ statusCode: 502, error: 'blocked-by-intermediary' });
   });
 
   it('answers 503 unavailable with a Retry-After when the network is down at login', async () => {
@@ -195,22 +196,23 @@ describe.each(REGISTRATIONS)('ZumRailsExceptionFilter through %s', (registration
       error: 'internal',
       message: 'internal error while calling Zum Rails',
     });
-    thrown = new ZumRailsHttpError(leakyAxiosError('ERR_BAD_OPTION'));
-    expect((await http.get('/throws').expect(500)).body).toMatchObject({ error: 'internal' });
-    thrown = new ZumRailsHttpError(leakyAxiosError('ECONNRESET'));
+    thrown = toZumRailsError(leakyAxiosError('ERR_BAD_OPTION'));
+    const invalid = await http.get('/throws').expect(500);
+    expect(invalid.body).toMatchObject({ error: 'invalid-request' });
+    thrown = toZumRailsError(leakyAxiosError('ECONNRESET'));
     const reset = await http.get('/throws').expect(503);
     const unavailable = new ZumRailsUnavailableError('connection reset');
     Object.defineProperty(unavailable, 'cause', { value: leakyAxiosError('ECONNRESET') });
     thrown = unavailable;
     const withCause = await http.get('/throws').expect(503);
-    for (const response of [internal, reset, withCause])
+    for (const response of [internal, invalid, reset, withCause])
       expect(response.text).not.toContain(PLANTED);
     expect(logs.text()).toContain('ZumRailsInternalError');
     expect(logs.text()).not.toContain(PLANTED);
   });
 
   it.each([
-    [new ZumRailsTokenUnavailableError('unavailable'), 503, 'token-unavailable'],
+    [new ZumRailsTokenWaitTimeoutError('unavailable'), 503, 'token-wait-timeout'],
     [new ZumRailsShutDownError(), 503, 'shut-down'],
     [new ZumRailsBadResponseError('HTML instead of JSON (HTTP 200)', 200), 502, 'bad-response'],
     [new ZumRailsConfigError('username', 'is missing'), 500, 'config'],
@@ -226,6 +228,15 @@ describe.each(REGISTRATIONS)('ZumRailsExceptionFilter through %s', (registration
     expect(response.body).toMatchObject({ statusCode: status, error: code });
     expect(response.headers['retry-after']).toBe(status === 503 ? '5' : undefined);
     expect(response.text).not.toContain('elsewhere');
+  });
+
+  it('keeps the answer of a webhook refusal (401, not a 5xx) though it is a ZumRailsError', async () => {
+    const http = await boot();
+    thrown = new ZumRailsWebhookError('webhook-signature');
+    expect((await http.get('/throws').expect(401)).body).toEqual({
+      statusCode: 401,
+      message: 'Unauthorized',
+    });
   });
 
   it("leaves other exceptions to Nest's default handling", async () => {

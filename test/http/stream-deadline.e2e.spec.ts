@@ -84,7 +84,8 @@ describe("responseType: 'stream'", () => {
 
     expect(error).toBeInstanceOf(ZumRailsHttpError);
     expect(error).toMatchObject({
-      code: 'ECONNABORTED',
+      code: 'unavailable',
+      cause: expect.objectContaining({ code: 'ECONNABORTED' }),
       message: expect.stringContaining('300 ms'),
     });
     await expectNoSecrets([...secretsOf(fixture.fake), ACCOUNT], { errors: [error] });
@@ -137,7 +138,10 @@ describe("responseType: 'stream' from a server of the test's own", () => {
       const error = await outcomeOf(body);
 
       expect(error).toBeInstanceOf(ZumRailsHttpError);
-      expect(error).toMatchObject({ code: 'ECONNRESET' });
+      expect(error).toMatchObject({
+        code: 'unavailable',
+        cause: expect.objectContaining({ code: 'ECONNRESET' }),
+      });
       await expectNoSecrets([...secretsOf(fixture.fake), ACCOUNT], { errors: [error] });
     } finally {
       await server.stop();

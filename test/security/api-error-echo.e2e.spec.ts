@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import type { AxiosError } from 'axios';
 import { firstValueFrom } from 'rxjs';
 import { ZumRailsHttpError } from '../../lib/index.js';
 import { aspNetEscaped, fullyEscaped, jsonEscaped, urlEncoded } from '../support/echo-forms.js';
@@ -35,20 +36,22 @@ describe('an API error that echoes the bearer', () => {
     const http = error as ZumRailsHttpError;
     expect(http.status).toBe(400);
     // The vendor text of an RFC 7807-like exceptionMessage is `title: detail`.
-    expect(http.zumRailsMessage).toBe('Bearer [REDACTED] refused: [REDACTED]');
-    expect(http.exceptionMessage).toEqual({
-      title: 'Bearer [REDACTED] refused',
-      detail: '[REDACTED]',
+    expect(http.vendorMessage).toBe('Bearer [REDACTED] refused: [REDACTED]');
+    const cause = http.cause as AxiosError;
+    expect(cause.response?.data).toMatchObject({
+      responseException: {
+        exceptionMessage: { title: 'Bearer [REDACTED] refused', detail: '[REDACTED]' },
+      },
     });
-    expect(http.response?.data).toMatchObject({
+    expect(cause.response?.data).toMatchObject({
       message: 'Bad header Authorization: Bearer [REDACTED]',
       result: { echo: { deep: ['[REDACTED]', 'pw=[REDACTED]'] }, '[REDACTED]': 'as a key' },
     });
-    expect(http.response?.headers['x-echo']).toBe('Bearer [REDACTED]');
+    expect(cause.response?.headers['x-echo']).toBe('Bearer [REDACTED]');
     await expectNoSecrets([PASSWORD, previous, current], {
       errors: [error],
       app: subject,
-      values: { data: http.response?.data, headers: http.response?.headers },
+      values: { data: cause.response?.data, headers: cause.response?.headers },
     });
   });
 
@@ -63,7 +66,7 @@ describe('an API error that echoes the bearer', () => {
       headers: { 'content-type': 'application/json' },
     });
     const error = await rejectionOf(firstValueFrom(subject.http.get('/api/wallet')));
-    expect((error as ZumRailsHttpError).zumRailsMessage).toBe('echo [REDACTED] end');
+    expect((error as ZumRailsHttpError).vendorMessage).toBe('echo [REDACTED] end');
     await expectNoSecrets([PASSWORD, token], { errors: [error], app: subject });
   });
 
@@ -79,9 +82,9 @@ describe('an API error that echoes the bearer', () => {
         }),
       ),
     );
-    const http = error as ZumRailsHttpError;
-    expect(http.config?.params).toEqual({ t: '[REDACTED]' });
-    expect(http.config?.headers.get('x-token')).toBe('[REDACTED]');
+    const cause = (error as ZumRailsHttpError).cause as AxiosError;
+    expect(cause.config?.params).toEqual({ t: '[REDACTED]' });
+    expect(cause.config?.headers.get('x-token')).toBe('[REDACTED]');
     await expectNoSecrets([PASSWORD, token], { errors: [error], app: subject });
   });
 });

@@ -47,7 +47,7 @@ describe('the proxy password and the webhook secret', () => {
     });
     const error = await rejectionOf(firstValueFrom(subject.http.get('/api/wallet')));
     expect(error).toBeInstanceOf(ZumRailsHttpError);
-    expect((error as ZumRailsHttpError).zumRailsMessage).toBe(
+    expect((error as ZumRailsHttpError).vendorMessage).toBe(
       'proxy [REDACTED] basic [REDACTED] hook [REDACTED]',
     );
     await expectNoSecrets([PROXY_PASSWORD, basic, WEBHOOK_SECRET, ...secretsOf(fixture.fake)], {

@@ -50,7 +50,10 @@ describe('transport over HTTPS with a private CA', () => {
       /certificate .*not trusted \(SELF_SIGNED_CERT_IN_CHAIN\).*transport\.httpsAgent/,
     );
     expect(apiError).toBeInstanceOf(ZumRailsHttpError);
-    expect(apiError).toMatchObject({ code: 'SELF_SIGNED_CERT_IN_CHAIN' });
+    expect(apiError).toMatchObject({
+      code: 'unavailable',
+      cause: expect.objectContaining({ code: 'SELF_SIGNED_CERT_IN_CHAIN' }),
+    });
     expect(fixture.fake.counters.logins).toBe(0);
     for (const secret of secretsOf(fixture.fake)) {
       expect(shown(loginError)).not.toContain(secret);

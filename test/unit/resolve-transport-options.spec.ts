@@ -3,7 +3,7 @@ import { Agent as HttpsAgent } from 'node:https';
 import { inspect } from 'node:util';
 import { describe, expect, it } from '@jest/globals';
 import type { AxiosProxyConfig } from 'axios';
-import { ZumRailsConfigError } from '../../lib/errors/zumrails-auth.errors.js';
+import { ZumRailsConfigError } from '../../lib/errors/zumrails.errors.js';
 import { resolveTransportOptions } from '../../lib/options/resolve-transport-options.js';
 import { findUnknownOptions } from '../../lib/options/unknown-options.js';
 

@@ -9,7 +9,7 @@ import {
   ZumRailsInternalError,
   ZumRailsShutDownError,
   ZumRailsUnavailableError,
-} from '../../lib/errors/zumrails-auth.errors.js';
+} from '../../lib/errors/zumrails.errors.js';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import type { MeterProvider as ApiMeterProvider } from '@opentelemetry/api';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { ZumRailsConfigError } from '../../../lib/errors/zumrails-auth.errors.js';
+import { ZumRailsConfigError } from '../../../lib/errors/zumrails.errors.js';
 import { resolveOptions } from '../../../lib/options/resolve-options.js';
 import type { ZumRailsAuthOptions } from '../../../lib/options/zumrails-auth-options.interface.js';
 
