@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { ConflictException, type CallHandler, type ExecutionContext } from '@nestjs/common';
+import type { CallHandler, ExecutionContext } from '@nestjs/common';
+import { ZumRailsError, ZumRailsWebhookError } from '../../lib/index.js';
 import { lastValueFrom, of } from 'rxjs';
 import { WebhookDeduplicationInterceptor } from '../../lib/webhooks/webhook-deduplication.interceptor.js';
 import type { WebhookDeduplicator } from '../../lib/webhooks/webhook-deduplicator.js';
@@ -35,9 +36,13 @@ describe('WebhookDeduplicationInterceptor', () => {
     markVerified(request, Buffer.from('{}'), deduplicator);
     const headers: Record<string, string> = {};
     const reply = { header: (name: string, value: string) => (headers[name] = value) };
-    await expect(
-      lastValueFrom(interceptor.intercept(context('http', request, reply), handler)),
-    ).rejects.toBeInstanceOf(ConflictException);
+    const refusal = await lastValueFrom(
+      interceptor.intercept(context('http', request, reply), handler),
+    ).catch((error: unknown) => error);
+    expect(refusal).toBeInstanceOf(ZumRailsWebhookError);
+    expect(refusal).toBeInstanceOf(ZumRailsError);
+    expect(refusal).toMatchObject({ code: 'webhook-in-flight' });
+    expect((refusal as ZumRailsWebhookError).getStatus()).toBe(409);
     expect(headers).toEqual({ 'Retry-After': '7' });
     // Handed out once: a second interceptor (both modules registered one) passes through.
     expect(
