@@ -15,6 +15,7 @@ const ALLOWED_FILES = [
   /^README\.md$/,
   /^LICENSE$/,
   /^CHANGELOG\.md$/,
+  /^docs\/[\w-]+\.md$/,
   /^dist\/cjs\/package\.json$/,
   /^dist\/(esm|cjs)\/[\w./-]+\.(js|d\.ts)$/,
 ];
