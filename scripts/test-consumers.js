@@ -4,13 +4,18 @@
 // type-checks, compiles and runs its main, which boots Nest against a FakeZumRails from the
 // tarball's `testing` entry, compares ZumRailsHttpService with the app's own @nestjs/axios
 // HttpService (test/support/observable-parity, copied into its src/) and must exit 0 in time;
-// then runs the README's minimal app, its e2e test (Jest, and Vitest where `nest new` uses it)
-// and type-checks every code block of README.md and docs/*.md there (scripts/readme-app.js).
+// then builds the docs' app (the README's quick start, docs/testing.md's e2e test), runs that
+// test (Jest, and Vitest where `nest new` uses it), serves the quick start and compares its
+// GET /wallets with the README's, and type-checks every code block of README.md and docs/*.md
+// there (scripts/readme-app.js).
 // A fresh Nest 11 app (no lockfile) is installed as the README's Install section says and with
 // a plain `npm install <tarball>`; what npm resolves is printed and checked. Fails on the first
 // broken step.
+import { spawn } from 'node:child_process';
 import { cpSync, existsSync, lstatSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join, relative } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import {
   StepError,
   build,
@@ -25,7 +30,7 @@ import {
   run,
   tempDir,
 } from './packaging.js';
-import { installLines, writeReadmeApp } from './readme-app.js';
+import { installLines, quickstartOutput, writeReadmeApp } from './readme-app.js';
 
 /**
  * Each consumer and the Nest and @nestjs/axios majors its lockfile must install (both lines of
@@ -34,14 +39,14 @@ import { installLines, writeReadmeApp } from './readme-app.js';
  * case the README's Install section promises.
  */
 const CONSUMERS = [
-  // The Nest 12 apps also run the README's minimal app and its e2e test (readmeApp), which
-  // needs @nestjs/terminus; nest11-cjs proves the optional peers are optional.
+  // The Nest 12 apps also build the docs' app and run its e2e test (readmeApp); nest11-cjs
+  // proves the optional peers are optional.
   {
     name: 'nest12-esm',
     nestMajor: 12,
     axiosMajor: 12,
     // As `nest new` 12 does: Vitest; and the README's Jest ESM setup.
-    readmeApp: { runners: ['jest', 'vitest'] },
+    readmeApp: { runners: ['jest', 'vitest'], quickstart: true },
     absent: ['@opentelemetry/api'],
   },
   {
@@ -56,7 +61,8 @@ const CONSUMERS = [
     nestMajor: 12,
     axiosMajor: 12,
     sourcesFrom: 'nest11-cjs',
-    // The docs' snippets are checked in nest12-esm and nest11-fresh (this one has no ioredis).
+    // The docs' snippets are checked in nest12-esm and nest11-fresh (this one has no ioredis);
+    // the quick start is served there too (this one has no @nestjs/platform-express).
     readmeApp: { runners: ['jest'], commonjs: true, snippets: false },
     absent: ['@opentelemetry/api'],
   },
@@ -83,6 +89,7 @@ const FRESH_NEST11 = {
     runners: ['jest'],
     commonjs: true,
     ownSetup: ['package.json', 'test/jest-e2e.json'],
+    quickstart: true,
   },
 };
 /** Boots ZumRailsAuthModule in a CommonJS app without compiling anything. */
@@ -204,15 +211,75 @@ async function testConsumer(consumer, tarball, workDir) {
   if (readmeApp) await testReadmeApp(dir, step, env, readmeApp);
 }
 
+/** A free loopback port, closed again at once: the quick start listens on it. */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
 /**
- * The README's minimal app and e2e test, verbatim (CommonJS: without `.js` suffixes), with
- * every code block of the docs type-checked beside it; the test runs under each runner.
+ * Serves the built quick start (`nest new`'s main.ts beside the README's app.module.ts) on a
+ * free port, asks `GET /wallets` as the README's curl does, and compares the body with the
+ * README's output block, byte for byte. The process is killed afterwards, whatever happened.
  */
-async function testReadmeApp(dir, step, env, { runners, commonjs, ownSetup, snippets = true }) {
+async function serveQuickstart(dir, env) {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['dist-quickstart/main.js'], {
+    cwd: dir,
+    env: { ...env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
+  const exited = new Promise((done) => child.once('exit', (code, signal) => done(signal ?? code)));
+  const deadline = Date.now() + RUN_TIMEOUT_MS;
+  try {
+    for (;;) {
+      const exit = await Promise.race([exited, delay(200).then(() => undefined)]);
+      if (exit !== undefined) throw new StepError(`the quick start exited (${exit}):\n${output}`);
+      const answer = await globalThis.fetch(`http://127.0.0.1:${port}/wallets`).then(
+        async (response) => ({ status: response.status, body: await response.text() }),
+        () => undefined, // not listening yet
+      );
+      if (answer !== undefined) {
+        const expected = quickstartOutput();
+        if (answer.status !== 200 || answer.body !== expected) {
+          throw new StepError(
+            `GET /wallets answered ${answer.status}:\n${answer.body}\nthe README shows:\n${expected}\n${output}`,
+          );
+        }
+        return;
+      }
+      if (Date.now() > deadline) throw new StepError(`no answer on port ${port}:\n${output}`);
+    }
+  } finally {
+    child.kill('SIGKILL');
+    await exited;
+  }
+}
+
+/**
+ * The docs' app, verbatim (CommonJS: without `.js` suffixes), with every code block of the
+ * docs type-checked beside it; its e2e test runs under each runner, and with `quickstart` the
+ * README's quick start is built alone and served.
+ */
+async function testReadmeApp(
+  dir,
+  step,
+  env,
+  { runners, commonjs, ownSetup, snippets = true, quickstart = false },
+) {
   const app = writeReadmeApp(dir, { commonjs, ownSetup, snippets });
   const tsc = join(dir, 'node_modules/typescript/bin/tsc');
   const project = ownSetup ? 'tsconfig.json' : 'tsconfig.spec.json';
-  await step(`README app${snippets ? ' and snippets' : ''}: tsc -p ${project} --noEmit`, () =>
+  await step(`docs' app${snippets ? ' and snippets' : ''}: tsc -p ${project} --noEmit`, () =>
     run(process.execPath, [tsc, '-p', project, '--noEmit'], {
       cwd: app,
       env,
@@ -220,19 +287,31 @@ async function testReadmeApp(dir, step, env, { runners, commonjs, ownSetup, snip
     }),
   );
   if (runners.includes('jest')) {
-    const setup = ownSetup ? "nest new's Jest (CommonJS)" : "the README's Jest setup";
-    await step(`README app: npm run test:e2e (${setup})`, () =>
+    const setup = ownSetup ? "nest new's Jest (CommonJS)" : "docs/testing.md's Jest ESM setup";
+    await step(`docs' app: npm run test:e2e (${setup})`, () =>
       npm(['run', 'test:e2e'], { cwd: app, env, timeoutMs: RUN_TIMEOUT_MS * 2 }),
     );
   }
   if (runners.includes('vitest')) {
     const vitest = join(dir, 'node_modules/vitest/vitest.mjs');
-    await step("README app: vitest run --config ./vitest.config.e2e.ts (nest new's Vitest)", () =>
+    await step("docs' app: vitest run --config ./vitest.config.e2e.ts (nest new's Vitest)", () =>
       run(process.execPath, [vitest, 'run', '--config', './vitest.config.e2e.ts'], {
         cwd: app,
         env,
         timeoutMs: RUN_TIMEOUT_MS * 2,
       }),
+    );
+  }
+  if (quickstart) {
+    await step('quick start: tsc -p tsconfig.quickstart.json', () =>
+      run(process.execPath, [tsc, '-p', 'tsconfig.quickstart.json'], {
+        cwd: app,
+        env,
+        timeoutMs: TSC_TIMEOUT_MS,
+      }),
+    );
+    await step("quick start: GET /wallets answers exactly the README's output", () =>
+      serveQuickstart(app, env),
     );
   }
 }
