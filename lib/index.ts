@@ -4,13 +4,13 @@ export {
   getZumRailsTokenServiceToken,
   getZumRailsClientToken,
   getZumRailsHttpServiceToken,
-} from './accounts/account-tokens.js';
+} from './accounts/accounts.js';
 export {
   InjectTokenService,
   InjectZumRailsTokenService,
   InjectZumRailsClient,
   InjectZumRailsHttpService,
-} from './accounts/account.decorators.js';
+} from './accounts/accounts.js';
 export type {
   ZumRailsAuthAsyncOptions,
   ZumRailsAuthModuleOptions,
@@ -27,7 +27,7 @@ export type {
   ZumRailsTransportOptions,
 } from './options/zumrails-auth-options.interface.js';
 export { ZUMRAILS_ENVIRONMENTS } from './options/defaults.js';
-export type { ZumRailsMeter, ZumRailsMeterProvider } from './metrics/meter.types.js';
+export type { ZumRailsMeter, ZumRailsMeterProvider } from './metrics/zumrails-metrics.js';
 export { TokenService, ZumRailsTokenService } from './token/token.service.js';
 export { ZumRailsHttpService } from './http/zumrails-http.service.js';
 export { attachZumRailsAuth } from './http/request-pipeline.js';
@@ -91,7 +91,7 @@ export type {
   ZumRailsHealthCheckOptions,
   ZumRailsHealthDetails,
   ZumRailsHealthResult,
-} from './health/zumrails-health.types.js';
+} from './health/zumrails-health.indicator.js';
 export { verifyZumRailsSignature, ZUMRAILS_SIGNATURE_HEADER } from './webhooks/verify-signature.js';
 export { ZumRailsWebhookGuard } from './webhooks/zumrails-webhook.guard.js';
 export { ZumRailsWebhookEvent } from './webhooks/zumrails-webhook-event.decorator.js';

@@ -1,8 +1,11 @@
-import { ConfigurableModuleBuilder, type ConfigurableModuleAsyncOptions } from '@nestjs/common';
+import {
+  ConfigurableModuleBuilder,
+  type ConfigurableModuleAsyncOptions,
+  Module,
+} from '@nestjs/common';
 import { accountOf } from './options/account-name.js';
 import { accountExports, createAccountProviders } from './zumrails-auth.providers.js';
 import type { ZumRailsAuthOptions } from './options/zumrails-auth-options.interface.js';
-import { ZumRailsAuthAccountModule } from './zumrails-auth-account.module.js';
 import { ZUMRAILS_AUTH_OPTIONS } from './options/option-tokens.js';
 
 /** Options of `forRoot`/`forRootAsync` beside the `ZumRailsAuthOptions` themselves. */
@@ -70,3 +73,11 @@ export interface ZumRailsAuthAsyncOptions
 export interface ZumRailsAuthOptionsFactory {
   createZumRailsAuthOptions(): ZumRailsAuthOptions | Promise<ZumRailsAuthOptions>;
 }
+
+/**
+ * @internal The module class of every `ZumRailsAuthModule.forRoot()`/`forRootAsync()`: its
+ * providers come from `createAccountProviders(name)`. It is not `ZumRailsAuthModule` itself,
+ * whose static providers are there only to fail a bare import clearly.
+ */
+@Module({})
+export class ZumRailsAuthAccountModule {}

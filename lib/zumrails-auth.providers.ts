@@ -4,18 +4,18 @@ import {
   getZumRailsTokenServiceToken,
   getZumRailsClientToken,
   getZumRailsHttpServiceToken,
-} from './accounts/account-tokens.js';
-import { ACCOUNT_MARKER, assertAccountsUnique } from './account-scope.js';
+} from './accounts/accounts.js';
+import { ACCOUNT_MARKER, assertAccountsUnique } from './accounts/accounts.js';
 import { ZumRailsHealthIndicator } from './health/zumrails-health.indicator.js';
 import {
   apiRateLimiterProvider,
   zumRailsClientProvider,
   zumRailsHttpServiceProvider,
 } from './http/zumrails-http.service.js';
-import { logRecord } from './logging/log-record.js';
+import { logRecord } from './logging/module-logger.js';
 import { assertInstalledNestLine } from './nest-line.js';
 import { LOG_CONTEXT, ModuleLogger } from './logging/module-logger.js';
-import { loadMeter } from './metrics/load-meter.js';
+import { loadMeter } from './metrics/zumrails-metrics.js';
 import { ZumRailsMetrics } from './metrics/zumrails-metrics.js';
 import { accountLogContext, DEFAULT_ACCOUNT } from './options/account-name.js';
 import { RESOLVED_OPTIONS, ZUMRAILS_AUTH_OPTIONS } from './options/option-tokens.js';

@@ -6,12 +6,12 @@ import type {
   GenericAbortSignal,
   InternalAxiosRequestConfig,
 } from 'axios';
-import { logRecord } from '../logging/log-record.js';
+import { logRecord } from '../logging/module-logger.js';
 import { LOG_CONTEXT, ModuleLogger, type RecordLogger } from '../logging/module-logger.js';
 import { DEFAULT_OPTIONS } from '../options/defaults.js';
 import { resolveApiRetry } from '../options/resolve-api-retry.js';
 import type { ZumRailsApiRetryOptions } from '../options/zumrails-auth-options.interface.js';
-import { holdProcess } from '../util/keep-alive.js';
+import { holdProcess } from '../util/waiting.js';
 import { readAnswer } from '../util/zumrails-envelope.js';
 import { requestPath } from './zumrails-http.error.js';
 

@@ -16,7 +16,7 @@ import type { ResolvedZumRailsAuthOptions } from '../options/zumrails-auth-optio
 import { ApiRateLimiter } from '../ratelimit/api-rate-limiter.js';
 import type { TokenService } from '../token/token.service.js';
 import { ZumRailsTransport } from '../transport/zumrails-transport.js';
-import { SafeToLog, showOnly } from '../util/safe-to-log.js';
+import { SafeToLog, showOnly } from '../logging/module-logger.js';
 import { attachZumRailsAuth, type ZumRailsTokenSource } from './request-pipeline.js';
 import { shareCancelSource } from './request-deadline.js';
 import { ZumRailsClient } from './zumrails.client.js';

@@ -2,7 +2,7 @@ import type { AxiosInstance, AxiosRequestConfig, AxiosResponse } from 'axios';
 import { ZumRailsBadResponseError } from '../errors/zumrails.errors.js';
 import { readAnswer } from '../util/zumrails-envelope.js';
 import { carriedToken } from './envelope-check.js';
-import { SafeToLog } from '../util/safe-to-log.js';
+import { SafeToLog } from '../logging/module-logger.js';
 import type { ZumRailsPage } from './zumrails-api.types.js';
 import { apiErrorFromResponse } from './zumrails-http.error.js';
 

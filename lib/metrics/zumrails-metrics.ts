@@ -1,13 +1,91 @@
+import {
+  ZumRailsConfigError,
+  ZumRailsError,
+  type ZumRailsErrorCode,
+} from '../errors/zumrails.errors.js';
 import { performance } from 'node:perf_hooks';
-import { ZumRailsError, type ZumRailsErrorCode } from '../errors/zumrails.errors.js';
-import type {
-  AddInstrument,
-  MetricAttributes,
-  ObservableInstrument,
-  ObserveCallback,
-  RecordInstrument,
-  ZumRailsMeter,
-} from './meter.types.js';
+
+/**
+ * The part of the OpenTelemetry metrics API this module uses, declared structurally so the
+ * public types never import `@opentelemetry/api` (an optional peer). A `MeterProvider` from
+ * `@opentelemetry/api` or `@opentelemetry/sdk-metrics` fits.
+ */
+export interface ZumRailsMeterProvider {
+  getMeter(name: string, version?: string): ZumRailsMeter;
+}
+
+/** Attributes of a measurement: flat strings only (never a secret). */
+export type MetricAttributes = Readonly<Record<string, string>>;
+
+/** Options of an instrument. */
+interface InstrumentOptions {
+  description?: string;
+  unit?: string;
+  /** Hints to the SDK (`@opentelemetry/api` >= 1.7), e.g. histogram bucket boundaries. */
+  advice?: { explicitBucketBoundaries?: number[] };
+}
+
+/** A callback that reports the current value of an observable instrument. */
+export type ObserveCallback = (result: {
+  observe(value: number, attributes?: MetricAttributes): void;
+}) => void;
+
+/** The instruments a meter makes, as far as this module uses them. */
+export interface ZumRailsMeter {
+  createCounter(name: string, options?: InstrumentOptions): AddInstrument;
+  createUpDownCounter(name: string, options?: InstrumentOptions): AddInstrument;
+  createHistogram(name: string, options?: InstrumentOptions): RecordInstrument;
+  createObservableGauge(name: string, options?: InstrumentOptions): ObservableInstrument;
+}
+
+export interface AddInstrument {
+  add(value: number, attributes?: MetricAttributes): void;
+}
+
+export interface RecordInstrument {
+  record(value: number, attributes?: MetricAttributes): void;
+}
+
+export interface ObservableInstrument {
+  addCallback(callback: ObserveCallback): void;
+  removeCallback(callback: ObserveCallback): void;
+}
+
+/** Instrumentation scope of every instrument. */
+const METER_NAME = 'nestjs-zumrails-auth';
+
+/**
+ * The meter to record on: from `provider` when given, else from the global `MeterProvider` of
+ * `@opentelemetry/api`, loaded on demand (a dynamic import: `import()` in the ESM build,
+ * `require()` in the CommonJS one). Without the package there is nothing to record on:
+ * undefined, no error, and nothing loaded.
+ * @throws ZumRailsConfigError when `provider` has no `getMeter`.
+ */
+export async function loadMeter(provider: unknown): Promise<ZumRailsMeter | undefined> {
+  if (provider !== undefined) {
+    if (!isMeterProvider(provider)) {
+      throw new ZumRailsConfigError(
+        'meterProvider',
+        'must be an OpenTelemetry MeterProvider (with getMeter())',
+      );
+    }
+    return provider.getMeter(METER_NAME);
+  }
+  try {
+    const api = await import('@opentelemetry/api');
+    return api.metrics.getMeter(METER_NAME);
+  } catch {
+    return undefined; // @opentelemetry/api is an optional peer: no package, no metrics
+  }
+}
+
+function isMeterProvider(value: unknown): value is ZumRailsMeterProvider {
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    typeof (value as { getMeter?: unknown }).getMeter === 'function'
+  );
+}
 
 /** `outcome` of `zumrails.auth.logins`. */
 type LoginOutcome =
@@ -188,4 +266,45 @@ function createInstruments(meter: ZumRailsMeter): Instruments {
       unit: '{call}',
     }),
   };
+}
+
+/** `outcome` of `zumrails.webhook.deliveries`: what deduplication did with one delivery. */
+export type WebhookDeliveryOutcome =
+  /** The handler ran and succeeded; the delivery is marked done. */
+  | 'handled'
+  /** The handler threw; the claim was released for a redelivery. */
+  | 'failed'
+  /** Already handled: answered 2xx without running the handler. */
+  | 'duplicate'
+  /** Being handled elsewhere: answered 409 without running the handler. */
+  | 'in_flight'
+  /** The store did not answer in time: answered 503 without running the handler. */
+  | 'store_unavailable';
+
+/**
+ * Counters of webhook deduplication, or no-ops without a meter: `zumrails.webhook.deliveries`
+ * by `outcome`, and `zumrails.webhook.redeliveries` (runs of a delivery whose previous run failed).
+ */
+export class WebhookMetrics {
+  private readonly deliveries?: AddInstrument;
+  private readonly redeliveries?: AddInstrument;
+
+  constructor(meter: ZumRailsMeter | undefined) {
+    this.deliveries = meter?.createCounter('zumrails.webhook.deliveries', {
+      description: 'Verified Zum Rails webhooks seen by deduplication, by outcome',
+      unit: '{delivery}',
+    });
+    this.redeliveries = meter?.createCounter('zumrails.webhook.redeliveries', {
+      description: 'Zum Rails webhooks run again after their previous run failed',
+      unit: '{delivery}',
+    });
+  }
+
+  delivery(outcome: WebhookDeliveryOutcome): void {
+    this.deliveries?.add(1, { outcome });
+  }
+
+  redelivery(): void {
+    this.redeliveries?.add(1);
+  }
 }

@@ -7,7 +7,7 @@ import { resolveApiRetry } from './resolve-api-retry.js';
 import { resolveRateLimits } from './resolve-rate-limits.js';
 import { resolveSharingOptions } from './resolve-sharing-options.js';
 import { REDACTED } from '../util/redact.js';
-import { showOnly } from '../util/safe-to-log.js';
+import { showOnly } from '../logging/module-logger.js';
 import type {
   ResolvedZumRailsAuthOptions,
   ZumRailsAuthOptions,

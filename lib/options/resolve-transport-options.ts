@@ -1,7 +1,7 @@
 import axios, { type AxiosProxyConfig } from 'axios';
 import { ZumRailsConfigError } from '../errors/zumrails.errors.js';
 import { REDACTED } from '../util/redact.js';
-import { showOnly } from '../util/safe-to-log.js';
+import { showOnly } from '../logging/module-logger.js';
 import type { ZumRailsTransportOptions } from './zumrails-auth-options.interface.js';
 
 /** axios sends HTTPS requests to a proxy in clear before 1.16.1, without the agent's CA before 1.17. */

@@ -3,7 +3,7 @@ import type { LoggerService } from '@nestjs/common';
 import type { Agent as HttpAgent } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
 import type { AxiosProxyConfig } from 'axios';
-import type { ZumRailsMeterProvider } from '../metrics/meter.types.js';
+import type { ZumRailsMeterProvider } from '../metrics/zumrails-metrics.js';
 import type { TokenStore } from '../store/token-store.interface.js';
 
 /** The two Zum Rails environments; they share nothing, credentials included. */

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { logRecord } from '../logging/log-record.js';
+import { logRecord } from '../logging/module-logger.js';
 import type { RecordLogger } from '../logging/module-logger.js';
 import type { ResolvedZumRailsAuthOptions } from '../options/zumrails-auth-options.interface.js';
 import type { RetryConfig } from '../http/api-retry.js';
 import { parseRetryAfter } from '../util/zumrails-envelope.js';
-import { SafeToLog } from '../util/safe-to-log.js';
+import { SafeToLog } from '../logging/module-logger.js';
 import { pathStart } from './path-pattern.js';
 import { canceledBefore, RuleBudget, type BudgetEvents, type HeldSlot } from './rule-budget.js';
 import { StoreCount } from './rule-count.js';

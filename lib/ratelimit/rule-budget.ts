@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { CanceledError, type CancelToken, type GenericAbortSignal } from 'axios';
 import { ZumRailsRateLimitedError, ZumRailsShutDownError } from '../errors/zumrails.errors.js';
 import type { ZumRailsRateLimitRule } from '../options/zumrails-auth-options.interface.js';
-import { holdProcess } from '../util/keep-alive.js';
+import { holdProcess } from '../util/waiting.js';
 import { compilePathPattern, matchesPath, type PathPattern } from './path-pattern.js';
 import { SlidingLog, type SharedCount, type SlotAnswer } from './rule-count.js';
 

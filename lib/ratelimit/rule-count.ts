@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { logRecord } from '../logging/log-record.js';
+import { logRecord } from '../logging/module-logger.js';
 import type { RecordLogger } from '../logging/module-logger.js';
 import type { TokenStore } from '../store/token-store.interface.js';
-import { withDeadline } from '../util/deferred.js';
+import { withDeadline } from '../util/waiting.js';
 
 /** What a slot source answers: taken, or how long until the next slot (ms). */
 export interface SlotAnswer {

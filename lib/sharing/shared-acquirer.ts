@@ -12,7 +12,7 @@ import { renewalDelayMs } from '../token/renewal-plan.js';
 import { TokenAcquirer, type AcquiredToken, type TokenLogin } from '../token/token-acquirer.js';
 import type { ZumRailsStoreState } from '../token/token-status.js';
 import { SharedToken, type SharedRead } from './shared-token.js';
-import { storeKeys } from './store-keys.js';
+import { storeKeys } from './shared-token.js';
 
 /** Mean pause between two looks at the store while another replica holds the lease. */
 const POLL_MS = 100;

@@ -1,10 +1,11 @@
-import type { RecordLogger } from '../logging/module-logger.js';
+import { type RecordLogger, logRecord } from '../logging/module-logger.js';
 import type { ResolvedSharingOptions } from '../options/zumrails-auth-options.interface.js';
 import { tokenLifetimeMs, tokenWithLifetime, type IssuedToken } from '../token/issued-token.js';
 import type { ZumRailsStoreState } from '../token/token-status.js';
-import { StoreGuard, type StoreOutcome } from './store-guard.js';
-import type { StoreKeys } from './store-keys.js';
-import { TokenRecordCodec, type TokenRecord } from './token-record.js';
+import { TokenRecordCodec, type TokenRecord, type RecordProblem } from './token-record.js';
+import { withDeadline } from '../util/waiting.js';
+import type { ZumRailsTokenStore } from '../store/token-store.interface.js';
+import { createHash, scryptSync } from 'node:crypto';
 
 /** One read of the shared record. */
 export type SharedRead =
@@ -105,4 +106,140 @@ function localToken(record: TokenRecord, ttlMs: number | undefined, now: number)
   const lifetime = Math.min(record.lifetimeMs, tokenLifetimeMs(record.token, record.lifetimeMs));
   const remaining = Math.min(lifetime, ttlMs ?? record.expiresAt - now);
   return tokenWithLifetime(record.token, record.session, now + remaining - lifetime, lifetime);
+}
+
+/** A store call's result, or the fact that the store did not answer usefully in time. */
+export type StoreOutcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false };
+
+const PROBLEMS: Record<RecordProblem, string> = {
+  'encrypted-without-key':
+    'The shared token record is encrypted but storeEncryptionKey is not set; ignoring it (give every replica the same key)',
+  'plaintext-with-key':
+    'The shared token record is not encrypted but storeEncryptionKey is set; ignoring it (a replica without the key wrote it?)',
+  unreadable:
+    'The shared token record cannot be read (another storeEncryptionKey, or not written by this library); ignoring it',
+};
+
+/**
+ * Every store call goes through here: bounded by `storeTimeoutMs`, errors turned into
+ * `{ ok: false }` (never thrown at a caller), and one warning when the store stops answering,
+ * one line when it answers again.
+ */
+export class StoreGuard {
+  private healthy = true;
+  private readonly reported = new Set<RecordProblem>();
+
+  constructor(
+    private readonly store: ZumRailsTokenStore,
+    private readonly timeoutMs: number,
+    private readonly logger: RecordLogger,
+  ) {}
+
+  get state(): ZumRailsStoreState {
+    return this.healthy ? 'ok' : 'degraded';
+  }
+
+  async run<T>(
+    operation: string,
+    call: (store: ZumRailsTokenStore) => Promise<T>,
+  ): Promise<StoreOutcome<T>> {
+    try {
+      const attempt = Promise.resolve().then(() => call(this.store));
+      const value = await withDeadline(
+        attempt,
+        this.timeoutMs,
+        () => new Error(`no answer within ${this.timeoutMs} ms`),
+      );
+      this.answered();
+      return { ok: true, value };
+    } catch (error) {
+      this.failed(operation, error);
+      return { ok: false };
+    }
+  }
+
+  /** Warns once per kind about a stored record this replica cannot use. */
+  reportRecordProblem(problem: RecordProblem): void {
+    if (this.reported.has(problem)) return;
+    this.reported.add(problem);
+    this.logger.warn(logRecord('store-record-unusable', PROBLEMS[problem], { problem }));
+  }
+
+  private answered(): void {
+    if (this.healthy) return;
+    this.healthy = true;
+    this.logger.log(
+      logRecord('store-recovered', 'Token store answers again; the token is shared through it'),
+    );
+  }
+
+  private failed(operation: string, error: unknown): void {
+    if (!this.healthy) return;
+    this.healthy = false;
+    const reason = describe(error);
+    this.logger.warn(
+      logRecord(
+        'store-unavailable',
+        `Token store unavailable (${operation}: ${reason}); this replica logs in on its own until the store answers again`,
+        { operation, reason },
+      ),
+    );
+  }
+}
+
+/** A short, secret-free description: store errors never carry our arguments, but keep it short. */
+function describe(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n')[0]!.slice(0, 160);
+}
+
+/** The two keys one set of credentials uses in a shared store. */
+export interface StoreKeys {
+  /** The shared token record. */
+  readonly token: string;
+  /** The renewal lease: who is logging in for the fleet right now. */
+  readonly lease: string;
+}
+
+/** The account's id in store keys: a SHA-256 of baseUrl and username, never the password. */
+export function accountStoreId(baseUrl: string, username: string): string {
+  return createHash('sha256').update(`${baseUrl}\n${username}`).digest('hex').slice(0, 32);
+}
+
+/**
+ * scrypt's cost (2^14 × 8 × 128 B = 16 MiB, tens of ms): paid once per process and set of
+ * credentials, and again by every guess of someone who reads the store's keys.
+ */
+const SCRYPT = { N: 2 ** 14, r: 8, p: 1, maxmem: 64 * 1024 * 1024 } as const;
+/**
+ * Derived ids by a hash of the credentials (the password itself is not kept here): one entry
+ * per set of credentials this process configured, so tests booting many modules pay once.
+ */
+const derived = new Map<string, string>();
+
+/**
+ * Keys bound to the whole set of credentials: base URL, username and password. A replica
+ * configured with a wrong password finds nothing under its keys, logs in itself and is refused,
+ * instead of silently adopting the token of the replicas whose password is right.
+ *
+ * The key names sit in the store in clear, so the id is scrypt(password, salt = base URL and
+ * username), never the password nor a fast hash of it: one guess costs what one login of this
+ * library costs at startup, not the nanoseconds of an HMAC. The hash sits in a `{hash tag}` so
+ * both keys land in the same Redis Cluster slot.
+ */
+export function storeKeys(baseUrl: string, username: string, password: string): StoreKeys {
+  const id = credentialsId(baseUrl, username, password);
+  const namespace = `zumrails-auth:{${id}}`;
+  return { token: `${namespace}:token`, lease: `${namespace}:lease` };
+}
+
+function credentialsId(baseUrl: string, username: string, password: string): string {
+  const salt = `zumrails-auth store keys v2\n${baseUrl}\n${username}`;
+  const cacheKey = createHash('sha256').update(`${salt}\n${password}`).digest('hex');
+  let id = derived.get(cacheKey);
+  if (id === undefined) {
+    id = scryptSync(password, salt, 16, SCRYPT).toString('hex');
+    derived.set(cacheKey, id);
+  }
+  return id;
 }

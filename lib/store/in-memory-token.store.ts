@@ -1,4 +1,4 @@
-import { SafeToLog } from '../util/safe-to-log.js';
+import { SafeToLog } from '../logging/module-logger.js';
 import type {
   ZumRailsRateSlotAnswer,
   ZumRailsStoredValue,

@@ -1,11 +1,4 @@
-import {
-  ACQUIRE_LEASE,
-  COMPARE_AND_DELETE,
-  COMPARE_AND_SET,
-  GET_WITH_TTL,
-} from './redis-scripts.js';
-import { SafeToLog } from '../util/safe-to-log.js';
-import { PAUSE_RATE_LIMIT, RELEASE_RATE_SLOT, TAKE_RATE_SLOT } from './redis-rate-scripts.js';
+import { SafeToLog } from '../logging/module-logger.js';
 import type {
   ZumRailsRateSlotAnswer,
   ZumRailsStoredValue,
@@ -129,3 +122,94 @@ export const RedisTokenStore = ZumRailsRedisTokenStore;
 export type RedisTokenStore = ZumRailsRedisTokenStore;
 /** @deprecated use `ZumRailsRedisTokenStoreClient`; removed in 2.0 */
 export type RedisTokenStoreClient = ZumRailsRedisTokenStoreClient;
+
+/**
+ * The Lua scripts behind `ZumRailsRedisTokenStore`. Each touches one key, so they are atomic and work
+ * on Redis Cluster too. Redis returns `false` for a missing key inside Lua.
+ */
+
+/** KEYS[1] → `nil`, or `{value, pttl}` read atomically (`pttl` is −1 without an expiry). */
+export const GET_WITH_TTL = `
+local value = redis.call('GET', KEYS[1])
+if not value then return nil end
+return {value, redis.call('PTTL', KEYS[1])}
+`;
+
+/**
+ * KEYS[1]; ARGV: mode ('absent' | 'equals'), expected, value, ttl ms → 1 when written.
+ * Compare-and-set: write only over the value the caller saw.
+ */
+export const COMPARE_AND_SET = `
+local current = redis.call('GET', KEYS[1])
+local matches = (ARGV[1] == 'absent' and not current) or (ARGV[1] == 'equals' and current == ARGV[2])
+if not matches then return 0 end
+redis.call('SET', KEYS[1], ARGV[3], 'PX', ARGV[4])
+return 1
+`;
+
+/** KEYS[1]; ARGV[1] expected → 1 when deleted. Also releases a lease only for its holder. */
+export const COMPARE_AND_DELETE = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`;
+
+/** KEYS[1]; ARGV: holder, ttl ms → 1 when taken. `SET NX PX`. */
+export const ACQUIRE_LEASE = `
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end
+return 0
+`;
+
+/**
+ * The Lua scripts behind `ZumRailsRedisTokenStore`'s rate limits. KEYS[1] is a rule's log (a sorted
+ * set of call ids scored by when their slot starts its last window), KEYS[2] its pause; both
+ * carry the same `{hash tag}`, so they share a Redis Cluster slot. Time is Redis `TIME`: the
+ * whole fleet counts on one clock, so replicas' clock skew never widens or narrows a window.
+ */
+
+/**
+ * KEYS[1] log, KEYS[2] pause; ARGV: limit, window ms, call id, hold ms →
+ * `{taken 0|1, waitMs, remaining}`. One round trip: expire entries whose window is over
+ * (ZREMRANGEBYSCORE), count (ZCARD), add the call (ZADD, scored `now + hold`: in flight until
+ * released) when there is room, else the earliest the oldest entry can leave.
+ */
+export const TAKE_RATE_SLOT = `
+if redis.replicate_commands then redis.replicate_commands() end
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local paused = redis.call('PTTL', KEYS[2])
+if paused > 0 then return {0, paused, 0} end
+local limit = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+local hold = tonumber(ARGV[4])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+local used = redis.call('ZCARD', KEYS[1])
+if used < limit then
+  redis.call('ZADD', KEYS[1], now + hold, ARGV[3])
+  redis.call('PEXPIRE', KEYS[1], window + hold)
+  return {1, 0, limit - used - 1}
+end
+-- The oldest entry frees first; one still in flight (scored in the future) at the earliest
+-- one window from now: a lower bound, never an overestimate.
+local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+return {0, math.max(1, math.min(tonumber(oldest[2]), now) + window - now), 0}
+`;
+
+/**
+ * KEYS[1] log; ARGV: call id, after ms → 1. The call settled: its window starts now (plus
+ * `after`). `XX`: an entry that already left the log is not added back.
+ */
+export const RELEASE_RATE_SLOT = `
+if redis.replicate_commands then redis.replicate_commands() end
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+redis.call('ZADD', KEYS[1], 'XX', now + tonumber(ARGV[2]), ARGV[1])
+return 1
+`;
+
+/** KEYS[1] pause; ARGV[1] ms → 1. Extends a pause, never shortens one. */
+export const PAUSE_RATE_LIMIT = `
+if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[1]) then
+  redis.call('SET', KEYS[1], '1', 'PX', ARGV[1])
+end
+return 1
+`;

@@ -10,9 +10,9 @@ import { RESOLVED_OPTIONS } from '../options/option-tokens.js';
 import type { ResolvedZumRailsAuthOptions } from '../options/zumrails-auth-options.interface.js';
 import { describeTlsFailure } from '../transport/zumrails-transport.js';
 import { ZumRailsTransport } from '../transport/zumrails-transport.js';
-import { isDeadlineAbort, startDeadline } from '../util/abort.js';
+import { isDeadlineAbort, startDeadline } from '../util/waiting.js';
 import { SecretRedactor } from '../util/redact.js';
-import { SafeToLog } from '../util/safe-to-log.js';
+import { SafeToLog } from '../logging/module-logger.js';
 import type { RawResponse } from '../util/zumrails-envelope.js';
 import {
   readCancelResponse,

@@ -1,5 +1,5 @@
 import { ZumRailsError } from '../errors/zumrails.errors.js';
-import { deferred, type Deferred } from '../util/deferred.js';
+import { deferred, type Deferred } from '../util/waiting.js';
 
 /** What happens when an attempt ends; runs after the flight is over, before callers resume. */
 interface FlightSettlement<R, T> {

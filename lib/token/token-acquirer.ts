@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ZumRailsRateLimitedError, ZumRailsShutDownError } from '../errors/zumrails.errors.js';
-import { logRecord } from '../logging/log-record.js';
+import { logRecord } from '../logging/module-logger.js';
 import { ModuleLogger } from '../logging/module-logger.js';
 import { ZumRailsMetrics } from '../metrics/zumrails-metrics.js';
 import { RESOLVED_OPTIONS } from '../options/option-tokens.js';
@@ -14,7 +14,7 @@ import {
 } from './issued-token.js';
 import type { ZumRailsTokenOrigin } from './token-events.js';
 import type { ZumRailsLoginBudgetStatus, ZumRailsStoreState } from './token-status.js';
-import { SafeToLog, showOnly } from '../util/safe-to-log.js';
+import { SafeToLog, showOnly } from '../logging/module-logger.js';
 
 /** A new token and where it came from. */
 export interface AcquiredToken {

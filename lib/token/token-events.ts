@@ -1,6 +1,6 @@
 import { Observable, Subject, Subscriber, type Observer, type Subscription } from 'rxjs';
 import type { ZumRailsErrorCode } from '../errors/zumrails.errors.js';
-import { logRecord, type ZumRailsLogRecord } from '../logging/log-record.js';
+import { logRecord, type ZumRailsLogRecord } from '../logging/module-logger.js';
 import type { ModuleLogLevel, RecordLogger } from '../logging/module-logger.js';
 
 /** A secret-free summary of a failure, as events and status report it. */

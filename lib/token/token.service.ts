@@ -7,15 +7,15 @@ import {
   ZumRailsShutDownError,
   ZumRailsTokenWaitTimeoutError,
 } from '../errors/zumrails.errors.js';
-import { logRecord } from '../logging/log-record.js';
+import { logRecord } from '../logging/module-logger.js';
 import { ModuleLogger } from '../logging/module-logger.js';
 import { ZumRailsMetrics } from '../metrics/zumrails-metrics.js';
 import { RESOLVED_OPTIONS } from '../options/option-tokens.js';
 import type { ResolvedZumRailsAuthOptions } from '../options/zumrails-auth-options.interface.js';
-import { withDeadline } from '../util/deferred.js';
-import { whileWaiting } from '../util/keep-alive.js';
+import { withDeadline } from '../util/waiting.js';
+import { whileWaiting } from '../util/waiting.js';
 import { SecretRedactor } from '../util/redact.js';
-import { SafeToLog } from '../util/safe-to-log.js';
+import { SafeToLog } from '../logging/module-logger.js';
 import { AuthorizeClient } from './authorize.client.js';
 import type { CancelOutcome } from './auth-answers.js';
 import type { IssuedToken, ZumRailsSession } from './issued-token.js';

@@ -5,7 +5,7 @@ import type { AxiosProxyConfig } from 'axios';
 import { DEFAULT_OPTIONS } from '../options/defaults.js';
 import type { ResolvedZumRailsAuthOptions } from '../options/zumrails-auth-options.interface.js';
 import { RESOLVED_OPTIONS } from '../options/option-tokens.js';
-import { SafeToLog, showOnly } from '../util/safe-to-log.js';
+import { SafeToLog, showOnly } from '../logging/module-logger.js';
 
 /** What every axios instance of the module is created with. */
 interface ZumRailsAxiosTransport {

@@ -1,10 +1,10 @@
 import type { InjectionToken, Provider } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
-import { loadMeter } from '../metrics/load-meter.js';
-import { WebhookMetrics } from '../metrics/webhook-metrics.js';
+import { loadMeter } from '../metrics/zumrails-metrics.js';
+import { WebhookMetrics } from '../metrics/zumrails-metrics.js';
 import { RESOLVED_OPTIONS } from '../options/option-tokens.js';
 import type { ResolvedZumRailsAuthOptions } from '../options/zumrails-auth-options.interface.js';
-import { accountStoreId } from '../sharing/store-keys.js';
+import { accountStoreId } from '../sharing/shared-token.js';
 import { resolveDeduplicateOptions } from './deduplicate-options.js';
 import { WebhookDeduplicationInterceptor } from './webhook-deduplication.interceptor.js';
 import { WebhookDeduplicator } from './webhook-deduplicator.js';

@@ -1,11 +1,11 @@
 import type { OnApplicationShutdown } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
-import { logRecord } from '../logging/log-record.js';
+import { logRecord } from '../logging/module-logger.js';
 import type { RecordLogger } from '../logging/module-logger.js';
-import type { WebhookMetrics } from '../metrics/webhook-metrics.js';
+import type { WebhookMetrics } from '../metrics/zumrails-metrics.js';
 import type { TokenStore } from '../store/token-store.interface.js';
-import { withDeadline } from '../util/deferred.js';
-import { SafeToLog } from '../util/safe-to-log.js';
+import { withDeadline } from '../util/waiting.js';
+import { SafeToLog } from '../logging/module-logger.js';
 import type { ResolvedDeduplicateOptions } from './deduplicate-options.js';
 
 /** What deduplication made of one verified delivery. */

@@ -1,5 +1,5 @@
 import { ZumRailsConfigError } from '../errors/zumrails.errors.js';
-import { logRecord } from '../logging/log-record.js';
+import { logRecord } from '../logging/module-logger.js';
 import type { RecordLogger } from '../logging/module-logger.js';
 
 /** More would mean a rotation that never ended; each costs one HMAC per webhook. */

@@ -1,6 +1,6 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { ZumRailsWebhookError } from '../errors/zumrails.errors.js';
-import { logRecord } from '../logging/log-record.js';
+import { logRecord } from '../logging/module-logger.js';
 import { LOG_CONTEXT, ModuleLogger } from '../logging/module-logger.js';
 import { parseWebhookEvent } from './parse-webhook-event.js';
 import { verifiedBodyOf } from './webhook-request.js';

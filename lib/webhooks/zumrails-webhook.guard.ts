@@ -6,10 +6,10 @@ import {
   type ExecutionContext,
 } from '@nestjs/common';
 import { ZumRailsConfigError, ZumRailsWebhookError } from '../errors/zumrails.errors.js';
-import { logRecord } from '../logging/log-record.js';
+import { logRecord } from '../logging/module-logger.js';
 import { LOG_CONTEXT, ModuleLogger } from '../logging/module-logger.js';
 import { verifyZumRailsSignature } from './verify-signature.js';
-import { SafeToLog } from '../util/safe-to-log.js';
+import { SafeToLog } from '../logging/module-logger.js';
 import type { WebhookDeduplicator } from './webhook-deduplicator.js';
 import type { WebhookSecrets } from './webhook-secrets.js';
 import {

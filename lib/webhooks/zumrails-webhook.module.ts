@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
-import { loadMeter } from '../metrics/load-meter.js';
-import { WebhookMetrics } from '../metrics/webhook-metrics.js';
+import { loadMeter } from '../metrics/zumrails-metrics.js';
+import { WebhookMetrics } from '../metrics/zumrails-metrics.js';
 import { resolveDeduplicateOptions } from './deduplicate-options.js';
 import { WebhookDeduplicationInterceptor } from './webhook-deduplication.interceptor.js';
 import { WebhookDeduplicator } from './webhook-deduplicator.js';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { storeKeys } from '../../lib/sharing/store-keys.js';
+import { storeKeys } from '../../lib/sharing/shared-token.js';
 import { FakeZumRails } from '../../lib/testing/index.js';
 import { ChildReplica } from './support/child/child-replica.js';
 import type { ChildConfig } from './support/child/protocol.js';

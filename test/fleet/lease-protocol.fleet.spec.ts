@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { ZumRailsInMemoryTokenStore, ZumRailsShutDownError } from '../../lib/index.js';
-import { storeKeys, type StoreKeys } from '../../lib/sharing/store-keys.js';
+import { storeKeys, type StoreKeys } from '../../lib/sharing/shared-token.js';
 import { FakeZumRails } from '../../lib/testing/index.js';
 import { LogCapture } from '../support/log-capture.js';
 import { rejectionOf, until } from '../support/zumrails-assertions.js';

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { ZumRailsRedisTokenStore } from '../../lib/index.js';
 import { TokenRecordCodec } from '../../lib/sharing/token-record.js';
 import { decodeEncryptionKey } from '../../lib/options/resolve-sharing-options.js';
-import { storeKeys } from '../../lib/sharing/store-keys.js';
+import { storeKeys } from '../../lib/sharing/shared-token.js';
 import { FakeZumRails } from '../../lib/testing/index.js';
 import { LogCapture } from '../support/log-capture.js';
 import { RedisServer } from './support/redis-server.js';

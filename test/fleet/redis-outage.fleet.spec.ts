@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { ZumRailsRedisTokenStore } from '../../lib/index.js';
-import { storeKeys } from '../../lib/sharing/store-keys.js';
+import { storeKeys } from '../../lib/sharing/shared-token.js';
 import { FakeZumRails } from '../../lib/testing/index.js';
 import { LogCapture } from '../support/log-capture.js';
 import { until } from '../support/zumrails-assertions.js';

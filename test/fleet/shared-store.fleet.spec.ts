@@ -9,7 +9,7 @@ import {
   ZumRailsAuthModule,
   type ZumRailsAuthOptions,
 } from '../../lib/index.js';
-import { storeKeys } from '../../lib/sharing/store-keys.js';
+import { storeKeys } from '../../lib/sharing/shared-token.js';
 import { FakeZumRails } from '../../lib/testing/index.js';
 import { LogCapture } from '../support/log-capture.js';
 import { rejectionOf, within } from '../support/zumrails-assertions.js';

@@ -9,7 +9,7 @@ import { FakeZumRails } from '../../lib/testing/index.js';
 import { startAuthApp, type AuthApp } from '../support/auth-app.js';
 import { busiestWindow } from '../support/rate-windows.js';
 import { apiRequests, rejectionOf, until } from '../support/zumrails-assertions.js';
-import { processHolders } from '../../lib/util/keep-alive.js';
+import { processHolders } from '../../lib/util/waiting.js';
 
 /** Rate limits in one process (no store): the local sliding window log, over real HTTP. */
 describe('rateLimits in one process', () => {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { FakeZumRails } from '../../lib/testing/index.js';
-import { processHolders } from '../../lib/util/keep-alive.js';
+import { processHolders } from '../../lib/util/waiting.js';
 import { startAuthApp } from '../support/auth-app.js';
 import { runWorker } from './support/worker-process.js';
 

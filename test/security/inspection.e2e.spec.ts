@@ -21,7 +21,7 @@ import {
 } from '../../lib/index.js';
 import { ZUMRAILS_AUTH_OPTIONS } from '../../lib/options/option-tokens.js';
 import { resolveOptions } from '../../lib/options/resolve-options.js';
-import { ZumRailsAuthAccountModule } from '../../lib/zumrails-auth-account.module.js';
+import { ZumRailsAuthAccountModule } from '../../lib/zumrails-auth.definition.js';
 import { FakeZumRails } from '../../lib/testing/index.js';
 import { fakeOptions } from '../support/auth-app.js';
 import { clearProxyEnv, ForwardProxy } from '../support/forward-proxy.js';

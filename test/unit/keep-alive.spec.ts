@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { holdProcess, processHolders, whileWaiting } from '../../lib/util/keep-alive.js';
-import { deferred } from '../../lib/util/deferred.js';
+import { holdProcess, processHolders, whileWaiting } from '../../lib/util/waiting.js';
+import { deferred } from '../../lib/util/waiting.js';
 
 /** Ref'd timers: what keeps the event loop alive (unref'd ones are not listed). */
 function refTimers(): number {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { inspect } from 'node:util';
-import { SafeToLog, showOnly } from '../../lib/util/safe-to-log.js';
+import { SafeToLog, showOnly } from '../../lib/logging/module-logger.js';
 
 const SECRET = 'do-not-show-7f3a';
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import { ZumRailsInMemoryTokenStore } from '../../lib/index.js';
-import { WebhookMetrics } from '../../lib/metrics/webhook-metrics.js';
+import { WebhookMetrics } from '../../lib/metrics/zumrails-metrics.js';
 import { WebhookDeduplicator } from '../../lib/webhooks/webhook-deduplicator.js';
 import { LogCapture } from '../support/log-capture.js';
 import { until } from '../support/zumrails-assertions.js';

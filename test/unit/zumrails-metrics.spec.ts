@@ -3,7 +3,7 @@ import type {
   ObserveCallback,
   ZumRailsMeter,
   ZumRailsMeterProvider,
-} from '../../lib/metrics/meter.types.js';
+} from '../../lib/metrics/zumrails-metrics.js';
 import { ZumRailsMetrics } from '../../lib/metrics/zumrails-metrics.js';
 import {
   ZumRailsInternalError,

@@ -1,6 +1,6 @@
 import { describe, expect, it, jest } from '@jest/globals';
 import { ZumRailsInMemoryTokenStore } from '../../../lib/store/in-memory-token.store.js';
-import { StoreGuard } from '../../../lib/sharing/store-guard.js';
+import { StoreGuard } from '../../../lib/sharing/shared-token.js';
 import { LogCapture } from '../../support/log-capture.js';
 
 describe('StoreGuard', () => {
