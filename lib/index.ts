@@ -36,13 +36,10 @@ export { ZumRailsClient } from './http/zumrails.client.js';
 export type { ZumRailsPaginateOptions } from './http/zumrails.client.js';
 export type { ZumRailsEnvelope, ZumRailsPage, ZumRailsWallet } from './http/zumrails-api.types.js';
 export type { ZumRailsSession } from './token/issued-token.js';
+export type { ZumRailsTokenEvent, ZumRailsTokenEventType } from './token/token-events.js';
 export type {
-  ZumRailsTokenEvent,
-  ZumRailsTokenEventType,
-  ZumRailsTokenOrigin,
   ZumRailsFailureSummary,
-} from './token/token-events.js';
-export type {
+  ZumRailsTokenOrigin,
   ZumRailsLoginBudgetStatus,
   ZumRailsStoreState,
   ZumRailsTokenState,

@@ -207,15 +207,10 @@ export function accountStoreId(baseUrl: string, username: string): string {
 }
 
 /**
- * scrypt's cost (2^14 × 8 × 128 B = 16 MiB, tens of ms): paid once per process and set of
- * credentials, and again by every guess of someone who reads the store's keys.
+ * scrypt's cost (2^14 × 8 × 128 B = 16 MiB, tens of ms): paid once per module at startup (no
+ * cache shared across modules), and again by every guess of someone who reads the store's keys.
  */
 const SCRYPT = { N: 2 ** 14, r: 8, p: 1, maxmem: 64 * 1024 * 1024 } as const;
-/**
- * Derived ids by a hash of the credentials (the password itself is not kept here): one entry
- * per set of credentials this process configured, so tests booting many modules pay once.
- */
-const derived = new Map<string, string>();
 
 /**
  * Keys bound to the whole set of credentials: base URL, username and password. A replica
@@ -235,11 +230,5 @@ export function storeKeys(baseUrl: string, username: string, password: string): 
 
 function credentialsId(baseUrl: string, username: string, password: string): string {
   const salt = `zumrails-auth store keys v2\n${baseUrl}\n${username}`;
-  const cacheKey = createHash('sha256').update(`${salt}\n${password}`).digest('hex');
-  let id = derived.get(cacheKey);
-  if (id === undefined) {
-    id = scryptSync(password, salt, 16, SCRYPT).toString('hex');
-    derived.set(cacheKey, id);
-  }
-  return id;
+  return scryptSync(password, salt, 16, SCRYPT).toString('hex');
 }

@@ -1,4 +1,7 @@
+import { randomUUID } from 'node:crypto';
+import type { SchedulerRegistry } from '@nestjs/schedule';
 import { ZumRailsError } from '../errors/zumrails.errors.js';
+import { clampDelay } from './renewal-plan.js';
 import { deferred, type Deferred } from '../util/waiting.js';
 
 /** What happens when an attempt ends; runs after the flight is over, before callers resume. */
@@ -92,5 +95,39 @@ export class CallerRelease {
   releaseAll(reason: Error): void {
     for (const reject of this.waiting) reject(reason);
     this.waiting.clear();
+  }
+}
+
+/**
+ * The one renewal timer of a ZumRailsTokenService: a named timeout in `SchedulerRegistry`, replaced
+ * (never stacked), unref'd so it never keeps the process alive.
+ */
+export class RenewalTimer {
+  /** Unique per instance so several modules (or tests) never collide in a shared registry. */
+  readonly name: string;
+
+  constructor(
+    private readonly registry: SchedulerRegistry,
+    account: string,
+  ) {
+    this.name = `zumrails-auth:renewal:${account}:${randomUUID()}`;
+  }
+
+  schedule(delayMs: number, task: () => void): void {
+    this.clear();
+    const handle = setTimeout(() => {
+      this.clear();
+      task();
+    }, clampDelay(delayMs));
+    handle.unref();
+    this.registry.addTimeout(this.name, handle);
+  }
+
+  get isScheduled(): boolean {
+    return this.registry.doesExist('timeout', this.name);
+  }
+
+  clear(): void {
+    if (this.isScheduled) this.registry.deleteTimeout(this.name);
   }
 }

@@ -6,14 +6,18 @@ import { ZumRailsMetrics } from '../metrics/zumrails-metrics.js';
 import { RESOLVED_OPTIONS } from '../options/option-tokens.js';
 import type { ResolvedZumRailsAuthOptions } from '../options/zumrails-auth-options.interface.js';
 import { AuthorizeClient } from './authorize.client.js';
+import type { CancelOutcome } from './auth-answers.js';
 import {
   issueLoginToken,
   jwtLifetimeMs,
   MAX_TOKEN_LIFETIME_MS,
   type IssuedToken,
 } from './issued-token.js';
-import type { ZumRailsTokenOrigin } from './token-events.js';
-import type { ZumRailsLoginBudgetStatus, ZumRailsStoreState } from './token-status.js';
+import type {
+  ZumRailsLoginBudgetStatus,
+  ZumRailsStoreState,
+  ZumRailsTokenOrigin,
+} from './token-status.js';
 import { SafeToLog, showOnly } from '../logging/module-logger.js';
 
 /** A new token and where it came from. */
@@ -167,5 +171,44 @@ class LoginBudget {
 
   private forget(now: number): void {
     while (this.sent.length > 0 && this.sent[0]! <= now - BUDGET_WINDOW_MS) this.sent.shift();
+  }
+}
+
+/**
+ * Cancels tokens at Zum Rails (`PATCH /api/authorize/canceltoken`) and out of the shared store
+ * (a cancelled token is dead for the whole fleet). Shutdown awaits the late ones: tokens that
+ * arrived after it began.
+ */
+export class TokenRevoker {
+  private readonly late = new Set<Promise<void>>();
+
+  constructor(
+    private readonly client: AuthorizeClient,
+    private readonly acquirer: TokenAcquirer,
+    private readonly cancelled: (token: IssuedToken, outcome: CancelOutcome | undefined) => void,
+  ) {}
+
+  /** @throws ZumRailsError subclass when the cancel call fails (the token is dropped anyway). */
+  async revoke(token: IssuedToken, timeoutMs: number): Promise<void> {
+    const removed = this.acquirer.discard(token.value);
+    let outcome: CancelOutcome | undefined;
+    try {
+      outcome = await this.client.cancel(token.value, timeoutMs);
+    } finally {
+      await removed;
+      this.cancelled(token, outcome);
+    }
+  }
+
+  /** Cancels a token nobody will get (it arrived during shutdown); never rejects. */
+  revokeLate(token: IssuedToken, timeoutMs: number): void {
+    const revocation = this.revoke(token, timeoutMs).catch(() => undefined);
+    this.late.add(revocation);
+    void revocation.finally(() => this.late.delete(revocation));
+  }
+
+  /** Resolves when every late cancel has settled. */
+  async settled(): Promise<void> {
+    await Promise.all(this.late);
   }
 }

@@ -1,22 +1,10 @@
 import { Observable, Subject, Subscriber, type Observer, type Subscription } from 'rxjs';
-import type { ZumRailsErrorCode } from '../errors/zumrails.errors.js';
+import { ZumRailsInternalError, type ZumRailsError } from '../errors/zumrails.errors.js';
+import type { CancelOutcome } from './auth-answers.js';
+import type { IssuedToken } from './issued-token.js';
+import type { ZumRailsFailureSummary, ZumRailsTokenOrigin } from './token-status.js';
 import { logRecord, type ZumRailsLogRecord } from '../logging/module-logger.js';
 import type { ModuleLogLevel, RecordLogger } from '../logging/module-logger.js';
-
-/** A secret-free summary of a failure, as events and status report it. */
-export interface ZumRailsFailureSummary {
-  code: ZumRailsErrorCode;
-  message: string;
-  status?: number;
-  /** When it happened, epoch ms. */
-  at: number;
-}
-
-/**
- * Where a new token came from: `login` (this replica logged in) or `store` (read from the
- * shared `ZumRailsTokenStore`, another replica's login).
- */
-export type ZumRailsTokenOrigin = 'login' | 'store';
 
 /** An event as `ZumRailsTokenService` raises it, before it adds the account. */
 export type ZumRailsTokenEventBody =
@@ -249,4 +237,110 @@ class GuardedObservable<T> extends Observable<T> {
       }
     }
   }
+}
+
+/**
+ * The token service's voice: raises each event on `events$` with the module's account, writes
+ * its log line, and reports what must never crash a timer (a throwing subscriber, a bug during
+ * a login).
+ */
+export class TokenEvents {
+  private readonly stream: GuardedEvents<ZumRailsTokenEvent>;
+  readonly events$: Observable<ZumRailsTokenEvent>;
+
+  constructor(
+    private readonly account: string,
+    private readonly logger: RecordLogger,
+  ) {
+    this.stream = new GuardedEvents<ZumRailsTokenEvent>((error) =>
+      logger.error(
+        logRecord(
+          'subscriber-error',
+          `A ZumRailsTokenService.events$ subscriber threw: ${describeThrown(error)}`,
+        ),
+      ),
+    );
+    this.events$ = this.stream.observable;
+  }
+
+  /** `acquired` (first token) or `renewed` (it replaces `previous`). */
+  obtained(
+    token: IssuedToken,
+    previous: IssuedToken | undefined,
+    origin: ZumRailsTokenOrigin,
+  ): void {
+    const base = { at: Date.now(), expiresAt: token.expiresAt, fingerprint: token.fingerprint };
+    this.emit(
+      previous
+        ? { type: 'renewed', ...base, previousFingerprint: previous.fingerprint, origin }
+        : { type: 'acquired', ...base, origin },
+    );
+  }
+
+  /** `renewal-failed`, preceded by `credentials-rejected` when Zum Rails refused the credentials. */
+  failed(
+    error: ZumRailsError,
+    renewal: {
+      readonly consecutiveFailures: number;
+      readonly lastFailure?: ZumRailsFailureSummary;
+    },
+    nextRetryInMs: number,
+    tokenStillValid: boolean,
+    at: number,
+  ): void {
+    const attempt = renewal.consecutiveFailures;
+    if (error.code === 'credentials-rejected') {
+      this.emit({ type: 'credentials-rejected', at, status: error.status, attempt, nextRetryInMs });
+    }
+    const summary = renewal.lastFailure!;
+    this.emit({
+      type: 'renewal-failed',
+      at,
+      error: summary,
+      attempt,
+      nextRetryInMs,
+      tokenStillValid,
+    });
+  }
+
+  expired(token: IssuedToken, at: number): void {
+    this.emit({ type: 'expired', at, fingerprint: token.fingerprint });
+  }
+
+  /** `outcome` undefined: the cancel call failed. */
+  cancelled(token: IssuedToken, outcome: CancelOutcome | undefined): void {
+    this.emit({
+      type: 'cancelled',
+      at: Date.now(),
+      fingerprint: token.fingerprint,
+      revoked: outcome !== undefined,
+      alreadyInvalid: outcome === 'already-invalid',
+    });
+  }
+
+  /** Something thrown that is not ours, as `internal`; logged with its stack unless `reported`. */
+  internalError(error: unknown, reported: boolean): ZumRailsInternalError {
+    if (!reported) {
+      const stack = error instanceof Error ? error.stack : undefined;
+      const msg = `Unexpected exception during login: ${describeThrown(error)}`;
+      this.logger.error(logRecord('login-internal-error', stack ? `${msg}\n${stack}` : msg));
+    }
+    return new ZumRailsInternalError(error);
+  }
+
+  complete(): void {
+    this.stream.complete();
+  }
+
+  /** Logs an event (one line at most) and raises it with the module's account on it. */
+  private emit(body: ZumRailsTokenEventBody): void {
+    const event = { ...body, account: this.account } as ZumRailsTokenEvent;
+    logTokenEvent(this.logger, event);
+    this.stream.emit(event);
+  }
+}
+
+/** `Name: message` of something thrown, for a log line. */
+function describeThrown(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : typeof error;
 }

@@ -1,18 +1,26 @@
 import type { ZumRailsError, ZumRailsErrorCode } from '../errors/zumrails.errors.js';
 import type { IssuedToken } from './issued-token.js';
 import { failureDelayMs, type BackoffPolicy } from './renewal-plan.js';
-import type { ZumRailsFailureSummary } from './token-events.js';
+
+/** A secret-free summary of a failure, as events and status report it. */
+export interface ZumRailsFailureSummary {
+  code: ZumRailsErrorCode;
+  message: string;
+  status?: number;
+  /** When it happened, epoch ms. */
+  at: number;
+}
 
 /**
- * - `idle`: no token yet and none requested.
- * - `acquiring`: the first (or a replacement) login is in flight, no valid token.
- * - `valid`: a valid token is held.
- * - `renewing`: a valid token is held and its renewal is in flight.
- * - `degraded`: a valid token is held but renewals are failing.
- * - `expired`: the last token expired and none replaced it yet.
- * - `failing`: no valid token and the last login failed.
- * - `credentials-rejected`: Zum Rails rejected the credentials; cooling down.
- * - `stopped`: the module shut down.
+ * Where a new token came from: `login` (this replica logged in) or `store` (read from the
+ * shared `ZumRailsTokenStore`, another replica's login).
+ */
+export type ZumRailsTokenOrigin = 'login' | 'store';
+
+/**
+ * The states of a module's token, as `getStatus().state` and health report them. They are
+ * derived from facts (see {@link deriveState}), never stored; {@link TOKEN_LIFE} lists what
+ * each means and every transition.
  */
 export type ZumRailsTokenState =
   | 'idle'
@@ -24,6 +32,79 @@ export type ZumRailsTokenState =
   | 'failing'
   | 'credentials-rejected'
   | 'stopped';
+
+/**
+ * What happens to a token, and where in `ZumRailsTokenService` it happens:
+ * - `login-started`: an acquisition begins (`getToken()` without a valid token, `refresh()`,
+ *   the renewal timer, `startup`); `startAcquisition`.
+ * - `login-succeeded`: a token from a login or the shared store; `onAcquired`.
+ * - `login-failed`: any other failure (unavailable, rate limited, bad answer); `onAcquisitionFailed`.
+ * - `credentials-rejected`: Zum Rails refused the credentials; `onAcquisitionFailed`.
+ * - `token-expired`: `usableUntil` passed before a renewal; `noteExpiry`.
+ * - `token-dropped`: `invalidate()` after a 401, or `cancelToken()`.
+ * - `shutdown`: `onApplicationShutdown`.
+ */
+export type TokenLifeEvent =
+  | 'login-started'
+  | 'login-succeeded'
+  | 'login-failed'
+  | 'credentials-rejected'
+  | 'token-expired'
+  | 'token-dropped'
+  | 'shutdown';
+
+type Transitions = Partial<Record<TokenLifeEvent, ZumRailsTokenState>>;
+
+/**
+ * A token's life in one place: each state, what it means, and where each event takes it.
+ * `shutdown` leads every state to `stopped`, which has no way out. Checked against
+ * {@link deriveState} by test/unit/token-status.spec.ts.
+ */
+export const TOKEN_LIFE: Record<ZumRailsTokenState, { meaning: string; next: Transitions }> = {
+  idle: {
+    meaning: 'no token yet and none requested',
+    next: { 'login-started': 'acquiring' },
+  },
+  acquiring: {
+    meaning: 'the first (or a replacement) login is in flight, no valid token',
+    next: {
+      'login-succeeded': 'valid',
+      'login-failed': 'failing',
+      'credentials-rejected': 'credentials-rejected',
+    },
+  },
+  valid: {
+    meaning: 'a valid token is held; callers get it at once',
+    next: { 'login-started': 'renewing', 'token-expired': 'expired', 'token-dropped': 'idle' },
+  },
+  renewing: {
+    meaning: 'a valid token is held and its renewal is in flight',
+    next: {
+      'login-succeeded': 'valid',
+      'login-failed': 'degraded',
+      'credentials-rejected': 'degraded',
+      'token-expired': 'acquiring',
+      'token-dropped': 'acquiring',
+    },
+  },
+  degraded: {
+    meaning: 'a valid token is held but renewals are failing (retried with backoff)',
+    next: { 'login-started': 'renewing', 'token-expired': 'failing', 'token-dropped': 'failing' },
+  },
+  expired: {
+    meaning: 'the last token expired and none replaced it yet',
+    next: { 'login-started': 'acquiring' },
+  },
+  failing: {
+    meaning: 'no valid token and the last login failed; callers wait for the next attempt',
+    next: { 'login-started': 'acquiring' },
+  },
+  'credentials-rejected': {
+    meaning: 'Zum Rails rejected the credentials; callers fail at once during the cool-down',
+    next: { 'login-started': 'acquiring' },
+  },
+  stopped: { meaning: 'the module shut down; no token is handed out any more', next: {} },
+};
 
 /**
  * Where the token is shared:

@@ -3,57 +3,43 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import type { Observable } from 'rxjs';
 import {
   ZumRailsError,
-  ZumRailsInternalError,
   ZumRailsShutDownError,
   ZumRailsTokenWaitTimeoutError,
 } from '../errors/zumrails.errors.js';
-import { logRecord } from '../logging/module-logger.js';
-import { ModuleLogger } from '../logging/module-logger.js';
+import { ModuleLogger, SafeToLog } from '../logging/module-logger.js';
 import { ZumRailsMetrics } from '../metrics/zumrails-metrics.js';
 import { RESOLVED_OPTIONS } from '../options/option-tokens.js';
 import type { ResolvedZumRailsAuthOptions } from '../options/zumrails-auth-options.interface.js';
-import { withDeadline } from '../util/waiting.js';
-import { whileWaiting } from '../util/waiting.js';
 import { SecretRedactor } from '../util/redact.js';
-import { SafeToLog } from '../logging/module-logger.js';
+import { whileWaiting, withDeadline } from '../util/waiting.js';
 import { AuthorizeClient } from './authorize.client.js';
-import type { CancelOutcome } from './auth-answers.js';
 import type { IssuedToken, ZumRailsSession } from './issued-token.js';
-import { clampDelay, renewalDelayMs } from './renewal-plan.js';
-import { CallerRelease, isTransient, SingleFlight } from './single-flight.js';
-import { TokenAcquirer, type AcquiredToken } from './token-acquirer.js';
-import {
-  GuardedEvents,
-  logTokenEvent,
-  type ZumRailsTokenEvent,
-  type ZumRailsTokenEventBody,
-} from './token-events.js';
+import { renewalDelayMs } from './renewal-plan.js';
+import { CallerRelease, isTransient, RenewalTimer, SingleFlight } from './single-flight.js';
+import { TokenAcquirer, TokenRevoker, type AcquiredToken } from './token-acquirer.js';
+import { TokenEvents, type ZumRailsTokenEvent } from './token-events.js';
 import { describeStatus, RenewalState, type ZumRailsTokenStatus } from './token-status.js';
 
-/**
- * What `attachZumRailsAuth` learns from a `ZumRailsTokenService` beyond its public API: the module's
- * secrets (to redact errors) and the configured base URL (the only origin the bearer goes to).
- * Behind a symbol so it is neither public API nor in `JSON.stringify` output.
- */
-const AUTH_CONTEXT = Symbol('zumrails-auth-context');
-
-interface AuthContext {
+/** What `attachZumRailsAuth` learns from the module's token service beyond its public API. */
+export interface AuthContext {
+  /** The module's secrets, redacted from every error of a call. */
   readonly redactor: SecretRedactor;
+  /** The configured base URL: the only origin the bearer goes to. */
   readonly baseUrl: string;
 }
 
-/** The context of `source` when it is a `ZumRailsTokenService`, else undefined. */
+/** The context of `source` when it is the module's `ZumRailsTokenService`, else undefined. */
 export function authContextOf(source: object): AuthContext | undefined {
-  return (source as { [AUTH_CONTEXT]?: AuthContext })[AUTH_CONTEXT];
+  return source instanceof ZumRailsTokenService ? source.authContext : undefined;
 }
 
-// No `implements OnApplicationBootstrap, OnApplicationShutdown`: the hooks are marked
-// internal, so stripped from the published .d.ts, where that clause would then fail to
-// type-check. Nest calls the hooks by name.
+// No `implements OnApplicationBootstrap, OnApplicationShutdown`: the hooks are internal, so
+// stripped from the published .d.ts, where that clause would fail. Nest calls them by name.
 /**
  * Holds the Zum Rails bearer token: one login shared by all concurrent callers (and, with a
  * shared `store`, by all replicas), renewed before expiry on a timer, old token served through
- * renewal outages, no login storms.
+ * renewal outages, no login storms. Its states and transitions: `TOKEN_LIFE` (token-status.ts),
+ * whose events name the methods here.
  */
 @Injectable()
 @SafeToLog((service: ZumRailsTokenService) => {
@@ -61,7 +47,7 @@ export function authContextOf(source: object): AuthContext | undefined {
   return { account, state };
 })
 export class ZumRailsTokenService {
-  private readonly emitter: GuardedEvents<ZumRailsTokenEvent>;
+  private readonly events: TokenEvents;
   /**
    * Lifecycle events (acquired, renewed, renewal-failed, credentials-rejected, expired,
    * cancelled), each with the `account` it is about. No secrets. An exception thrown by a
@@ -73,11 +59,10 @@ export class ZumRailsTokenService {
   private current?: IssuedToken;
   private readonly flight = new SingleFlight<IssuedToken>();
   private readonly callers = new CallerRelease();
-  /** Cancels of tokens that arrived during shutdown; shutdown awaits them. */
-  private readonly lateRevocations = new Set<Promise<void>>();
+  private readonly revoker: TokenRevoker;
   private stopped = false;
-  /** @internal For `attachZumRailsAuth`: the module's secrets and the bearer's only origin. */
-  readonly [AUTH_CONTEXT]: AuthContext;
+  /** A private field (not enumerable, not in spreads or JSON): it holds the module's secrets. */
+  readonly #authContext: AuthContext;
 
   constructor(
     @Inject(RESOLVED_OPTIONS) private readonly options: ResolvedZumRailsAuthOptions,
@@ -85,25 +70,26 @@ export class ZumRailsTokenService {
     private readonly client: AuthorizeClient,
     private readonly metrics: ZumRailsMetrics,
     private readonly secrets: SecretRedactor,
-    private readonly logger: ModuleLogger,
+    logger: ModuleLogger,
     @Optional() @Inject(SchedulerRegistry) registry?: SchedulerRegistry,
   ) {
-    this[AUTH_CONTEXT] = { redactor: secrets, baseUrl: options.baseUrl };
+    this.#authContext = { redactor: secrets, baseUrl: options.baseUrl };
     // Never import ScheduleModule.forRoot() a second time: that runs the app's crons twice.
     this.timer = new RenewalTimer(registry ?? new SchedulerRegistry(), options.account);
-    this.emitter = new GuardedEvents<ZumRailsTokenEvent>((error) =>
-      this.logger.error(
-        logRecord(
-          'subscriber-error',
-          `A ZumRailsTokenService.events$ subscriber threw: ${describeThrown(error)}`,
-        ),
-      ),
+    this.events = new TokenEvents(options.account, logger);
+    this.events$ = this.events.events$;
+    this.revoker = new TokenRevoker(client, acquirer, (token, outcome) =>
+      this.events.cancelled(token, outcome),
     );
-    this.events$ = this.emitter.observable;
     metrics.observeTokenRemaining(() => {
       const expiresAt = this.getStatus().expiresAt;
       return expiresAt === undefined ? undefined : Math.max(0, (expiresAt - Date.now()) / 1000);
     });
+  }
+
+  /** @internal For `attachZumRailsAuth`: the module's secrets and the bearer's only origin. */
+  get authContext(): AuthContext {
+    return this.#authContext;
   }
 
   /**
@@ -158,7 +144,7 @@ export class ZumRailsTokenService {
     if (!token) return;
     this.timer.clear();
     try {
-      await this.revoke(token, this.options.requestTimeoutMs);
+      await this.revoker.revoke(token, this.options.requestTimeoutMs);
     } finally {
       // Callers waiting meanwhile are served by a new acquisition.
       if (this.flight.hasWaiters && !this.stopped)
@@ -225,11 +211,11 @@ export class ZumRailsTokenService {
     const token = this.current;
     this.current = undefined;
     if (token && this.options.revokeOnShutdown)
-      await this.revoke(token, budget).catch(() => undefined);
-    await Promise.all(this.lateRevocations);
+      await this.revoker.revoke(token, budget).catch(() => undefined);
+    await this.revoker.settled();
     this.client.close();
     this.metrics.stop();
-    this.emitter.complete();
+    this.events.complete();
   }
 
   private acquire(): Promise<IssuedToken> {
@@ -304,37 +290,24 @@ export class ZumRailsTokenService {
     );
   }
 
-  /** A bug is not an outage: log it once with its stack and surface it as internal. */
+  /** A bug is not an outage: logged once (with its stack) and surfaced as internal. */
   private asLibraryError(error: unknown): ZumRailsError {
     if (error instanceof ZumRailsError) return error;
-    if (this.renewal.lastError?.code !== 'internal') {
-      const stack = error instanceof Error ? error.stack : undefined;
-      const msg = `Unexpected exception during login: ${describeThrown(error)}`;
-      this.logger.error(logRecord('login-internal-error', stack ? `${msg}\n${stack}` : msg));
-    }
-    return new ZumRailsInternalError(error);
+    return this.events.internalError(error, this.renewal.lastError?.code === 'internal');
   }
 
   private onAcquired({ token, origin }: AcquiredToken): IssuedToken {
     if (this.stopped) {
       this.secrets.rememberToken(token.value);
-      this.revokeLate(token);
+      if (this.options.revokeOnShutdown)
+        this.revoker.revokeLate(token, this.options.revokeTimeoutMs);
       throw new ZumRailsShutDownError();
     }
     const previous = this.current;
     this.current = token;
     this.secrets.rememberToken(token.value);
     this.renewal.succeeded(token.issuedAt);
-    const base = {
-      at: Date.now(),
-      expiresAt: token.expiresAt,
-      fingerprint: token.fingerprint,
-    };
-    this.emit(
-      previous
-        ? { type: 'renewed', ...base, previousFingerprint: previous.fingerprint, origin }
-        : { type: 'acquired', ...base, origin },
-    );
+    this.events.obtained(token, previous, origin);
     this.schedule(renewalDelayMs(token, Date.now(), this.options, Math.random()));
     return token;
   }
@@ -342,25 +315,8 @@ export class ZumRailsTokenService {
   private onAcquisitionFailed(error: ZumRailsError): ZumRailsError {
     const now = Date.now();
     const delay = this.renewal.failed(error, now, this.options);
-    if (error.code === 'credentials-rejected') {
-      const { status } = error;
-      const attempt = this.renewal.consecutiveFailures;
-      this.emit({
-        type: 'credentials-rejected',
-        at: now,
-        status,
-        attempt,
-        nextRetryInMs: delay,
-      });
-    }
-    this.emit({
-      type: 'renewal-failed',
-      at: now,
-      error: this.renewal.lastFailure!,
-      attempt: this.renewal.consecutiveFailures,
-      nextRetryInMs: delay,
-      tokenStillValid: this.current !== undefined && now < this.current.usableUntil,
-    });
+    const stillValid = this.current !== undefined && now < this.current.usableUntil;
+    this.events.failed(error, this.renewal, delay, stillValid, now);
     this.schedule(delay);
     return error;
   }
@@ -373,91 +329,17 @@ export class ZumRailsTokenService {
     });
   }
 
-  /** A token that arrived after shutdown began: nobody gets it; cancel it when configured. */
-  private revokeLate(token: IssuedToken): void {
-    if (!this.options.revokeOnShutdown) return;
-    const revocation = this.revoke(token, this.options.revokeTimeoutMs).catch(() => undefined);
-    this.lateRevocations.add(revocation);
-    void revocation.finally(() => this.lateRevocations.delete(revocation));
-  }
-
-  /** Cancels `token` at Zum Rails; it is dead for the whole fleet, so it leaves the store too. */
-  private async revoke(token: IssuedToken, timeoutMs: number): Promise<void> {
-    const removed = this.acquirer.discard(token.value);
-    let outcome: CancelOutcome | undefined;
-    try {
-      outcome = await this.client.cancel(token.value, timeoutMs);
-    } finally {
-      await removed;
-      this.emit({
-        type: 'cancelled',
-        at: Date.now(),
-        fingerprint: token.fingerprint,
-        revoked: outcome !== undefined,
-        alreadyInvalid: outcome === 'already-invalid',
-      });
-    }
-  }
-
   /** Drops a token that is past its usable time, once, so it is never handed out. */
   private noteExpiry(now: number): void {
     const token = this.current;
     if (!token || now < token.usableUntil) return;
     this.current = undefined;
     this.renewal.expired = true;
-    this.emit({ type: 'expired', at: now, fingerprint: token.fingerprint });
-  }
-
-  /** Logs an event (one line at most) and raises it with this module's account on it. */
-  private emit(body: ZumRailsTokenEventBody): void {
-    const event = { ...body, account: this.options.account } as ZumRailsTokenEvent;
-    logTokenEvent(this.logger, event);
-    this.emitter.emit(event);
+    this.events.expired(token, now);
   }
 
   private assertRunning(): void {
     if (this.stopped) throw new ZumRailsShutDownError();
-  }
-}
-
-/** `Name: message` of something thrown, for a log line. */
-function describeThrown(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : typeof error;
-}
-
-let timers = 0;
-
-/**
- * The one renewal timer of a ZumRailsTokenService: a named timeout in `SchedulerRegistry`, replaced
- * (never stacked), unref'd so it never keeps the process alive.
- */
-class RenewalTimer {
-  /** Unique per instance so several modules (or tests) never collide in a shared registry. */
-  readonly name: string;
-
-  constructor(
-    private readonly registry: SchedulerRegistry,
-    account: string,
-  ) {
-    this.name = `zumrails-auth:renewal:${account}:${++timers}`;
-  }
-
-  schedule(delayMs: number, task: () => void): void {
-    this.clear();
-    const handle = setTimeout(() => {
-      this.clear();
-      task();
-    }, clampDelay(delayMs));
-    handle.unref();
-    this.registry.addTimeout(this.name, handle);
-  }
-
-  get isScheduled(): boolean {
-    return this.registry.doesExist('timeout', this.name);
-  }
-
-  clear(): void {
-    if (this.isScheduled) this.registry.deleteTimeout(this.name);
   }
 }
 
