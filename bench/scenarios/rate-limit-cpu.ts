@@ -128,7 +128,7 @@ interface Handlers {
  */
 function authInterceptor(app: BenchApp): Interceptor {
   const axios = app.http.axiosRef;
-  // The module's own pair is the last registered of each (after the deadline's).
+  // The pipeline's one pair (request-pipeline.ts) is the last registered of each.
   const last = (manager: unknown) =>
     (manager as Handlers).handlers.filter((entry) => entry !== null).at(-1)!.fulfilled as (
       value: unknown,

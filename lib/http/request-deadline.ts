@@ -4,7 +4,6 @@ import axios, {
   type AxiosResponse,
   type Canceler,
   type CancelToken,
-  type CancelTokenSource,
   type GenericAbortSignal,
   type InternalAxiosRequestConfig,
 } from 'axios';
@@ -113,17 +112,21 @@ export class DeadlineWheel {
   }
 }
 
-/** Marks a cancel token whose source the deadline may cancel too (see `shareCancelSource`). */
-const SHARED_CANCEL = Symbol('zumrails-shared-cancel');
-
-type ShareableToken = CancelToken & { [SHARED_CANCEL]?: Canceler };
-
 /**
- * Lets the deadline cancel `source` when it passes, instead of adding an abort of its own:
- * `ZumRailsHttpService` cancels each call it subscribes to with such a source.
+ * The cancel token `ZumRailsHttpService` gives each call it subscribes to (cancelled when the
+ * subscriber leaves): it carries its own canceler, so the call's deadline cancels this same
+ * token when it passes instead of adding an abort of its own.
  */
-export function shareCancelSource(source: CancelTokenSource): void {
-  (source.token as ShareableToken)[SHARED_CANCEL] = source.cancel;
+export class CallCancelToken extends axios.CancelToken {
+  readonly cancelCall: Canceler;
+
+  constructor() {
+    let cancel: Canceler | undefined;
+    super((canceler) => {
+      cancel = canceler;
+    });
+    this.cancelCall = cancel!;
+  }
 }
 
 /**
@@ -168,7 +171,7 @@ class Deadline implements RequestDeadline, WheelEntry {
  * `CancelToken` (~0.2 µs) and not an `AbortController` (~13 µs on Node 20) nor an
  * `AbortSignal.any`:
  * - no `cancelToken`: one of ours, cancelled at the deadline;
- * - `ZumRailsHttpService`'s own cancel token: that one, cancelled at the deadline as well;
+ * - `ZumRailsHttpService`'s own {@link CallCancelToken}: that one, cancelled at the deadline too;
  * - the caller's `cancelToken` and no `signal`: an abort signal of ours;
  * - both the caller's: their `signal` composed with ours (`AbortSignal.any`).
  * A deadline abort reaches the pipeline as a cancellation, which {@link asDeadlineTimeout}
@@ -203,14 +206,13 @@ export class RequestDeadlines {
   }
 
   private create(config: InternalAxiosRequestConfig, ms: number): Deadline {
-    const token = config.cancelToken as ShareableToken | undefined;
+    const token = config.cancelToken;
     if (token === undefined) {
       const source = axios.CancelToken.source();
       config.cancelToken = source.token;
       return new Deadline(ms, config, source.token, source.cancel);
     }
-    const shared = token[SHARED_CANCEL];
-    if (shared) return new Deadline(ms, config, token, shared);
+    if (token instanceof CallCancelToken) return new Deadline(ms, config, token, token.cancelCall);
     const controller = new AbortController();
     const own = config.signal as AbortSignal | undefined;
     config.signal = (

@@ -192,14 +192,21 @@ class RequestPipeline {
     return this.authorize(config);
   };
 
-  /** The bearer (one login for every caller), the rate budget's slot, then the deadline. */
-  private async authorize(config: Config): Promise<Config> {
-    let token = await this.tokens.getToken();
-    const admission = this.limiter?.admit(config);
-    if (admission) {
-      await admission;
-      token = await this.tokens.getToken(); // the wait may have outlived that token
-    }
+  /**
+   * The bearer (one login for every caller) and the rate budget's slot. Promise reactions, not
+   * an async function: the common call (no rule matches) costs one reaction.
+   */
+  private authorize(config: Config): Promise<Config> {
+    return Promise.resolve(this.tokens.getToken()).then((token) => {
+      const admission = this.limiter?.admit(config);
+      if (admission === undefined) return this.sign(config, token);
+      // The wait for a slot may have outlived that token.
+      return admission.then(() => this.tokens.getToken()).then((fresh) => this.sign(config, fresh));
+    });
+  }
+
+  /** The bearer, a POST's `idempotency-key`, then the overall deadline. */
+  private sign(config: Config, token: string): Config {
     if (token !== this.lastToken) {
       this.lastToken = token;
       this.lastHeader = BEARER + token;
@@ -209,7 +216,7 @@ class RequestPipeline {
     if (config.method === 'post' && !headers.has(IDEMPOTENCY_KEY)) {
       headers.set(IDEMPOTENCY_KEY, randomUUID());
     }
-    // From here on: the token and slot waits above have bounds of their own.
+    // From here on: the token and slot waits before have bounds of their own.
     this.deadlines?.start(config);
     return config;
   }

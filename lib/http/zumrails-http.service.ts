@@ -5,9 +5,8 @@ import axios, {
   type AxiosPromise,
   type AxiosRequestConfig,
   type AxiosResponse,
-  type CancelTokenSource,
 } from 'axios';
-import { Observable } from 'rxjs';
+import { Observable, type Subscriber, type TeardownLogic } from 'rxjs';
 import { ModuleLogger } from '../logging/module-logger.js';
 import { ZumRailsMetrics } from '../metrics/zumrails-metrics.js';
 import { DEFAULT_OPTIONS } from '../options/defaults.js';
@@ -18,8 +17,12 @@ import type { TokenService } from '../token/token.service.js';
 import { ZumRailsTransport } from '../transport/zumrails-transport.js';
 import { SafeToLog, showOnly } from '../logging/module-logger.js';
 import { attachZumRailsAuth, type ZumRailsTokenSource } from './request-pipeline.js';
-import { shareCancelSource } from './request-deadline.js';
+import { CallCancelToken } from './request-deadline.js';
 import { ZumRailsClient } from './zumrails.client.js';
+
+/** `HttpService`'s default type arguments, kept so that apps' `data` types stay as they were. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type HttpServiceDefault = any;
 
 /**
  * The `@nestjs/axios` `HttpService` API (`get`, `post`, `put`, `patch`, `delete`, `request`, ...
@@ -45,21 +48,90 @@ export class ZumRailsHttpService extends HttpService {
     super(instance);
   }
 
+  /** `GET url`; see `HttpService.get`. */
+  override get<T = HttpServiceDefault, D = HttpServiceDefault>(
+    url: string,
+    config?: AxiosRequestConfig<D>,
+  ): Observable<AxiosResponse<T, D>> {
+    return this.observe<T, D>(config, 'get', url);
+  }
+
+  /** `DELETE url`; see `HttpService.delete`. */
+  override delete<T = HttpServiceDefault, D = HttpServiceDefault>(
+    url: string,
+    config?: AxiosRequestConfig<D>,
+  ): Observable<AxiosResponse<T, D>> {
+    return this.observe<T, D>(config, 'delete', url);
+  }
+
+  /** `HEAD url`; see `HttpService.head`. */
+  override head<T = HttpServiceDefault, D = HttpServiceDefault>(
+    url: string,
+    config?: AxiosRequestConfig<D>,
+  ): Observable<AxiosResponse<T, D>> {
+    return this.observe<T, D>(config, 'head', url);
+  }
+
+  /** `POST url` with `data`; see `HttpService.post`. */
+  override post<T = HttpServiceDefault, D = HttpServiceDefault>(
+    url: string,
+    data?: D,
+    config?: AxiosRequestConfig<D>,
+  ): Observable<AxiosResponse<T, D>> {
+    return this.observe<T, D>(config, 'post', url, data);
+  }
+
+  /** `PUT url` with `data`; see `HttpService.put`. */
+  override put<T = HttpServiceDefault, D = HttpServiceDefault>(
+    url: string,
+    data?: D,
+    config?: AxiosRequestConfig<D>,
+  ): Observable<AxiosResponse<T, D>> {
+    return this.observe<T, D>(config, 'put', url, data);
+  }
+
+  /** `PATCH url` with `data`; see `HttpService.patch`. */
+  override patch<T = HttpServiceDefault, D = HttpServiceDefault>(
+    url: string,
+    data?: D,
+    config?: AxiosRequestConfig<D>,
+  ): Observable<AxiosResponse<T, D>> {
+    return this.observe<T, D>(config, 'patch', url, data);
+  }
+
+  /** Any request; see `HttpService.request`. */
+  override request<T = HttpServiceDefault>(
+    config: AxiosRequestConfig,
+  ): Observable<AxiosResponse<T>> {
+    return this.observe<T, unknown>(config);
+  }
+
   /**
-   * @internal What `HttpService` does (one cancel token per call unless the caller passes one,
-   * cancelled when the subscriber unsubscribes, so `timeout()` or `takeUntil()` abort the
-   * request, except for `responseType: 'stream'`), except that a call that has already settled
-   * is not cancelled at teardown: `HttpService` does, which builds a `CanceledError` with its
-   * stack trace after every call (~18 µs of CPU each, the bulk of the wrapper's cost; see
-   * bench/README.md, scenario 1). The one visible difference: a settled call's `config` sent
-   * again (say `error.config`) goes out, where `HttpService` would have cancelled its token.
-   *
-   * Proven the same otherwise on both `@nestjs/axios` lines of the peer range, against the
-   * installed `HttpService` over loopback HTTP: the scenarios of test/support/observable-parity
-   * (completion, errors, unsubscribe and `takeUntil` abort the request, the caller's
-   * `cancelToken` and `signal`, streams, the caller's config untouched) run in
-   * test/http/observable-cancel.e2e.spec.ts (line 12) and in every consumer app of
-   * `npm run test:consumers` (line 4 on Nest 11, 12 on Nest 12). Keep this only while they pass.
+   * The common methods above send straight through `axiosRef.request` with one config: axios'
+   * method aliases (`instance.get`, ...) merge the config once more (`mergeConfig`, deep copies
+   * of `headers` and `params`) and, in recent axios, wrap the call in an async function, for the
+   * same request (the alias' `method`, `url` and `data` win over the config's, as there).
+   */
+  private observe<T, D>(
+    given: AxiosRequestConfig<D> | undefined,
+    method?: string,
+    url?: string,
+    ...data: [D?]
+  ): Observable<AxiosResponse<T, D>> {
+    return new Observable((subscriber) => {
+      const config: AxiosRequestConfig<D> = { ...given };
+      if (method !== undefined) {
+        config.method = method;
+        config.url = url;
+        if (data.length > 0) config.data = data[0];
+      }
+      return send(subscriber, config, () => this.axiosRef.request<T>(config));
+    });
+  }
+
+  /**
+   * @internal What `HttpService` does, for its other methods (`postForm`, `query`, ...):
+   * see {@link send}.
    */
   protected override makeObservable<T>(
     request: (...args: unknown[]) => AxiosPromise<T>,
@@ -68,29 +140,53 @@ export class ZumRailsHttpService extends HttpService {
     return new Observable((subscriber) => {
       const last = args.length - 1;
       const config: AxiosRequestConfig = { ...(args[last] as AxiosRequestConfig | undefined) };
-      let source: CancelTokenSource | undefined;
-      if (!config.cancelToken) {
-        source = axios.CancelToken.source();
-        // The call's overall deadline cancels this same source: one abort per call, not two.
-        shareCancelSource(source);
-        config.cancelToken = source.token;
-      }
-      let settled = false;
-      request(...args.slice(0, last), config)
-        .then((response) => {
-          settled = true;
-          subscriber.next(response);
-          subscriber.complete();
-        })
-        .catch((error: unknown) => {
-          settled = true;
-          subscriber.error(error);
-        });
-      return () => {
-        if (!settled && config.responseType !== 'stream') source?.cancel();
-      };
+      return send(subscriber, config, () => request(...args.slice(0, last), config));
     });
   }
+}
+
+/**
+ * One subscription's call, as `HttpService.makeObservable` makes it (one cancel token per call
+ * unless the caller passes one, cancelled when the subscriber unsubscribes, so `timeout()` or
+ * `takeUntil()` abort the request, except for `responseType: 'stream'`), except that a call
+ * that has already settled is not cancelled at teardown: `HttpService` does, which builds a
+ * `CanceledError` with its stack trace after every call (~18 µs of CPU each, the bulk of the
+ * wrapper's cost; see bench/README.md, scenario 1). The one visible difference: a settled
+ * call's `config` sent again (say `error.config`) goes out, where `HttpService` would have
+ * cancelled its token. The token is a {@link CallCancelToken}, which the call's overall
+ * deadline cancels too: one abort per call, not two.
+ *
+ * Proven the same otherwise on both `@nestjs/axios` lines of the peer range, against the
+ * installed `HttpService` over loopback HTTP: the scenarios of test/support/observable-parity
+ * (completion, errors, every method's request, unsubscribe and `takeUntil` abort the request,
+ * the caller's `cancelToken` and `signal`, streams, the caller's config untouched) run in
+ * test/http/observable-cancel.e2e.spec.ts (line 12) and in every consumer app of
+ * `npm run test:consumers` (line 4 on Nest 11, 12 on Nest 12). Keep this only while they pass.
+ */
+function send<T>(
+  subscriber: Subscriber<AxiosResponse<T>>,
+  config: AxiosRequestConfig,
+  call: () => AxiosPromise<T>,
+): TeardownLogic {
+  let own: CallCancelToken | undefined;
+  if (!config.cancelToken) {
+    own = new CallCancelToken();
+    config.cancelToken = own;
+  }
+  let settled = false;
+  call()
+    .then((response) => {
+      settled = true;
+      subscriber.next(response);
+      subscriber.complete();
+    })
+    .catch((error: unknown) => {
+      settled = true;
+      subscriber.error(error);
+    });
+  return () => {
+    if (!settled && config.responseType !== 'stream') own?.cancelCall();
+  };
 }
 
 /** A new axios instance for API calls, never the global one nor the app's `HttpService` one. */

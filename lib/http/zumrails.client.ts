@@ -54,7 +54,7 @@ export class ZumRailsClient {
    * @throws ZumRailsApiError | ZumRailsHttpError | ZumRailsError (as a rejection).
    */
   get<T = unknown>(path: string, config?: AxiosRequestConfig): Promise<T> {
-    return this.axios.get(path, config).then(unwrapResult<T>);
+    return this.send<T>(config, 'get', path);
   }
 
   /**
@@ -63,7 +63,7 @@ export class ZumRailsClient {
    * @throws ZumRailsApiError | ZumRailsHttpError | ZumRailsError (as a rejection).
    */
   post<T = unknown>(path: string, body?: unknown, config?: AxiosRequestConfig): Promise<T> {
-    return this.axios.post(path, body, config).then(unwrapResult<T>);
+    return this.send<T>(config, 'post', path, body);
   }
 
   /**
@@ -71,7 +71,7 @@ export class ZumRailsClient {
    * @throws ZumRailsApiError | ZumRailsHttpError | ZumRailsError (as a rejection).
    */
   put<T = unknown>(path: string, body?: unknown, config?: AxiosRequestConfig): Promise<T> {
-    return this.axios.put(path, body, config).then(unwrapResult<T>);
+    return this.send<T>(config, 'put', path, body);
   }
 
   /**
@@ -79,7 +79,7 @@ export class ZumRailsClient {
    * @throws ZumRailsApiError | ZumRailsHttpError | ZumRailsError (as a rejection).
    */
   patch<T = unknown>(path: string, body?: unknown, config?: AxiosRequestConfig): Promise<T> {
-    return this.axios.patch(path, body, config).then(unwrapResult<T>);
+    return this.send<T>(config, 'patch', path, body);
   }
 
   /**
@@ -87,7 +87,7 @@ export class ZumRailsClient {
    * @throws ZumRailsApiError | ZumRailsHttpError | ZumRailsError (as a rejection).
    */
   delete<T = unknown>(path: string, config?: AxiosRequestConfig): Promise<T> {
-    return this.axios.delete(path, config).then(unwrapResult<T>);
+    return this.send<T>(config, 'delete', path);
   }
 
   /**
@@ -148,6 +148,22 @@ export class ZumRailsClient {
    */
   request<T = unknown>(config: AxiosRequestConfig): Promise<T> {
     return this.axios.request(config).then(unwrapResult<T>);
+  }
+
+  /**
+   * Straight through `request` with one config: axios' method aliases merge the config once
+   * more and, in recent axios, wrap the call in an async function, for the same request (their
+   * `method`, `url` and `data` win over the config's, as here).
+   */
+  private send<T>(
+    config: AxiosRequestConfig | undefined,
+    method: string,
+    url: string,
+    ...data: [unknown?]
+  ): Promise<T> {
+    const sent: AxiosRequestConfig = { ...config, method, url };
+    if (data.length > 0) sent.data = data[0];
+    return this.axios.request(sent).then(unwrapResult<T>);
   }
 }
 

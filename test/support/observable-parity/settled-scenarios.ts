@@ -49,6 +49,39 @@ export const SETTLED_SCENARIOS: readonly ParityScenario[] = [
     },
   },
   {
+    name: 'head, delete, put, patch, get with params: each sends its method, URL, headers and body',
+    expected: {
+      sent: [
+        { method: 'HEAD', url: '/mirror/?a=1', h: '1' },
+        { method: 'DELETE', url: '/mirror/', type: 'application/json', body: '{"d":1}' },
+        { method: 'PUT', url: '/mirror/', type: 'application/json', body: '{"p":1}' },
+        { method: 'PATCH', url: '/mirror/', h: '2', type: 'application/json', body: '{"q":1}' },
+        { method: 'GET', url: '/mirror/?b=2', h: '3' },
+      ],
+    },
+    async observe(rig) {
+      const calls = [
+        (path: string) => rig.service.head(path, { params: { a: 1 }, headers: { 'x-h': '1' } }),
+        (path: string) => rig.service.delete(path, { data: { d: 1 } }),
+        (path: string) => rig.service.put(path, { p: 1 }, { data: { ignored: true } }),
+        (path: string) => rig.service.patch(path, { q: 1 }, { headers: { 'x-h': '2' } }),
+        (path: string) =>
+          rig.service.get(path, { method: 'POST', params: { b: 2 }, headers: { 'x-h': '3' } }),
+      ];
+      const sent: unknown[] = [];
+      for (const call of calls) {
+        const { path } = rig.server.path('mirror');
+        const { headers } = await firstValueFrom(call(path));
+        const seen = JSON.parse(String(headers['x-mirror'])) as Record<string, unknown>;
+        // The path's number differs between the two services' runs: keep its route and query.
+        seen.url = String(seen.url).replace(/\/\d+/, '/');
+        if (seen.body === '') delete seen.body;
+        sent.push(seen);
+      }
+      return { sent };
+    },
+  },
+  {
     name: 'an error response: error with the AxiosError, neither next nor complete',
     expected: {
       events: ['error AxiosError (axios) ERR_BAD_RESPONSE 500 Request failed with status code 500'],
