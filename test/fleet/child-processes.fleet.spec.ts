@@ -13,7 +13,7 @@ describe('Fleet of child processes on Redis', () => {
 
   beforeEach(async () => {
     redis = await RedisServer.start();
-    fake = await FakeZumRails.start({ tokenTtlSeconds: 10 });
+    fake = await FakeZumRails.start({ tokenTtlSeconds: 14 });
     children = [];
   });
   afterEach(async () => {
@@ -30,17 +30,19 @@ describe('Fleet of child processes on Redis', () => {
       redis: redis.connection(),
       callEveryMs: 50,
       // A store call slower than storeTimeoutMs makes a replica log in alone (by design): on
-      // a loaded machine 250 ms (the default) split the fleet. Lease TTL = requestTimeoutMs +
-      // 2 × storeTimeoutMs + 250 ms = 2.95 s; renewal starts at half the 10-s lifetime, so the
-      // dead holder's lease lapses (~8 s) while the token is still valid.
-      options: { startup: 'background', requestTimeoutMs: 700, storeTimeoutMs: 1_000 },
+      // a loaded machine 250 ms (the default) split the fleet. The holder's hung login must
+      // outlive the moment the test reads the lease and kills it (past requestTimeoutMs the
+      // holder gives the lease back itself: 700 ms was too short under load). Lease TTL =
+      // requestTimeoutMs + 2 × storeTimeoutMs + 250 ms = 4.25 s; renewal starts at half the
+      // 14-s lifetime, so the dead holder's lease lapses (~11.3 s) while the token is still valid.
+      options: { startup: 'background', requestTimeoutMs: 2_000, storeTimeoutMs: 1_000 },
     };
     children = await Promise.all([1, 2, 3].map(() => ChildReplica.start(config, 45_000)));
     expect(new Set(children.map((child) => child.firstToken)).size).toBe(1);
 
     // The next login, whoever makes it, hangs: that replica holds the lease and never answers.
     fake.failLogin({ kind: 'hang' });
-    await until(() => fake.counters.failedLogins === 1, 8_000, 'the hung login');
+    await until(() => fake.counters.failedLogins === 1, 12_000, 'the hung login');
     const keys = storeKeys(fake.url, fake.username, fake.password);
     const inspector = redis.client();
     const holder = await inspector.get(keys.lease);
