@@ -129,13 +129,15 @@ describe('WebhookDeduplicator', () => {
 
   it('lands a done mark on a retry once the store answers again', async () => {
     const store = new ScriptedStore();
-    const { deduplicator, events } = subject(store, 120);
+    // The retry comes claimTtlMs / 4 after the timed-out attempt, and must find the claim still
+    // there: at 120 ms a loaded machine let the claim expire first (the retry then found it lost).
+    const { deduplicator, events } = subject(store, 2_000);
     await deduplicator.handle(BODY, async () => {
       store.hanging.add('compareAndSet');
       return 6;
     });
     store.hanging.clear();
-    await until(async () => (await store.only()).value === 'done', 3_000);
+    await until(async () => (await store.only()).value === 'done', 5_000);
     expect(events()).toContain('webhook-store-recovered');
     expect(events()).not.toContain('webhook-done-mark-lost');
   });
