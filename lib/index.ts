@@ -34,7 +34,7 @@ export { attachZumRailsAuth } from './http/request-pipeline.js';
 export type { AttachZumRailsAuthOptions, ZumRailsTokenSource } from './http/request-pipeline.js';
 export { ZumRailsClient } from './http/zumrails.client.js';
 export type { ZumRailsPaginateOptions } from './http/zumrails.client.js';
-export type { ZumRailsEnvelope, ZumRailsPage, ZumRailsWallet } from './http/zumrails-api.types.js';
+export type { ZumRailsEnvelope, ZumRailsPage, ZumRailsWallet } from './http/zumrails.client.js';
 export type { ZumRailsSession } from './token/issued-token.js';
 export type { ZumRailsTokenEvent, ZumRailsTokenEventType } from './token/token-events.js';
 export type {
@@ -61,7 +61,6 @@ export type {
   ZumRailsRedisTokenStoreClient,
 } from './store/redis-token.store.js';
 export {
-  ZumRailsApiError,
   ZumRailsAuthError,
   ZumRailsBadResponseError,
   ZumRailsBlockedByIntermediaryError,
@@ -69,7 +68,6 @@ export {
   ZumRailsCredentialsRejectedError,
   ZumRailsCrossOriginError,
   ZumRailsError,
-  ZumRailsHttpError,
   ZumRailsInternalError,
   ZumRailsRateLimitedError,
   ZumRailsShutDownError,
@@ -78,11 +76,14 @@ export {
   ZumRailsUnavailableError,
   ZumRailsWebhookError,
 } from './errors/zumrails.errors.js';
+export { ZumRailsApiError, ZumRailsHttpError } from './http/zumrails-http.error.js';
 export type { ZumRailsAuthErrorCode, ZumRailsErrorFacts } from './errors/zumrails.errors.js';
-export { ZUMRAILS_ERROR_CODES } from './errors/zumrails-error-codes.js';
-export type { ZumRailsErrorCode, ZumRailsErrorCodeInfo } from './errors/zumrails-error-codes.js';
-export { ZumRailsExceptionFilter } from './zumrails-exception.filter.js';
-export type { ZumRailsExceptionBody } from './zumrails-exception.filter.js';
+export { ZUMRAILS_ERROR_CODES, ZumRailsExceptionFilter } from './errors/zumrails-error-codes.js';
+export type {
+  ZumRailsErrorCode,
+  ZumRailsErrorCodeInfo,
+  ZumRailsExceptionBody,
+} from './errors/zumrails-error-codes.js';
 export { ZumRailsHealthIndicator } from './health/zumrails-health.indicator.js';
 export type {
   ZumRailsHealthCheckOptions,

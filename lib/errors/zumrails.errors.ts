@@ -8,7 +8,7 @@ import {
   ServiceUnavailableException,
   UnauthorizedException,
 } from '@nestjs/common';
-import { ZUMRAILS_ERROR_CODES, type ZumRailsErrorCode } from './zumrails-error-codes.js';
+import type { ZumRailsErrorCode } from './zumrails-error-codes.js';
 
 export type { ZumRailsErrorCode } from './zumrails-error-codes.js';
 
@@ -19,7 +19,7 @@ export type { ZumRailsErrorCode } from './zumrails-error-codes.js';
  */
 const BRAND = Symbol.for('nestjs-zumrails-auth/error');
 
-/** The HTTP facts of an error, each set only when known. */
+/** The facts of an error, each set only when known (see the fields of `ZumRailsError`). */
 export interface ZumRailsErrorFacts {
   status?: number;
   statusCode?: number;
@@ -29,20 +29,14 @@ export interface ZumRailsErrorFacts {
   path?: string;
   retryAfterMs?: number;
   origin?: string;
-  /** Kept non-enumerable: never serialised (an axios error here is already scrubbed). */
+  /** Kept non-enumerable (an axios error here is already scrubbed). */
   cause?: unknown;
 }
 
-const FACTS = [
-  'status',
-  'statusCode',
-  'vendorMessage',
-  'traceId',
-  'method',
-  'path',
-  'retryAfterMs',
-  'origin',
-] as const;
+type Fact = Exclude<keyof ZumRailsErrorFacts, 'cause'>;
+const FACTS = 'status statusCode vendorMessage traceId method path retryAfterMs origin'.split(
+  ' ',
+) as Fact[];
 
 /**
  * The root of everything this library throws, rejects with or emits. Switch on `code` (see
@@ -99,14 +93,9 @@ export class ZumRailsError extends Error {
     this.code = code;
     const fields = this as Record<string, unknown>;
     for (const name of FACTS) if (facts[name] !== undefined) fields[name] = facts[name];
-    if (facts.cause !== undefined) {
-      Object.defineProperty(this, 'cause', {
-        value: facts.cause,
-        enumerable: false,
-        writable: true,
-        configurable: true,
-      });
-    }
+    // Not enumerable: never serialised, never listed.
+    const cause = { value: facts.cause, writable: true, configurable: true };
+    if (facts.cause !== undefined) Object.defineProperty(this, 'cause', cause);
   }
 
   /** A secret-free plain object for logs: `name`, `code`, `message` and the known facts. */
@@ -184,20 +173,19 @@ export class ZumRailsRateLimitedError extends ZumRailsError {
 }
 
 function rateLimitedMessage(
-  retryAfterMs: number,
+  ms: number,
   source: ZumRailsRateLimitedError['source'],
   budget: { rule: string; maxWaitMs: number } | undefined,
 ): string {
-  const seconds = Math.ceil(retryAfterMs / 1000);
-  if (source === 'zumrails') {
+  const seconds = Math.ceil(ms / 1000);
+  if (source === 'zumrails')
     return `Zum Rails rate limit reached (HTTP 429); retrying in ${seconds} s`;
-  }
   if (source === 'login-budget') {
     return `login budget used up (maxLoginsPerMinute); next login allowed in ${seconds} s`;
   }
-  const rule = budget?.rule ?? 'an API rate limit';
   const allowed = budget ? ` (this call may wait ${budget.maxWaitMs} ms)` : '';
-  return `rate limit ${rule} used up: next slot in about ${(retryAfterMs / 1000).toFixed(1)} s${allowed}; nothing was sent`;
+  const next = `next slot in about ${(ms / 1000).toFixed(1)} s${allowed}; nothing was sent`;
+  return `rate limit ${budget?.rule ?? 'an API rate limit'} used up: ${next}`;
 }
 
 /**
@@ -312,54 +300,29 @@ export class ZumRailsCrossOriginError extends ZumRailsError {
   }
 }
 
-/**
- * A call through `ZumRailsHttpService`, `ZumRailsClient` or an instance given to
- * `attachZumRailsAuth` failed: `code` is `unavailable`, `rate-limited`, `bad-response`,
- * `blocked-by-intermediary`, `api-error` (see {@link ZumRailsApiError}), `cancelled`,
- * `invalid-request` or `internal`. `method` and `path` name the call, `status` the HTTP answer
- * when there was one. The axios error is only the scrubbed, non-enumerable `cause` (its `code`,
- * e.g. `ECONNREFUSED`, and `response` with the redacted body and headers).
- */
-export class ZumRailsHttpError extends ZumRailsError {
-  declare readonly method: string;
-  declare readonly path: string;
-}
-
-/**
- * Code `api-error`: Zum Rails refused an API call with an error envelope (`isError` other than
- * `false`, also with HTTP 200, e.g. "Insufficient funds"; a 4xx; a 500). `message` reads
- * `Zum Rails 400 on POST /api/transaction: Insufficient funds`; `vendorMessage` is the vendor
- * text, `statusCode` the envelope's, `traceId` the vendor's when sent. Opt out per request with
- * `zumRailsEnvelope: false` to get such answers raw.
- */
-export class ZumRailsApiError extends ZumRailsHttpError {
-  declare readonly statusCode: number;
-  declare readonly vendorMessage: string;
-}
-
 type WebhookCode = Extract<ZumRailsErrorCode, `webhook-${string}`> | 'config';
-const WEBHOOK_EXCEPTIONS: Record<number, new (message?: string) => HttpException> = {
-  400: BadRequestException,
-  401: UnauthorizedException,
-  408: RequestTimeoutException,
-  409: ConflictException,
-  413: PayloadTooLargeException,
-  500: InternalServerErrorException,
-  503: ServiceUnavailableException,
+/** The answer each refusal gives the sender (the statuses of `ZUMRAILS_ERROR_CODES`; tested). */
+const WEBHOOK_ANSWERS: Record<WebhookCode, new (message?: string) => HttpException> = {
+  config: InternalServerErrorException,
+  'webhook-signature': UnauthorizedException,
+  'webhook-not-an-event': BadRequestException,
+  'webhook-body-too-large': PayloadTooLargeException,
+  'webhook-body-timeout': RequestTimeoutException,
+  'webhook-in-flight': ConflictException,
+  'webhook-dedup-unavailable': ServiceUnavailableException,
 };
 
 /**
- * What the webhook guard, decorator and deduplication answer a refused delivery with: an
- * `HttpException` (401, 400, 408, 409, 413, 503, or 500 for a `config` fault), so the sender
- * gets the same answer as before, that is also `instanceof ZumRailsError` with a `code`.
+ * What the webhook guard, decorator and deduplication refuse a delivery with: an
+ * `HttpException` (the sender gets 401, 400, 408, 409, 413, 503, or 500 for a `config` fault,
+ * as before) that is also `instanceof ZumRailsError`, with a `code`.
  */
 export class ZumRailsWebhookError extends HttpException {
   /** Stable, documented kind of refusal. */
   readonly code: WebhookCode;
   constructor(code: WebhookCode, message?: string) {
-    const status = ZUMRAILS_ERROR_CODES[code].httpStatus;
-    const Exception = WEBHOOK_EXCEPTIONS[status] ?? InternalServerErrorException;
-    super(new Exception(message).getResponse(), status);
+    const answer = new WEBHOOK_ANSWERS[code](message);
+    super(answer.getResponse(), answer.getStatus());
     this.code = code;
   }
 

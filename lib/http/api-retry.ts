@@ -12,7 +12,7 @@ import { DEFAULT_OPTIONS } from '../options/defaults.js';
 import { resolveApiRetry } from '../options/resolve-api-retry.js';
 import type { ZumRailsApiRetryOptions } from '../options/zumrails-auth-options.interface.js';
 import { holdProcess } from '../util/waiting.js';
-import { readAnswer } from '../util/zumrails-envelope.js';
+import { verdictOf } from '../protocol/zumrails-protocol.js';
 import { requestPath } from './zumrails-http.error.js';
 
 /** Config keys (strings: axios' merge drops symbols) of the retry bookkeeping. */
@@ -112,7 +112,7 @@ class ApiRetrier {
 
   /**
    * The wait before retrying `error`, or undefined when it is not to be retried: a reset or
-   * timeout before any answer; an answer whose verdict (`readAnswer`, as for a login) is
+   * timeout before any answer; an answer whose verdict (`verdictOf`, as for a login) is
    * transient (5xx, 408) or rate-limited (429, only with a valid `Retry-After`). A valid
    * `Retry-After` (429 or 503) is honoured when within `maxRetryAfterMs`, else not retried.
    */
@@ -122,8 +122,7 @@ class ApiRetrier {
       const code = error.code ?? '';
       return RETRIED_CODES.has(code) ? this.backoff(retries, code, code.toLowerCase()) : undefined;
     }
-    const header = response.headers['retry-after'] as unknown;
-    const verdict = readAnswer(response.status, response.data, header, Date.now());
+    const verdict = verdictOf(response);
     if (verdict.kind !== 'transient' && verdict.kind !== 'rate-limited') return undefined;
     // A 500 envelope is Zum Rails failing this very request: repeating it rarely helps.
     if (verdict.status === 500 && verdict.envelope) return undefined;
@@ -138,7 +137,7 @@ class ApiRetrier {
     const jitter = this.random() * Math.min(MAX_RETRY_AFTER_JITTER_MS, asked / 10);
     return {
       ms: asked + jitter,
-      reason: `HTTP ${status} (Retry-After ${String(header).trim()})`,
+      reason: `HTTP ${status} (Retry-After ${String(response.headers['retry-after']).trim()})`,
       kind: `status_${status}`,
       asked: true,
     };

@@ -8,10 +8,14 @@ import { authContextOf } from '../token/token.service.js';
 import type { TokenService } from '../token/token.service.js';
 import { SecretRedactor } from '../util/redact.js';
 import { createApiRetrier, isStream, type RetryConfig, type RetryCounter } from './api-retry.js';
-import { carriedToken, checkEnvelope } from './envelope-check.js';
 import { crossOriginCause, OriginGuard, originOf } from './origin-guard.js';
 import { asDeadlineTimeout, endRequestDeadline, RequestDeadlines } from './request-deadline.js';
-import { invalidRequestError, toZumRailsError } from './zumrails-http.error.js';
+import {
+  carriedToken,
+  checkEnvelope,
+  invalidRequestError,
+  toZumRailsError,
+} from './zumrails-http.error.js';
 
 declare module 'axios' {
   interface AxiosRequestConfig {

@@ -5,98 +5,122 @@ import {
   type AxiosResponse,
   type InternalAxiosRequestConfig,
 } from 'axios';
-import {
-  ZumRailsApiError,
-  ZumRailsHttpError,
-  type ZumRailsErrorFacts,
-} from '../errors/zumrails.errors.js';
-import type { ZumRailsErrorCode } from '../errors/zumrails-error-codes.js';
+import { ZumRailsError, type ZumRailsErrorCode } from '../errors/zumrails.errors.js';
+import { describeFailure, verdictOf, type AnswerVerdict } from '../protocol/zumrails-protocol.js';
 import { Redaction, type SecretRedactor } from '../util/redact.js';
-import { describeFailure, readAnswer, type AnswerVerdict } from '../util/zumrails-envelope.js';
 
 /*
- * An API call's failure (an AxiosError, or a 2xx answer whose verdict is a failure) as a
- * secret-free ZumRailsHttpError: the verdict decides the code, the HTTP facts become fields, and
- * the AxiosError survives only as a scrubbed, non-enumerable `cause`.
+ * An API call's failure (an AxiosError, or a 2xx answer whose verdict is no success) as a
+ * secret-free ZumRailsHttpError: the answer's one verdict decides the code, the HTTP facts are
+ * fields, the AxiosError survives only as a scrubbed, non-enumerable `cause`.
  */
+
+/**
+ * A call through `ZumRailsHttpService`, `ZumRailsClient` or an instance given to
+ * `attachZumRailsAuth` failed: `code` is `unavailable`, `rate-limited`, `bad-response`,
+ * `blocked-by-intermediary`, `api-error` (see {@link ZumRailsApiError}), `cancelled`,
+ * `invalid-request` or `internal`. `method` and `path` name the call, `status` the HTTP answer
+ * when there was one. The axios error is only the scrubbed, non-enumerable `cause` (its `code`,
+ * e.g. `ECONNREFUSED`, and `response` with the redacted body and headers).
+ */
+export class ZumRailsHttpError extends ZumRailsError {
+  declare readonly method: string;
+  declare readonly path: string;
+}
+
+/**
+ * Code `api-error`: Zum Rails refused an API call with an error envelope (`isError` other than
+ * `false`, also with HTTP 200, e.g. "Insufficient funds"; a 4xx; a 500). `message` reads
+ * `Zum Rails 400 on POST /api/transaction: Insufficient funds`; `vendorMessage` is the vendor
+ * text, `statusCode` the envelope's, `traceId` the vendor's when sent. Opt out per request with
+ * `zumRailsEnvelope: false` to get such answers raw.
+ */
+export class ZumRailsApiError extends ZumRailsHttpError {
+  declare readonly statusCode: number;
+  declare readonly vendorMessage: string;
+}
 
 /** Request headers that carry credentials; never kept on an error. */
 const SECRET_HEADERS = ['Authorization', 'Proxy-Authorization', 'Cookie'] as const;
 const ABSOLUTE_URL = /^([a-z][a-z\d+\-.]*:)?\/\//i;
 /** axios' own message for an answer that failed `validateStatus`: nothing of the server in it. */
 const AXIOS_STATUS_MESSAGE = /^Request failed with status code \d{3}$/;
-/** `code` of the scrubbed cause of an error built from a 2xx answer. */
-const API_ERROR_CAUSE_CODE = 'ERR_ZUMRAILS_API';
-/** Longest vendor text copied into an error message. */
-const MAX_VENDOR_TEXT = 300;
-/** axios codes of a request that was never sent as given. */
-const INVALID_REQUEST_CODES = new Set([
-  'ERR_BAD_OPTION_VALUE',
-  'ERR_BAD_OPTION',
-  'ERR_INVALID_URL',
-  'ERR_NOT_SUPPORT',
-  'ERR_DEPRECATED',
-  'ERR_FR_MAX_BODY_LENGTH_EXCEEDED',
-]);
-/** axios codes of an answer that arrived but could not be used (size cap, redirects). */
-const BAD_RESPONSE_CODES = new Set(['ERR_BAD_RESPONSE', 'ERR_FR_TOO_MANY_REDIRECTS']);
+/** axios codes of a request never sent as given, and of an answer too big or redirected too often. */
+const INVALID_REQUEST =
+  /^ERR_(BAD_OPTION(_VALUE)?|INVALID_URL|NOT_SUPPORT|FR_MAX_BODY_LENGTH_EXCEEDED)$/;
+const BAD_RESPONSE = /^ERR_(BAD_RESPONSE|FR_TOO_MANY_REDIRECTS)$/;
+const BEARER = 'Bearer ';
 
 /**
- * The secret-free error for an `AxiosError` of an API call. With an envelope (unless the request
- * opted out with `zumRailsEnvelope: false`) a ZumRailsApiError, else a ZumRailsHttpError.
- * @param token the bearer this request carried; redacted wherever it appears.
- * @param redactor the module's secrets; default: those of the module that handled the request.
+ * The response interceptor's success side: a 2xx answer passes when its verdict is a success
+ * (no envelope at all, e.g. an empty body, a stream, HTML; or one that says `isError: false`
+ * without a failing `statusCode`), else rejects with a `ZumRailsApiError`. Answers of requests
+ * with `zumRailsEnvelope: false`, and non-2xx answers a custom `validateStatus` lets through, pass.
+ */
+export function checkEnvelope(response: AxiosResponse): AxiosResponse {
+  const config = response.config;
+  if (config.zumRailsEnvelope === false || response.status < 200 || response.status > 299) {
+    return response;
+  }
+  if (verdictOf(response).kind === 'success') return response;
+  throw apiErrorFromResponse(response, carriedToken(config));
+}
+
+/** The token in this request's `Authorization: Bearer` header, if any. */
+export function carriedToken(config: InternalAxiosRequestConfig): string | undefined {
+  const value = config.headers?.get('Authorization');
+  return typeof value === 'string' && value.startsWith(BEARER)
+    ? value.slice(BEARER.length)
+    : undefined;
+}
+
+/**
+ * The secret-free error for an `AxiosError` of an API call: a ZumRailsApiError when the answer
+ * is an envelope (unless the request opted out with `zumRailsEnvelope: false`), else a
+ * ZumRailsHttpError. `token`, the bearer it carried, and `redactor`'s secrets are redacted.
  */
 export function toZumRailsError(
   error: AxiosError,
   token?: string,
   redactor?: SecretRedactor,
 ): ZumRailsHttpError {
-  const response = error.response;
-  const verdict = response
-    ? readAnswer(response.status, response.data, response.headers['retry-after'], Date.now())
-    : undefined;
-  return buildError(error, verdict, token, redactor);
+  const verdict = error.response ? verdictOf(error.response) : undefined;
+  return httpError(error, verdict, token, redactor, 'axios');
 }
 
-/** The ZumRailsApiError for a 2xx `response` whose verdict is not a success. */
+/** The error of a 2xx `response` whose verdict is no success (or that has no `result`). */
 export function apiErrorFromResponse(
   response: AxiosResponse,
-  verdict: AnswerVerdict,
   token?: string,
   redactor?: SecretRedactor,
 ): ZumRailsHttpError {
-  const source = new AxiosError('', API_ERROR_CAUSE_CODE, response.config, undefined, response);
-  return buildError(source, verdict, token, redactor, 'answer');
+  const source = new AxiosError('', 'ERR_ZUMRAILS_API', response.config, undefined, response);
+  return httpError(source, verdictOf(response), token, redactor, 'answer');
 }
 
-/**
- * The `invalid-request` error of a request refused before it was sent (`message` is the
- * library's own words).
- */
+/** The `invalid-request` error of a request refused before it was sent. */
 export function invalidRequestError(
   message: string,
   config: InternalAxiosRequestConfig,
   redactor?: SecretRedactor,
 ): ZumRailsHttpError {
   const source = new AxiosError(message, AxiosError.ERR_BAD_OPTION_VALUE, config);
-  return buildError(source, undefined, undefined, redactor, 'own');
+  return httpError(source, undefined, undefined, redactor, 'own');
 }
 
-function buildError(
+function httpError(
   source: AxiosError,
   verdict: AnswerVerdict | undefined,
   token: string | undefined,
   redactor: SecretRedactor | undefined,
   /** `own`: the message is the library's; `answer`: a 2xx answer that axios did not fail. */
-  from: 'axios' | 'own' | 'answer' = 'axios',
+  from: 'axios' | 'own' | 'answer',
 ): ZumRailsHttpError {
   const secrets = redactor ?? source.config?.zumRailsSecrets;
   const redaction = secrets ? secrets.with([token]) : new Redaction(token ? [token] : []);
   const config = scrubConfig(source.config, redaction);
   const method = (config?.method ?? 'get').toUpperCase();
   const path = requestPath(config);
-  const envelope = source.config?.zumRailsEnvelope === false ? undefined : verdict?.envelope;
   // Only the server's words are redacted, never the library's: with the password `code`,
   // "Request failed with status code 500" stays whole. A transport message may quote the
   // server (a certificate's names), so it is redacted.
@@ -108,64 +132,51 @@ function buildError(
     undefined,
     scrubResponse(source.response, config, redaction),
   );
-  const facts: ZumRailsErrorFacts = {
-    status: source.response?.status ?? source.status,
-    method,
-    path,
-    origin: originOf(config),
-    retryAfterMs: verdict?.retryAfterMs,
-    cause,
-  };
-  const code = codeOf(source, verdict);
+  const status = source.response?.status ?? source.status;
+  const facts = { status, method, path, origin: originOf(config), cause };
+  const code = verdict ? apiCode(verdict) : transportCode(source);
+  const envelope = source.config?.zumRailsEnvelope === false ? undefined : verdict?.envelope;
   let error: ZumRailsHttpError;
   if (envelope) {
-    const failure = describeFailure(envelope);
-    const statusCode = failure.statusCode ?? source.response?.status ?? 0;
-    // Redacted before it is cut, so no partial secret survives the cut.
-    const text = failure.fromVendor ? cut(redaction.text(failure.text)) : failure.text;
-    const traceId = failure.traceId === undefined ? undefined : redaction.text(failure.traceId);
-    const message = `Zum Rails ${statusCode} on ${method} ${path}: ${text}`;
-    error = new ZumRailsApiError(code, message, {
+    const failure = describeFailure(envelope, redaction);
+    const statusCode = failure.statusCode ?? status ?? 0;
+    const text =
+      failure.vendorText ??
+      (envelope.isError === true ? 'isError: true' : 'the envelope does not say isError: false');
+    error = new ZumRailsApiError(code, `Zum Rails ${statusCode} on ${method} ${path}: ${text}`, {
       ...facts,
       statusCode,
       vendorMessage: text,
-      traceId,
+      traceId: failure.traceId,
+      retryAfterMs: verdict?.retryAfterMs,
     });
-  } else if (from === 'answer') {
-    const message = `Zum Rails ${facts.status} on ${method} ${path}: ${describeFailure(undefined).text}`;
-    error = new ZumRailsHttpError(code, message, facts);
   } else {
-    error = new ZumRailsHttpError(code, cause.message, facts);
+    const message =
+      from === 'answer'
+        ? `Zum Rails ${status} on ${method} ${path}: the answer is not a Zum Rails envelope`
+        : cause.message;
+    error = new ZumRailsHttpError(code, message, { ...facts, retryAfterMs: verdict?.retryAfterMs });
   }
   if (isCancel(source)) Object.defineProperty(error, '__CANCEL__', { value: true });
   return error;
 }
 
-/** What an API call's failure means: the verdict on its answer, else what axios says. */
-function codeOf(source: AxiosError, verdict: AnswerVerdict | undefined): ZumRailsErrorCode {
-  if (verdict) {
-    switch (verdict.kind) {
-      case 'rate-limited':
-        return 'rate-limited';
-      case 'blocked':
-        return 'blocked-by-intermediary';
-      case 'transient':
-        // A 500 envelope is Zum Rails failing this request, not an outage (never retried).
-        return verdict.envelope && verdict.status === 500 ? 'api-error' : 'unavailable';
-      case 'rejected':
-        return 'api-error';
-      case 'failed':
-        return verdict.envelope ? 'api-error' : 'bad-response';
-      default:
-        return 'bad-response';
-    }
-  }
-  if (isCancel(source)) return 'cancelled';
+/** What an API answer means. Only a login can reject credentials: on a call it is an api-error. */
+function apiCode({ kind, envelope, status }: AnswerVerdict): ZumRailsErrorCode {
+  if (kind === 'rate-limited') return 'rate-limited';
+  if (kind === 'blocked') return 'blocked-by-intermediary';
+  // A 500 envelope is Zum Rails failing this request, not an outage.
+  if (kind === 'transient') return envelope && status === 500 ? 'api-error' : 'unavailable';
+  return envelope && kind !== 'success' ? 'api-error' : 'bad-response';
+}
+
+/** What a failure without an answer means: what axios or the socket says. */
+function transportCode(source: AxiosError): ZumRailsErrorCode {
   const code = source.code ?? '';
-  if (INVALID_REQUEST_CODES.has(code)) return 'invalid-request';
-  if (BAD_RESPONSE_CODES.has(code)) return 'bad-response';
-  // Timeouts, resets, refusals, DNS and TLS failures (Node's codes, axios' ERR_NETWORK), as
-  // for a login.
+  if (isCancel(source)) return 'cancelled';
+  if (INVALID_REQUEST.test(code)) return 'invalid-request';
+  if (BAD_RESPONSE.test(code)) return 'bad-response';
+  // Timeouts, resets, refusals, DNS and TLS failures, axios' ERR_NETWORK: as for a login.
   return /^[A-Z][A-Z\d_]*$/.test(code) ? 'unavailable' : 'internal';
 }
 
@@ -177,15 +188,15 @@ function scrubConfig(
   if (!config) return undefined;
   const headers = scrubHeaders(config.headers, redaction);
   for (const name of SECRET_HEADERS) headers.delete(name);
-  return {
-    method: config.method,
-    url: config.url === undefined ? undefined : withRedactedQuery(config.url, redaction),
-    baseURL: config.baseURL,
-    params: redaction.value(config.params as unknown),
-    timeout: config.timeout,
-    zumRailsAuth: config.zumRailsAuth,
-    headers,
-  };
+  // The query holds values, like `params`; the path is the app's own and stays whole.
+  const query = config.url?.indexOf('?') ?? -1;
+  const url =
+    query < 0
+      ? config.url
+      : config.url!.slice(0, query + 1) + redaction.text(config.url!.slice(query + 1));
+  const params = redaction.value(config.params as unknown);
+  const { method, baseURL, timeout, zumRailsAuth } = config;
+  return { method, url, baseURL, params, timeout, zumRailsAuth, headers };
 }
 
 function scrubResponse(
@@ -196,10 +207,7 @@ function scrubResponse(
   if (!response) return undefined;
   return {
     status: response.status,
-    statusText:
-      typeof response.statusText === 'string'
-        ? redaction.text(response.statusText)
-        : response.statusText,
+    statusText: redaction.value(response.statusText),
     headers: scrubHeaders(response.headers, redaction),
     data: redaction.value(response.data),
     config: config ?? { headers: new AxiosHeaders() },
@@ -214,19 +222,6 @@ function scrubHeaders(headers: unknown, redaction: Redaction): AxiosHeaders {
     copy.set(redaction.text(name), redaction.value(value));
   }
   return copy;
-}
-
-/**
- * The app's request URL with its query redacted (values, like `params`); the path is the app's
- * own and stays whole, so `/api/transfer` never becomes `/api/[REDACTED]` when that is the password.
- */
-function withRedactedQuery(url: string, redaction: Redaction): string {
-  const query = url.indexOf('?');
-  return query < 0 ? url : url.slice(0, query + 1) + redaction.text(url.slice(query + 1));
-}
-
-function cut(text: string): string {
-  return text.length <= MAX_VENDOR_TEXT ? text : `${text.slice(0, MAX_VENDOR_TEXT)}…`;
 }
 
 /** `baseURL` joined with the request `url` the way axios joins them (params not appended). */

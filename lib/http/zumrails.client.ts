@@ -1,10 +1,47 @@
 import type { AxiosInstance, AxiosRequestConfig, AxiosResponse } from 'axios';
 import { ZumRailsBadResponseError } from '../errors/zumrails.errors.js';
-import { readAnswer } from '../util/zumrails-envelope.js';
-import { carriedToken } from './envelope-check.js';
+import { verdictOf } from '../protocol/zumrails-protocol.js';
 import { SafeToLog } from '../logging/module-logger.js';
-import type { ZumRailsPage } from './zumrails-api.types.js';
-import { apiErrorFromResponse } from './zumrails-http.error.js';
+import { apiErrorFromResponse, carriedToken } from './zumrails-http.error.js';
+
+/**
+ * The JSON envelope of every Zum Rails answer. `ZumRailsClient` checks it for you and resolves
+ * `result`; with `ZumRailsHttpService` it is `response.data`.
+ */
+export interface ZumRailsEnvelope<T = unknown> {
+  /** The HTTP status, repeated (the vendor: check `isError` first, then this). */
+  statusCode: number;
+  /** e.g. `GET Request successful.`, or the error text. */
+  message: string;
+  /** `false` on success; anything else is a failure whatever the HTTP status. */
+  isError: boolean;
+  /** The payload; `null` on errors. */
+  result: T;
+  /** On errors: a string, or an RFC 7807-like object (`title`, `status`, `detail`, `traceId`). */
+  responseException?: { exceptionMessage?: string | Record<string, unknown> };
+}
+
+/** A page of a `.../filter` endpoint (e.g. `POST /api/user/filter`): the envelope's `result`. */
+export interface ZumRailsPage<T> {
+  CurrentPage: number;
+  PageSize: number;
+  TotalCount: number;
+  Items: T[];
+}
+
+/**
+ * One wallet of `GET /api/wallet` (the result is an array of these). Zum Rails sends more
+ * fields than the documented ones; they are kept, typed `unknown`.
+ */
+export interface ZumRailsWallet {
+  Id: string;
+  /** e.g. `Operational`. */
+  Type: string;
+  Balance: number;
+  /** e.g. `CAD`. */
+  Currency: string;
+  [field: string]: unknown;
+}
 
 /** Options of {@link ZumRailsClient.paginate}. */
 export interface ZumRailsPaginateOptions {
@@ -174,9 +211,9 @@ export class ZumRailsClient {
  */
 function unwrapResult<T>(response: AxiosResponse): T {
   if (response.config.zumRailsEnvelope === false) return response.data as T;
-  const verdict = readAnswer(response.status, response.data, undefined, 0);
-  if (verdict.kind === 'success' && verdict.envelope) return verdict.envelope.result as T;
-  throw apiErrorFromResponse(response, verdict, carriedToken(response.config));
+  const { kind, envelope } = verdictOf(response); // the interceptor's, read once
+  if (kind === 'success' && envelope) return envelope.result as T;
+  throw apiErrorFromResponse(response, carriedToken(response.config));
 }
 
 function bounded(name: string, value: number, max: number): number {

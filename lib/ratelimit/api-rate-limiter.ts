@@ -4,7 +4,7 @@ import { logRecord } from '../logging/module-logger.js';
 import type { RecordLogger } from '../logging/module-logger.js';
 import type { ResolvedZumRailsAuthOptions } from '../options/zumrails-auth-options.interface.js';
 import type { RetryConfig } from '../http/api-retry.js';
-import { parseRetryAfter } from '../util/zumrails-envelope.js';
+import { parseRetryAfter } from '../protocol/zumrails-protocol.js';
 import { SafeToLog } from '../logging/module-logger.js';
 import { pathStart } from './path-pattern.js';
 import { canceledBefore, RuleBudget, type BudgetEvents, type HeldSlot } from './rule-budget.js';

@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import type { LoginResult } from '../token/auth-answers.js';
+import type { LoginResult } from '../protocol/zumrails-protocol.js';
 import { isBearerToken } from '../token/issued-token.js';
 
 /** Marks an encrypted record: `zr1.gcm.<base64url(iv ‖ tag ‖ ciphertext)>`. */

@@ -13,13 +13,13 @@ import { ZumRailsTransport } from '../transport/zumrails-transport.js';
 import { isDeadlineAbort, startDeadline } from '../util/waiting.js';
 import { SecretRedactor } from '../util/redact.js';
 import { SafeToLog } from '../logging/module-logger.js';
-import type { RawResponse } from '../util/zumrails-envelope.js';
 import {
   readCancelResponse,
   readLoginResponse,
   type CancelOutcome,
   type LoginResult,
-} from './auth-answers.js';
+  type RawResponse,
+} from '../protocol/zumrails-protocol.js';
 import { capRetryAfterMs } from './renewal-plan.js';
 
 const AUTHORIZE_PATH = '/api/authorize';

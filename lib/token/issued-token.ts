@@ -29,16 +29,7 @@ export interface IssuedToken {
   readonly fingerprint: string;
 }
 
-/** RFC 6750 `b64token`, the syntax of a bearer token (a JWT fits). */
-const BEARER_TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
-
-/**
- * Whether `value` can be sent as `Authorization: Bearer <value>`: never whitespace, control
- * characters (a CR LF would end the header) or anything else RFC 6750 does not allow.
- */
-export function isBearerToken(value: string): boolean {
-  return BEARER_TOKEN.test(value);
-}
+export { isBearerToken } from '../protocol/zumrails-protocol.js';
 
 /** Largest margin kept between handing a token out and its expiry. */
 const MAX_SAFETY_MARGIN_MS = 30_000;

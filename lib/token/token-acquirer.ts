@@ -6,7 +6,7 @@ import { ZumRailsMetrics } from '../metrics/zumrails-metrics.js';
 import { RESOLVED_OPTIONS } from '../options/option-tokens.js';
 import type { ResolvedZumRailsAuthOptions } from '../options/zumrails-auth-options.interface.js';
 import { AuthorizeClient } from './authorize.client.js';
-import type { CancelOutcome } from './auth-answers.js';
+import type { CancelOutcome } from '../protocol/zumrails-protocol.js';
 import {
   issueLoginToken,
   jwtLifetimeMs,

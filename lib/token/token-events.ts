@@ -1,6 +1,6 @@
 import { Observable, Subject, Subscriber, type Observer, type Subscription } from 'rxjs';
 import { ZumRailsInternalError, type ZumRailsError } from '../errors/zumrails.errors.js';
-import type { CancelOutcome } from './auth-answers.js';
+import type { CancelOutcome } from '../protocol/zumrails-protocol.js';
 import type { IssuedToken } from './issued-token.js';
 import type { ZumRailsFailureSummary, ZumRailsTokenOrigin } from './token-status.js';
 import { logRecord, type ZumRailsLogRecord } from '../logging/module-logger.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { Catch, Controller, HttpCode, Post, UseGuards, type ArgumentsHost } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { isAxiosError } from 'axios';
+import { isAxiosError, type AxiosResponse } from 'axios';
 import {
   ZUMRAILS_ERROR_CODES,
   ZumRailsAuthError,
@@ -14,6 +14,8 @@ import {
   ZumRailsWebhookGuard,
   type ZumRailsErrorCode,
 } from '../../lib/index.js';
+import type { ZumRailsFault } from '../../lib/testing/index.js';
+import { verdictOf } from '../../lib/protocol/zumrails-protocol.js';
 import { useFakeZumRails } from '../support/fake-fixture.js';
 import { fakeOptions } from '../support/auth-app.js';
 import { LogCapture } from '../support/log-capture.js';
@@ -212,6 +214,17 @@ describe('ZumRailsError', () => {
     expect(ZumRailsError[Symbol.hasInstance](null)).toBe(false);
   });
 
+  it('refuses each webhook with the status of its code in the table', () => {
+    const codes = Object.keys(ZUMRAILS_ERROR_CODES).filter((code) => code.startsWith('webhook-'));
+    for (const code of [...codes, 'config'] as ConstructorParameters<
+      typeof ZumRailsWebhookError
+    >[0][]) {
+      const refusal = new ZumRailsWebhookError(code);
+      expect([code, refusal.getStatus()]).toEqual([code, ZUMRAILS_ERROR_CODES[code].httpStatus]);
+      expect(refusal).toBeInstanceOf(ZumRailsError);
+    }
+  });
+
   it('keeps the deprecated root name as the same class', () => {
     expect(ZumRailsAuthError).toBe(ZumRailsError);
   });
@@ -222,5 +235,51 @@ describe('ZumRailsError', () => {
       expect(info.action.length).toBeGreaterThan(5);
       if (!code.startsWith('webhook-')) expect([500, 502, 503]).toContain(info.httpStatus);
     }
+  });
+});
+
+describe('one reading of an answer: the same answer means the same code at login and on a call', () => {
+  const fixture = useFakeZumRails({}, { revokeOnShutdown: false, apiRetry: false });
+
+  it.each<[string, ZumRailsFault, ZumRailsErrorCode, ZumRailsErrorCode]>([
+    ['an HTML 503 of the edge', { kind: 'html', status: 503 }, 'unavailable', 'unavailable'],
+    ['an empty 502', { kind: 'empty', status: 502 }, 'unavailable', 'unavailable'],
+    [
+      'an HTML 403 of a WAF',
+      { kind: 'html', status: 403 },
+      'blocked-by-intermediary',
+      'blocked-by-intermediary',
+    ],
+    ['a 429', { kind: 'rate-limited', retryAfterSeconds: 7 }, 'rate-limited', 'rate-limited'],
+    ['an HTML 404', { kind: 'html', status: 404 }, 'bad-response', 'bad-response'],
+    // Only a login can reject credentials: the same 401 envelope on a call is the call's refusal.
+    ['a 401 envelope', { kind: 'status', status: 401 }, 'credentials-rejected', 'api-error'],
+  ])('%s', async (_name, fault, atLogin, onCall) => {
+    const loginSide = await fixture.start();
+    fixture.fake.failLogin(fault);
+    expect(handled(await rejectionOf(loginSide.tokens.refresh()))).toBe(atLogin);
+    const callSide = await fixture.start();
+    await callSide.tokens.getToken();
+    fixture.fake.failApi(fault, Infinity);
+    const call = await rejectionOf(callSide.app.get(ZumRailsClient).get('/api/wallet'));
+    expect(handled(call)).toBe(onCall);
+  });
+});
+
+describe('verdictOf', () => {
+  it('reads an answer once, however many steps ask (envelope check, client, retry, error)', () => {
+    let reads = 0;
+    const response = {
+      status: 200,
+      headers: {},
+      config: {},
+      get data() {
+        reads++;
+        return { statusCode: 200, isError: false, result: [] };
+      },
+    } as unknown as AxiosResponse;
+    expect(verdictOf(response)).toBe(verdictOf(response));
+    expect(verdictOf(response).kind).toBe('success');
+    expect(reads).toBe(1);
   });
 });
