@@ -22,6 +22,7 @@ import {
   ZumRailsExceptionFilter,
   ZumRailsInternalError,
   ZumRailsShutDownError,
+  ZumRailsTokenService,
   ZumRailsTokenWaitTimeoutError,
   ZumRailsUnavailableError,
   ZumRailsWebhookError,
@@ -39,7 +40,16 @@ let thrown: unknown;
 
 @Controller()
 class ProbeController {
-  constructor(private readonly zumRails: ZumRailsClient) {}
+  constructor(
+    private readonly zumRails: ZumRailsClient,
+    private readonly tokens: ZumRailsTokenService,
+  ) {}
+
+  /** One login attempt: its own error, whatever the load (a wait across retries may time out first). */
+  @Get('login')
+  login(): Promise<string> {
+    return this.tokens.refresh();
+  }
 
   @Get('wallets')
   wallets(): Promise<unknown> {
@@ -178,7 +188,7 @@ describe.each(REGISTRATIONS)('ZumRailsExceptionFilter through %s', (registration
       requestTimeoutMs: 1_000,
       tokenWaitTimeoutMs: 1_000,
     });
-    const response = await http.get('/wallets').expect(503);
+    const response = await http.get('/login').expect(503);
     expect(response.headers['retry-after']).toBe('5');
     expect(response.body).toEqual({
       statusCode: 503,
