@@ -14,7 +14,7 @@ import {
 } from './http/zumrails-http.service.js';
 import { logRecord } from './logging/module-logger.js';
 import { assertInstalledNestLine } from './nest-line.js';
-import { LOG_CONTEXT, ModuleLogger } from './logging/module-logger.js';
+import { LOG_CONTEXT, ModuleLogger, WEBHOOK_GUARD_LOGGER } from './logging/module-logger.js';
 import { loadMeter } from './metrics/zumrails-metrics.js';
 import { ZumRailsMetrics } from './metrics/zumrails-metrics.js';
 import { accountLogContext, DEFAULT_ACCOUNT } from './options/account-name.js';
@@ -51,6 +51,7 @@ export function createAccountProviders(account: string): Provider[] {
   return [
     { provide: ACCOUNT_MARKER, useValue: account },
     moduleLoggerProvider(account),
+    { provide: WEBHOOK_GUARD_LOGGER, useExisting: ModuleLogger },
     resolvedOptionsProvider(account),
     metricsProvider(account),
     ZumRailsTransport,
@@ -81,7 +82,7 @@ export function accountExports(account: string): InjectionToken[] {
     getZumRailsClientToken(account),
     ZumRailsHealthIndicator,
     // For ZumRailsWebhookGuard in the app's controllers (default account only).
-    ...authWebhookExports(account, ModuleLogger),
+    ...authWebhookExports(account, WEBHOOK_GUARD_LOGGER),
   ];
 }
 

@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import { ZumRailsConfigError, ZumRailsWebhookError } from '../errors/zumrails.errors.js';
 import { logRecord } from '../logging/module-logger.js';
-import { LOG_CONTEXT, ModuleLogger } from '../logging/module-logger.js';
+import { LOG_CONTEXT, ModuleLogger, WEBHOOK_GUARD_LOGGER } from '../logging/module-logger.js';
 import { verifyZumRailsSignature } from './verify-signature.js';
 import { SafeToLog } from '../logging/module-logger.js';
 import type { WebhookDeduplicator } from './webhook-deduplicator.js';
@@ -76,7 +76,9 @@ export class ZumRailsWebhookGuard implements CanActivate {
     @Inject(WEBHOOK_MODULE_DEDUPLICATOR)
     ownDeduplicator?: WebhookDeduplicator | null,
     /** ZumRailsAuthModule's (its `logger` option), when the controller's module sees it. */
-    @Optional() private readonly logger: ModuleLogger = ModuleLogger.from(undefined, LOG_CONTEXT),
+    @Optional()
+    @Inject(WEBHOOK_GUARD_LOGGER)
+    private readonly logger: ModuleLogger = ModuleLogger.from(undefined, LOG_CONTEXT),
   ) {
     this.secrets = pickSecrets(fromAuthModule, fromWebhookModule);
     this.deduplicator = pickDeduplicator(

@@ -16,6 +16,7 @@ import {
   type ZumRailsAuthOptions,
   type ZumRailsAuthOptionsFactory,
 } from '../../lib/index.js';
+import { ModuleLogger } from '../../lib/logging/module-logger.js';
 import { FakeZumRails } from '../../lib/testing/index.js';
 import { fakeOptions, startAuthApp } from '../support/auth-app.js';
 import { LogCapture } from '../support/log-capture.js';
@@ -93,6 +94,18 @@ describe('ZumRailsAuthModule wiring', () => {
     };
     await boot([ZumRailsAuthModule.forRootAsync(options), FeatureModule]);
     expect(app!.get(Consumer).tokens).toBeInstanceOf(ZumRailsTokenService);
+  });
+
+  it("keeps its internal logger out of the app's DI: only the public services are exported", async () => {
+    const compiling = Test.createTestingModule({
+      imports: [
+        ZumRailsAuthModule.forRoot({ ...fakeOptions(fake), webhookSecret: 'w'.repeat(32) }),
+      ],
+      providers: [{ provide: 'probe', useFactory: (l: unknown) => l, inject: [ModuleLogger] }],
+    })
+      .setLogger(new LogCapture())
+      .compile();
+    await expect(compiling).rejects.toThrow(/ModuleLogger/);
   });
 
   it('the deprecated names inject the very same services as the ZumRails-prefixed ones', async () => {
