@@ -209,9 +209,21 @@ function scrubResponse(
     status: response.status,
     statusText: redaction.value(response.statusText),
     headers: scrubHeaders(response.headers, redaction),
-    data: redaction.value(response.data),
+    data: scrubBody(response.data, redaction),
     config: config ?? { headers: new AxiosHeaders() },
   };
+}
+
+/**
+ * The answer's body, redacted. A stream (`responseType: 'stream'`) is the server's unread,
+ * unredacted bytes (an echo of the bearer in them would reach whoever reads the error): it is
+ * dropped, and destroyed so its socket goes too.
+ */
+function scrubBody(data: unknown, redaction: Redaction): unknown {
+  const stream = data as { pipe?: unknown; destroy?: () => void } | null | undefined;
+  if (typeof stream?.pipe !== 'function') return redaction.value(data);
+  stream.destroy?.();
+  return undefined;
 }
 
 /** A copy of `headers` with every value redacted (a server may echo a secret in any header). */
