@@ -22,6 +22,7 @@ describe('probe: a hostile proxy echoing its credentials', () => {
   let fake: FakeZumRails;
   let proxy: Server;
   let refuse = false;
+  let refusal = 407;
   let proxied = 0;
   let auth: AuthApp | undefined;
   let restoreEnv: () => void;
@@ -30,6 +31,7 @@ describe('probe: a hostile proxy echoing its credentials', () => {
     restoreEnv = clearProxyEnv();
     fake = await FakeZumRails.start();
     refuse = false;
+    refusal = 407;
     proxied = 0;
     proxy = createServer((req, res) => {
       const chunks: Buffer[] = [];
@@ -63,7 +65,8 @@ describe('probe: a hostile proxy echoing its credentials', () => {
 
   function echo(req: IncomingMessage, body: Buffer, res: import('node:http').ServerResponse) {
     const said = `${req.headers['proxy-authorization']} ${req.headers.authorization} ${body}`;
-    res.writeHead(407, {
+    // The reason phrase echoes it too (only printable characters are allowed there).
+    res.writeHead(refusal, `Echo ${said.replace(/[^\x20-\x7e]/g, '')}`, {
       'proxy-authenticate': 'Basic realm="probe"',
       'x-echo': encodeURIComponent(said),
       'content-type': 'application/json',
@@ -71,8 +74,9 @@ describe('probe: a hostile proxy echoing its credentials', () => {
     res.end(JSON.stringify({ isError: true, message: said, echo: body.toString('base64') }));
   }
 
-  async function start(): Promise<AuthApp> {
+  async function start(overrides = {}): Promise<AuthApp> {
     auth = await startAuthApp(fake, {
+      ...overrides,
       revokeOnShutdown: false,
       apiRetry: false,
       transport: {
@@ -87,8 +91,9 @@ describe('probe: a hostile proxy echoing its credentials', () => {
     return auth;
   }
 
-  function expectClean(error: unknown, code: string): void {
+  function expectClean(error: unknown, code?: string): void {
     expect(error).toBeInstanceOf(ZumRailsError);
+    code ??= (error as ZumRailsError).code;
     expect((error as ZumRailsError).code).toBe(code);
     expect(proxied).toBeGreaterThan(0);
     expect(Object.keys(ZUMRAILS_ERROR_CODES)).toContain(code);
@@ -130,4 +135,19 @@ describe('probe: a hostile proxy echoing its credentials', () => {
     const viaService = await rejectionOf(firstValueFrom(app.http.post('/api/transaction', {})));
     expectClean(viaService, 'blocked-by-intermediary');
   });
+
+  it.each([401, 500, 502])(
+    'an answer %i echoing everything in body, headers and reason phrase',
+    async (status) => {
+      refusal = status;
+      const app = await start();
+      await app.app.get(ZumRailsClient).get('/api/wallet');
+      refuse = true;
+      expectClean(await rejectionOf(app.app.get(ZumRailsClient).get('/api/wallet')));
+      expectClean(await rejectionOf(firstValueFrom(app.http.post('/api/transaction', {}))));
+      await app.app.close();
+      const login = await start({ requestTimeoutMs: 300, tokenWaitTimeoutMs: 300 });
+      expectClean(await rejectionOf(login.app.get(ZumRailsClient).get('/api/wallet')));
+    },
+  );
 });
