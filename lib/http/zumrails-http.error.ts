@@ -43,6 +43,8 @@ export class ZumRailsApiError extends ZumRailsHttpError {
 /** Request headers that carry credentials; never kept on an error. */
 const SECRET_HEADERS = ['Authorization', 'Proxy-Authorization', 'Cookie'] as const;
 const ABSOLUTE_URL = /^([a-z][a-z\d+\-.]*:)?\/\//i;
+/** Longest wait an error reports, in ms: the vendor blocks an IP for 5 minutes. */
+const MAX_RETRY_AFTER_MS = 5 * 60_000;
 /** axios' own message for an answer that failed `validateStatus`: nothing of the server in it. */
 const AXIOS_STATUS_MESSAGE = /^Request failed with status code \d{3}$/;
 /** axios codes of a request never sent as given, and of an answer too big or redirected too often. */
@@ -148,14 +150,17 @@ function httpError(
       statusCode,
       vendorMessage: text,
       traceId: failure.traceId,
-      retryAfterMs: verdict?.retryAfterMs,
+      retryAfterMs: capped(verdict?.retryAfterMs),
     });
   } else {
     const message =
       from === 'answer'
         ? `Zum Rails ${status} on ${method} ${path}: the answer is not a Zum Rails envelope`
         : cause.message;
-    error = new ZumRailsHttpError(code, message, { ...facts, retryAfterMs: verdict?.retryAfterMs });
+    error = new ZumRailsHttpError(code, message, {
+      ...facts,
+      retryAfterMs: capped(verdict?.retryAfterMs),
+    });
   }
   if (isCancel(source)) Object.defineProperty(error, '__CANCEL__', { value: true });
   return error;
@@ -212,6 +217,11 @@ function scrubResponse(
     data: scrubBody(response.data, redaction),
     config: config ?? { headers: new AxiosHeaders() },
   };
+}
+
+/** A `Retry-After` of years (a hostile or broken server) is reported as the vendor's 5-minute block. */
+function capped(ms: number | undefined): number | undefined {
+  return ms === undefined ? undefined : Math.min(ms, MAX_RETRY_AFTER_MS);
 }
 
 /**

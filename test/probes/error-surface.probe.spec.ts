@@ -255,6 +255,15 @@ describe.each(Object.entries(PATHS))('probe: the error surface via %s', (_name, 
     expect(error).toMatchObject({ retryAfterMs: 7_000 });
   });
 
+  it('a 429 or 503 asking to wait 3,000 years: retryAfterMs capped at the 5-minute block', async () => {
+    const { app } = await started();
+    for (const status of [429, 503]) {
+      fake.failApi({ kind: 'status', status, headers: { 'retry-after': '99999999999' } });
+      const error = await rejectionOf(call(app, '/api/wallet'));
+      expect(error).toMatchObject({ status, retryAfterMs: 300_000 });
+    }
+  });
+
   it('a rate-limit budget refusal', async () => {
     const { app } = await started({
       rateLimits: { rules: [{ path: '/api/echo/*', limit: 1, windowMs: 60_000 }], maxWaitMs: 50 },
