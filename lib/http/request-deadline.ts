@@ -35,9 +35,14 @@ export interface WheelEntry {
   fire(): void;
 }
 
-/** Entries of one duration in arming order, which is also their expiry order. */
+/**
+ * Entries of one duration in arming order, which is also their expiry order. An entry dropped
+ * from the head is let go at once (its slot cleared, the array emptied when all are dropped):
+ * a settled call's deadline must not outlive it, or it survives young-generation collections
+ * and is promoted (measured: ~600 bytes per call promoted to old space, then major GCs).
+ */
 class Queue {
-  private entries: WheelEntry[] = [];
+  private entries: (WheelEntry | undefined)[] = [];
   private head = 0;
 
   push(entry: WheelEntry): void {
@@ -46,13 +51,17 @@ class Queue {
 
   /** The first entry not ended, dropping ended ones ahead of it. */
   first(): WheelEntry | undefined {
-    let entry = this.entries[this.head];
+    const entries = this.entries;
+    let entry = entries[this.head];
     while (entry !== undefined && entry.ended) {
-      this.head++;
-      entry = this.entries[this.head];
+      entries[this.head++] = undefined;
+      entry = entries[this.head];
     }
-    if (this.head > 1024 && this.head * 2 > this.entries.length) {
-      this.entries = this.entries.slice(this.head);
+    if (entry === undefined) {
+      entries.length = 0;
+      this.head = 0;
+    } else if (this.head > 1024 && this.head * 2 > entries.length) {
+      this.entries = entries.slice(this.head);
       this.head = 0;
     }
     return entry;
@@ -131,8 +140,7 @@ export class CallCancelToken extends axios.CancelToken {
 
 /**
  * Cancels the call through `cancel` (its token's), or through `abort` when the caller's own
- * cancel token took that slot. Fired at most once, by the wheel; once ended, it lets go of the
- * call's config (an ended entry may wait in the wheel behind a slower call).
+ * cancel token took that slot. Fired at most once, by the wheel.
  */
 class Deadline implements RequestDeadline, WheelEntry {
   expired = false;
@@ -142,15 +150,19 @@ class Deadline implements RequestDeadline, WheelEntry {
   constructor(
     private readonly ms: number,
     private config: InternalAxiosRequestConfig | undefined,
-    private readonly token: CancelToken | undefined,
-    private readonly cancel: Canceler | undefined,
+    private token: CancelToken | undefined,
+    private cancel: Canceler | undefined,
     /** Aborts the call; false when its caller had aborted it already. */
-    private readonly abort?: (message: string) => boolean,
+    private abort?: (message: string) => boolean,
   ) {}
 
+  /** Lets go of the call: an ended entry may still wait in the wheel behind a slower call. */
   end(): void {
     this.ended = true;
     this.config = undefined;
+    this.token = undefined;
+    this.cancel = undefined;
+    this.abort = undefined;
   }
 
   fire(): void {

@@ -68,6 +68,22 @@ describe('DeadlineWheel (every request deadline on one timer)', () => {
   });
 });
 
+describe('DeadlineWheel entries behind a slow call', () => {
+  beforeEach(() => void jest.useFakeTimers({ now: 0 }));
+  afterEach(() => void jest.useRealTimers());
+
+  it('fires only the calls still running once many ahead of them have ended', () => {
+    const wheel = new DeadlineWheel();
+    const fired: string[] = [];
+    const calls = Array.from({ length: 2_000 }, (_, i) => entry(fired, `call${i}`));
+    for (const call of calls) wheel.arm(call, 1_000);
+    for (const call of calls.slice(0, -1)) call.ended = true;
+    wheel.arm(entry(fired, 'next'), 1_000); // drops the 1,999 ended ones from the head
+    jest.advanceTimersByTime(1_000);
+    expect(fired).toEqual(['call1999@1000', 'next@1000']);
+  });
+});
+
 describe('DeadlineWheel timer', () => {
   it('never holds the process', () => {
     const before = refTimers();
