@@ -22,11 +22,14 @@ export type {
   ZumRailsApiRetryOptions,
   ZumRailsRateLimitOptions,
   ZumRailsRateLimitRule,
+  ZumRailsLoginRetryOptions,
   ZumRailsRetryOptions,
   ZumRailsStartupMode,
   ZumRailsTransportOptions,
+  ZumRailsWebhookDeduplicateOptions,
+  ZumRailsWebhookModuleOptions,
 } from './options/zumrails-auth-options.interface.js';
-export { ZUMRAILS_ENVIRONMENTS } from './options/defaults.js';
+export { ZUMRAILS_ENVIRONMENTS } from './options/option-spec.js';
 export type { ZumRailsMeter, ZumRailsMeterProvider } from './metrics/zumrails-metrics.js';
 export { TokenService, ZumRailsTokenService } from './token/token.service.js';
 export { ZumRailsHttpService } from './http/zumrails-http.service.js';
@@ -94,14 +97,12 @@ export { verifyZumRailsSignature, ZUMRAILS_SIGNATURE_HEADER } from './webhooks/v
 export { ZumRailsWebhookGuard } from './webhooks/zumrails-webhook.guard.js';
 export { ZumRailsWebhookEvent } from './webhooks/zumrails-webhook-event.decorator.js';
 export { ZumRailsWebhookModule } from './webhooks/zumrails-webhook.module.js';
-export type { ZumRailsWebhookDeduplicateOptions } from './webhooks/deduplicate-options.js';
 export type {
   ZumRailsWebhookModuleAsyncOptions,
-  ZumRailsWebhookModuleOptions,
   ZumRailsWebhookOptionsFactory,
-} from './webhooks/zumrails-webhook.definition.js';
+} from './webhooks/zumrails-webhook.module.js';
 export type {
   ZumRailsWebhookData,
   ZumRailsWebhookEventName,
   ZumRailsWebhookType,
-} from './webhooks/zumrails-webhook.types.js';
+} from './webhooks/zumrails-webhook-event.decorator.js';

@@ -3,10 +3,9 @@ import {
   type ConfigurableModuleAsyncOptions,
   Module,
 } from '@nestjs/common';
-import { accountOf } from './options/account-name.js';
+import { accountOf, ZUMRAILS_AUTH_OPTIONS } from './options/account-name.js';
 import { accountExports, createAccountProviders } from './zumrails-auth.providers.js';
 import type { ZumRailsAuthOptions } from './options/zumrails-auth-options.interface.js';
-import { ZUMRAILS_AUTH_OPTIONS } from './options/option-tokens.js';
 
 /** Options of `forRoot`/`forRootAsync` beside the `ZumRailsAuthOptions` themselves. */
 interface ZumRailsAuthModuleExtras {

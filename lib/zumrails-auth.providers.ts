@@ -14,13 +14,16 @@ import {
 } from './http/zumrails-http.service.js';
 import { logRecord } from './logging/module-logger.js';
 import { assertInstalledNestLine } from './nest-line.js';
-import { LOG_CONTEXT, ModuleLogger, WEBHOOK_GUARD_LOGGER } from './logging/module-logger.js';
+import { LOG_CONTEXT, ModuleLogger } from './logging/module-logger.js';
 import { loadMeter } from './metrics/zumrails-metrics.js';
 import { ZumRailsMetrics } from './metrics/zumrails-metrics.js';
-import { accountLogContext, DEFAULT_ACCOUNT } from './options/account-name.js';
-import { RESOLVED_OPTIONS, ZUMRAILS_AUTH_OPTIONS } from './options/option-tokens.js';
-import { resolveOptions } from './options/resolve-options.js';
-import { describeUnknownOptions, findUnknownOptions } from './options/unknown-options.js';
+import {
+  accountLogContext,
+  DEFAULT_ACCOUNT,
+  RESOLVED_OPTIONS,
+  ZUMRAILS_AUTH_OPTIONS,
+} from './options/account-name.js';
+import { checkOptions } from './options/resolve-options.js';
 import type {
   ResolvedZumRailsAuthOptions,
   ZumRailsAuthOptions,
@@ -35,9 +38,9 @@ import {
   authWebhookDeduplicationProviders,
   authWebhookExports,
   authWebhookSecretsProvider,
-} from './webhooks/auth-webhook-secrets.provider.js';
+} from './webhooks/webhook-secrets.js';
 import type { WebhookSecrets } from './webhooks/webhook-secrets.js';
-import { AUTH_MODULE_WEBHOOK_SECRETS } from './webhooks/zumrails-webhook.constants.js';
+import { AUTH_MODULE_WEBHOOK_SECRETS } from './webhooks/webhook-secrets.js';
 
 /**
  * Everything one account's module provides, from two DI tokens of its own: the options as
@@ -51,7 +54,6 @@ export function createAccountProviders(account: string): Provider[] {
   return [
     { provide: ACCOUNT_MARKER, useValue: account },
     moduleLoggerProvider(account),
-    { provide: WEBHOOK_GUARD_LOGGER, useExisting: ModuleLogger },
     resolvedOptionsProvider(account),
     metricsProvider(account),
     ZumRailsTransport,
@@ -82,7 +84,7 @@ export function accountExports(account: string): InjectionToken[] {
     getZumRailsClientToken(account),
     ZumRailsHealthIndicator,
     // For ZumRailsWebhookGuard in the app's controllers (default account only).
-    ...authWebhookExports(account, WEBHOOK_GUARD_LOGGER),
+    ...authWebhookExports(account),
   ];
 }
 
@@ -124,12 +126,8 @@ function resolvedOptionsProvider(account: string): Provider {
     ): ResolvedZumRailsAuthOptions => {
       assertAccountsUnique(container);
       assertInstalledNestLine();
-      const unknown = findUnknownOptions(options);
-      if (unknown.length > 0) {
-        const keys = unknown.map(({ key }) => key).join(',');
-        logger.warn(logRecord('unknown-options', describeUnknownOptions(unknown), { keys }));
-      }
-      const resolved = resolveOptions(options, account);
+      const { options: resolved, warnings } = checkOptions(options, account);
+      for (const warning of warnings) logger.warn(warning);
       if (resolved.sharing && !resolved.sharing.encryptionKey) {
         logger.warn(logRecord('store-unencrypted', STORE_IN_CLEAR));
       }

@@ -8,8 +8,8 @@ import type {
 } from 'axios';
 import { logRecord } from '../logging/module-logger.js';
 import { LOG_CONTEXT, ModuleLogger, type RecordLogger } from '../logging/module-logger.js';
-import { DEFAULT_OPTIONS } from '../options/defaults.js';
-import { resolveApiRetry } from '../options/resolve-api-retry.js';
+import { DEFAULT_OPTIONS } from '../options/option-spec.js';
+import { resolveApiRetry } from '../options/resolve-options.js';
 import type { ZumRailsApiRetryOptions } from '../options/zumrails-auth-options.interface.js';
 import { holdProcess } from '../util/waiting.js';
 import { verdictOf } from '../protocol/zumrails-protocol.js';

@@ -9,8 +9,8 @@ import axios, {
 import { Observable, type Subscriber, type TeardownLogic } from 'rxjs';
 import { ModuleLogger } from '../logging/module-logger.js';
 import { ZumRailsMetrics } from '../metrics/zumrails-metrics.js';
-import { DEFAULT_OPTIONS } from '../options/defaults.js';
-import { RESOLVED_OPTIONS } from '../options/option-tokens.js';
+import { DEFAULT_OPTIONS } from '../options/option-spec.js';
+import { RESOLVED_OPTIONS } from '../options/account-name.js';
 import type { ResolvedZumRailsAuthOptions } from '../options/zumrails-auth-options.interface.js';
 import { ApiRateLimiter } from '../ratelimit/api-rate-limiter.js';
 import type { TokenService } from '../token/token.service.js';

@@ -54,13 +54,6 @@ export function logRecord(
 /** Nest logger context of every line this library logs (`ZumRailsAuth:<name>` for a named account). */
 export const LOG_CONTEXT = 'ZumRailsAuth';
 
-/**
- * DI token under which the default account's module exports its logger to the app, for
- * `ZumRailsWebhookGuard` only: a private symbol, so the `ModuleLogger` class itself never
- * enters the app's DI.
- */
-export const WEBHOOK_GUARD_LOGGER = Symbol('ZUMRAILS_AUTH_WEBHOOK_GUARD_LOGGER');
-
 /** The three levels this module logs at. */
 export type ModuleLogLevel = 'log' | 'warn' | 'error';
 

@@ -25,3 +25,12 @@ export function accountOf(name: unknown): string {
 export function accountLogContext(base: string, account: string): string {
   return account === DEFAULT_ACCOUNT ? base : `${base}:${account}`;
 }
+/*
+ * The DI tokens of one account's options: as given, and resolved (private to its module).
+ */
+
+/** DI token of the options as given to `forRoot` or returned by the `forRootAsync` factory. */
+export const ZUMRAILS_AUTH_OPTIONS = Symbol('ZUMRAILS_AUTH_OPTIONS');
+
+/** DI token of the validated, defaulted options (`ResolvedZumRailsAuthOptions`). */
+export const RESOLVED_OPTIONS = Symbol('ZUMRAILS_AUTH_RESOLVED_OPTIONS');

@@ -1,32 +1,54 @@
-import { DEFAULT_ACCOUNT } from './account-name.js';
-import { ZumRailsConfigError } from '../errors/zumrails.errors.js';
-import { DEFAULT_OPTIONS, ZUMRAILS_ENVIRONMENTS } from './defaults.js';
-import { describeValue, holdsPassword, withoutPassword } from './describe-value.js';
-import { resolveTransportOptions } from './resolve-transport-options.js';
-import { resolveApiRetry } from './resolve-api-retry.js';
-import { resolveRateLimits } from './resolve-rate-limits.js';
-import { resolveSharingOptions } from './resolve-sharing-options.js';
-import { REDACTED } from '../util/redact.js';
+import axios from 'axios';
+import { logRecord, type ZumRailsLogRecord } from '../logging/module-logger.js';
 import { showOnly } from '../logging/module-logger.js';
+import { DEFAULT_ACCOUNT } from './account-name.js';
+import { fail } from './option-checks.js';
+import { describeUnknownOptions, findUnknownOptions } from './option-docs.js';
+import {
+  describeValue,
+  optionsView,
+  ZUMRAILS_ENVIRONMENTS,
+  type ResolvedDeduplicateOptions,
+  withoutPassword,
+  type At,
+  type OptionSpec,
+  type OptionTable,
+} from './option-spec.js';
+import { AUTH_OPTIONS, DEDUPLICATE, WEBHOOK_MODULE_OPTIONS } from './option-table.js';
 import type {
   ResolvedZumRailsAuthOptions,
+  ZumRailsApiRetryOptions,
   ZumRailsAuthOptions,
-  ZumRailsStartupMode,
+  ZumRailsEnvironment,
+  ZumRailsLoginRetryOptions,
+  ZumRailsTransportOptions,
 } from './zumrails-auth-options.interface.js';
 
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
-const STARTUP_MODES: readonly ZumRailsStartupMode[] = ['background', 'blocking', 'lazy'];
+type Values = Record<string, unknown>;
+
+/** The options resolved, and what to warn about at startup (unknown keys, deprecated names). */
+export interface CheckedOptions {
+  readonly options: ResolvedZumRailsAuthOptions;
+  readonly warnings: readonly ZumRailsLogRecord[];
+}
 
 /**
- * Validates user options and applies defaults, once. Throws `ZumRailsConfigError` naming the
- * field and the fix. The password is checked for presence only and never echoed, nor is any
- * value that contains it (two swapped settings); enum-like values show a masked preview only.
+ * Validates user options against the option table and applies defaults, once. Throws
+ * `ZumRailsConfigError` naming the option path and the fix. The password is checked for
+ * presence only and never echoed, nor is any value that contains it (two swapped settings).
  */
 export function resolveOptions(
   options: ZumRailsAuthOptions | undefined,
   account: string = DEFAULT_ACCOUNT,
 ): ResolvedZumRailsAuthOptions {
+  return checkOptions(options, account).options;
+}
+
+/** {@link resolveOptions}, with the warnings for the module's logger. */
+export function checkOptions(
+  options: ZumRailsAuthOptions | undefined,
+  account: string = DEFAULT_ACCOUNT,
+): CheckedOptions {
   try {
     return validate(options, account);
   } catch (error) {
@@ -34,157 +56,259 @@ export function resolveOptions(
   }
 }
 
-function validate(
-  options: ZumRailsAuthOptions | undefined,
-  account: string,
-): ResolvedZumRailsAuthOptions {
+function validate(options: ZumRailsAuthOptions | undefined, account: string): CheckedOptions {
   assertOptionsObject(options);
   if (Object.hasOwn(options, 'name')) {
-    throw new ZumRailsConfigError(
+    fail(
       'name',
       'goes beside useFactory, forRootAsync({ name, useFactory }), not in the options it returns',
     );
   }
-  const retry = options.retry ?? {};
-  const baseUrl = resolveBaseUrl(options);
-  const resolved: ResolvedZumRailsAuthOptions = {
-    account,
-    baseUrl,
-    username: requireText(
-      'username',
-      options.username,
-      'set it to the API username from the Zum Rails portal',
-    ),
-    password: requireText(
-      'password',
-      options.password,
-      'set it to the API password from the Zum Rails portal',
-    ),
-    refreshLeadTimeMs: duration(
-      'refreshLeadTimeMs',
-      options.refreshLeadTimeMs,
-      DEFAULT_OPTIONS.refreshLeadTimeMs,
-      0,
-      DAY,
-    ),
-    fallbackTokenTtlMs: duration(
-      'fallbackTokenTtlMs',
-      options.fallbackTokenTtlMs,
-      DEFAULT_OPTIONS.fallbackTokenTtlMs,
-      1_000,
-      7 * DAY,
-    ),
-    requestTimeoutMs: duration(
-      'requestTimeoutMs',
-      options.requestTimeoutMs,
-      DEFAULT_OPTIONS.requestTimeoutMs,
-      1,
-      5 * 60_000,
-    ),
-    tokenWaitTimeoutMs: duration(
-      'tokenWaitTimeoutMs',
-      options.tokenWaitTimeoutMs,
-      DEFAULT_OPTIONS.tokenWaitTimeoutMs,
-      1,
-      10 * 60_000,
-    ),
-    retry: {
-      initialDelayMs: duration(
-        'retry.initialDelayMs',
-        retry.initialDelayMs,
-        DEFAULT_OPTIONS.retry.initialDelayMs,
-        1,
-        HOUR,
-      ),
-      maxDelayMs: duration(
-        'retry.maxDelayMs',
-        retry.maxDelayMs,
-        DEFAULT_OPTIONS.retry.maxDelayMs,
-        1,
-        HOUR,
-      ),
-    },
-    credentialsRejectedCooldownMs: duration(
-      'credentialsRejectedCooldownMs',
-      options.credentialsRejectedCooldownMs,
-      DEFAULT_OPTIONS.credentialsRejectedCooldownMs,
-      1_000,
-      DAY,
-    ),
-    maxLoginsPerMinute: count(
-      'maxLoginsPerMinute',
-      options.maxLoginsPerMinute,
-      DEFAULT_OPTIONS.maxLoginsPerMinute,
-      600,
-      options.password,
-    ),
-    maxRetryAfterMs: duration(
-      'maxRetryAfterMs',
-      options.maxRetryAfterMs,
-      DEFAULT_OPTIONS.maxRetryAfterMs,
-      1_000,
-      HOUR,
-    ),
-    renewalJitterMs: duration(
-      'renewalJitterMs',
-      options.renewalJitterMs,
-      DEFAULT_OPTIONS.renewalJitterMs,
-      0,
-      HOUR,
-    ),
-    revokeOnShutdown: flag(
-      'revokeOnShutdown',
-      options.revokeOnShutdown,
-      options.store === undefined
-        ? DEFAULT_OPTIONS.revokeOnShutdown
-        : DEFAULT_OPTIONS.revokeOnShutdownWithStore,
-      options.password,
-    ),
-    revokeTimeoutMs: duration(
-      'revokeTimeoutMs',
-      options.revokeTimeoutMs,
-      DEFAULT_OPTIONS.revokeTimeoutMs,
-      1,
-      60_000,
-    ),
-    startup: startupMode(options.startup, options.password),
-    transport: resolveTransportOptions(options.transport, baseUrl),
-    apiRetry: resolveApiRetry(options.apiRetry),
-    sharing: resolveSharingOptions(options),
-    rateLimits: resolveRateLimits(options.rateLimits, baseUrl, options.password),
-  };
-  if (resolved.retry.maxDelayMs < resolved.retry.initialDelayMs) {
-    throw new ZumRailsConfigError('retry.maxDelayMs', 'must be at least retry.initialDelayMs');
+  const warnings: ZumRailsLogRecord[] = [];
+  const unknown = findUnknownOptions(options);
+  if (unknown.length > 0) {
+    const keys = unknown.map(({ key }) => key).join(',');
+    warnings.push(logRecord('unknown-options', describeUnknownOptions(unknown), { keys }));
   }
+  const raw = options as unknown as Values;
+  const values = resolveTable(AUTH_OPTIONS, raw, '', raw.password, undefined);
+  if (raw.retry !== undefined) {
+    warnings.push(
+      logRecord(
+        'option-deprecated',
+        'option retry is deprecated: rename it loginRetry (same fields); retry goes in 2.0',
+        { option: 'retry' },
+      ),
+    );
+  }
+  const resolved = shape(values, account);
   if (resolved.tokenWaitTimeoutMs < resolved.requestTimeoutMs) {
-    throw new ZumRailsConfigError(
+    fail(
       'tokenWaitTimeoutMs',
       `must be at least requestTimeoutMs (${resolved.requestTimeoutMs} ms), or callers give up before one login can finish`,
     );
   }
+  checkProxyTunnel(resolved.transport, resolved.baseUrl);
   showOnly(resolved, 'ZumRailsAuthOptions', optionsView);
-  return resolved;
+  return { options: resolved, warnings };
 }
 
-/** The options as logs and `JSON.stringify` show them: no password, proxy password or store key. */
-function optionsView(options: ResolvedZumRailsAuthOptions): Record<string, unknown> {
-  const { transport, sharing } = options;
-  const typeOf = (value: object | undefined) => value?.constructor.name;
+/** The resolved values in the shape the module reads (stable for every reader). */
+function shape(values: Values, account: string): ResolvedZumRailsAuthOptions {
+  const { environment, baseUrl, store, storeTimeoutMs, storeEncryptionKey } = values;
+  if (environment !== undefined && baseUrl !== undefined) {
+    fail('baseUrl', 'give either baseUrl or environment, not both');
+  }
+  if (environment === undefined && baseUrl === undefined) {
+    fail('baseUrl', "missing: set environment ('sandbox' | 'production') or baseUrl");
+  }
+  const {
+    environment: _environment,
+    loginRetry,
+    retry: _retry,
+    logger: _logger,
+    meterProvider: _meterProvider,
+    webhookSecret: _webhookSecret,
+    deduplicate: _deduplicate,
+    ...plain
+  } = values;
+  delete plain.store;
+  delete plain.storeTimeoutMs;
+  delete plain.storeEncryptionKey;
   return {
-    ...options,
-    password: REDACTED,
-    // The proxy's credentials show their username only (see resolveTransportOptions).
-    transport: {
-      ...transport,
-      httpAgent: typeOf(transport.httpAgent),
-      httpsAgent: typeOf(transport.httpsAgent),
-    },
-    sharing: sharing && {
-      store: typeOf(sharing.store),
-      timeoutMs: sharing.timeoutMs,
-      encryptionKey: sharing.encryptionKey && REDACTED,
-    },
-  };
+    ...(plain as Omit<ResolvedZumRailsAuthOptions, 'account' | 'baseUrl' | 'retry' | 'sharing'>),
+    account,
+    baseUrl:
+      (baseUrl as string | undefined) ?? ZUMRAILS_ENVIRONMENTS[environment as ZumRailsEnvironment],
+    retry: loginRetry as Required<ZumRailsLoginRetryOptions>,
+    sharing:
+      store === undefined
+        ? undefined
+        : {
+            store: store as NonNullable<ZumRailsAuthOptions['store']>,
+            timeoutMs: storeTimeoutMs as number,
+            encryptionKey: storeEncryptionKey as Buffer | undefined,
+          },
+  } as ResolvedZumRailsAuthOptions;
+}
+
+/**
+ * Resolves the options of one level in table order: each given value checked, each absent one
+ * defaulted (a computed default sees the options before it), a deprecated alias read for the
+ * option it names. `root` is the top level's values (undefined while resolving it).
+ */
+function resolveTable(
+  table: OptionTable<object>,
+  raw: Values,
+  prefix: string,
+  password: unknown,
+  root: Values | undefined,
+): Values {
+  const level: Values = {};
+  const specs = Object.entries(table) as [string, OptionSpec][];
+  for (const [key, spec] of specs) {
+    if (spec.aliasOf !== undefined) continue;
+    const alias = specs.find(([name, other]) => other.aliasOf === key && raw[name] !== undefined);
+    if (alias !== undefined && raw[key] !== undefined) {
+      fail(`${prefix}${alias[0]}`, `is the old name of ${key}: keep ${key} only`);
+    }
+    const name = alias?.[0] ?? key;
+    const at: At = { path: `${prefix}${name}`, password };
+    level[key] = resolveSpec(spec, raw[name], at, level, root ?? level);
+  }
+  return level;
+}
+
+function resolveSpec(
+  spec: OptionSpec,
+  value: unknown,
+  at: At,
+  level: Values,
+  root: Values,
+): unknown {
+  if (value === undefined) {
+    if (spec.required) return spec.check!(value, at);
+    if (spec.fields && !spec.optional) return resolveGroup(spec, {}, at, root);
+    return typeof spec.default === 'function'
+      ? (spec.default as (level: Values, root: Values) => unknown)(level, root)
+      : spec.default;
+  }
+  if (!spec.fields) return spec.check ? spec.check(value, at) : value;
+  if (value === false && spec.off) return spec.off(resolveGroup(spec, {}, at, root));
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    const keys = Object.keys(spec.fields).map((key) => `${key}?`);
+    const off = spec.off ? ' or false' : '';
+    fail(
+      at,
+      `must be an object { ${keys.join(', ')} }${off}, got ${describeValue(value, at.password)}`,
+    );
+  }
+  return resolveGroup(spec, value as Values, at, root);
+}
+
+function resolveGroup(spec: OptionSpec, raw: Values, at: At, root: Values): Values {
+  const values = resolveTable(spec.fields!, raw, `${at.path}.`, at.password, root);
+  for (const [low, high] of GROUP_ORDER) {
+    const [min, max] = [values[low], values[high]];
+    if (typeof min === 'number' && typeof max === 'number' && max < min) {
+      fail(`${at.path}.${high}`, `must be at least ${at.path}.${low} (${min} ms)`);
+    }
+  }
+  const storeTimeoutMs = values.storeTimeoutMs;
+  if (
+    spec.fields === DEDUPLICATE &&
+    (storeTimeoutMs as number) > (values.claimTtlMs as number) / 3
+  ) {
+    fail(`${at.path}.storeTimeoutMs`, 'must be at most a third of claimTtlMs');
+  }
+  return values;
+}
+
+/** Pairs of one group where the second may not be below the first. */
+const GROUP_ORDER = [
+  ['initialDelayMs', 'maxDelayMs'],
+  ['claimTtlMs', 'ttlMs'],
+] as const;
+
+/**
+ * Validates `apiRetry` and applies its defaults; `false` gives `maxRetries: 0`.
+ * @throws ZumRailsConfigError naming the field at fault.
+ */
+export function resolveApiRetry(
+  value: ZumRailsApiRetryOptions | false | undefined,
+): Required<ZumRailsApiRetryOptions> {
+  return resolveSpec(
+    AUTH_OPTIONS.apiRetry,
+    value,
+    { path: 'apiRetry', password: undefined },
+    {},
+    {},
+  ) as Required<ZumRailsApiRetryOptions>;
+}
+
+/**
+ * Validates the `transport` option (shapes only; agents are the caller's objects, used as is).
+ * Messages name the field and never echo a value: the proxy may carry credentials.
+ * @throws ZumRailsConfigError naming `transport.<field>`.
+ */
+export function resolveTransportOptions(
+  value: unknown,
+  baseUrl: string,
+  axiosVersion: string = axios.VERSION,
+): Readonly<ZumRailsTransportOptions> {
+  const at = { path: 'transport', password: undefined };
+  const transport = resolveSpec(
+    AUTH_OPTIONS.transport,
+    value,
+    at,
+    {},
+    {},
+  ) as ZumRailsTransportOptions;
+  checkProxyTunnel(transport, baseUrl, axiosVersion);
+  return transport;
+}
+
+/** axios sends HTTPS requests to a proxy in clear before 1.16.1, without the agent's CA before 1.17. */
+const MIN_AXIOS_FOR_HTTPS_PROXY = [1, 17, 0] as const;
+
+function checkProxyTunnel(
+  transport: ZumRailsTransportOptions,
+  baseUrl: string,
+  axiosVersion: string = axios.VERSION,
+): void {
+  if (!transport.proxy || !baseUrl.startsWith('https:')) return;
+  if (atLeast(axiosVersion, MIN_AXIOS_FOR_HTTPS_PROXY)) return;
+  fail(
+    'transport.proxy',
+    `needs axios >= ${MIN_AXIOS_FOR_HTTPS_PROXY.join('.')} for an https baseUrl (older versions do not tunnel HTTPS through the proxy safely); upgrade axios`,
+  );
+}
+
+function atLeast(version: string, minimum: readonly number[]): boolean {
+  const parts = version.split(/[.-]/).map((part) => Number.parseInt(part, 10));
+  for (const [index, wanted] of minimum.entries()) {
+    const actual = parts[index] ?? 0;
+    if (Number.isNaN(actual)) return false;
+    if (actual !== wanted) return actual > wanted;
+  }
+  return true;
+}
+
+/**
+ * Validates `deduplicate` (of `ZumRailsAuthModule`, or of `ZumRailsWebhookModule` under
+ * `field`); `undefined` when the option is absent.
+ * @throws ZumRailsConfigError naming `field.<key>`.
+ */
+export function resolveDeduplicateOptions(
+  value: unknown,
+  field: string,
+  defaultNamespace: string,
+): ResolvedDeduplicateOptions | undefined {
+  const at = { path: field, password: undefined };
+  const values = resolveSpec(AUTH_OPTIONS.deduplicate, value, at, {}, {}) as Values | undefined;
+  if (values === undefined) return undefined;
+  const namespace = values.namespace ?? DEDUPLICATE.namespace.check!(defaultNamespace, at);
+  return { ...values, namespace } as unknown as ResolvedDeduplicateOptions;
+}
+
+/**
+ * Validates `ZumRailsWebhookModule`'s options against its table (`deduplicate` is resolved by
+ * its provider, with its namespace); the secrets, and a warning for keys no option has.
+ * @throws ZumRailsConfigError naming `ZumRailsWebhookModule.<option>`.
+ */
+export function resolveWebhookModuleOptions(options: unknown): {
+  readonly secrets: readonly string[];
+  readonly warning: ZumRailsLogRecord | undefined;
+} {
+  const raw = (typeof options === 'object' && options !== null ? options : {}) as Values;
+  const prefix = 'ZumRailsWebhookModule.';
+  const values = resolveTable(WEBHOOK_MODULE_OPTIONS, raw, prefix, undefined, undefined);
+  const unknown = findUnknownOptions(raw, WEBHOOK_MODULE_OPTIONS, prefix);
+  const keys = unknown.map(({ key }) => key).join(',');
+  const warning = unknown.length
+    ? logRecord('unknown-options', describeUnknownOptions(unknown), { keys })
+    : undefined;
+  return { secrets: values.secret as readonly string[], warning };
 }
 
 /**
@@ -193,135 +317,16 @@ function optionsView(options: ResolvedZumRailsAuthOptions): Record<string, unkno
  */
 export function assertOptionsObject(options: unknown): asserts options is ZumRailsAuthOptions {
   if (!options || typeof options !== 'object') {
-    throw new ZumRailsConfigError(
-      'options',
-      'ZumRailsAuthModule needs { baseUrl | environment, username, password }',
-    );
+    fail('options', 'ZumRailsAuthModule needs { baseUrl | environment, username, password }');
   }
 }
 
-function resolveBaseUrl(options: ZumRailsAuthOptions): string {
-  const { baseUrl, environment } = options;
-  if (baseUrl !== undefined && environment !== undefined) {
-    throw new ZumRailsConfigError('baseUrl', 'give either baseUrl or environment, not both');
-  }
-  if (environment !== undefined) {
-    if (typeof environment !== 'string' || !Object.hasOwn(ZUMRAILS_ENVIRONMENTS, environment)) {
-      throw new ZumRailsConfigError(
-        'environment',
-        `must be 'sandbox' or 'production', got ${describeValue(environment, options.password)}`,
-      );
-    }
-    return ZUMRAILS_ENVIRONMENTS[environment];
-  }
-  if (baseUrl === undefined || baseUrl === '') {
-    throw new ZumRailsConfigError(
-      'baseUrl',
-      "missing: set environment ('sandbox' | 'production') or baseUrl",
-    );
-  }
-  if (holdsPassword(baseUrl, options.password)) {
-    throw new ZumRailsConfigError('baseUrl', `is ${describeValue(baseUrl, options.password)}`);
-  }
-  return validateUrl(baseUrl);
-}
-
-function validateUrl(value: unknown): string {
-  let url: URL;
-  try {
-    url = new URL(String(value));
-  } catch {
-    throw new ZumRailsConfigError(
-      'baseUrl',
-      'is not a valid absolute URL (e.g. https://api-sandbox.zumrails.com)',
-    );
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new ZumRailsConfigError('baseUrl', `must use https, got ${url.protocol}`);
-  }
-  if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
-    throw new ZumRailsConfigError(
-      'baseUrl',
-      'must use https: plain http would send the password in clear (http is allowed for loopback hosts only)',
-    );
-  }
-  if (url.username || url.password) {
-    throw new ZumRailsConfigError(
-      'baseUrl',
-      'must not contain credentials; use the username and password options',
-    );
-  }
-  if (url.search || url.hash) {
-    throw new ZumRailsConfigError('baseUrl', 'must not contain a query string or fragment');
-  }
-  return url.origin + url.pathname.replace(/\/+$/, '');
-}
-
-function isLoopback(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
-}
-
-function requireText(field: string, value: unknown, fix: string): string {
-  if (value !== undefined && value !== null && typeof value !== 'string') {
-    throw new ZumRailsConfigError(field, `must be a string, got a ${typeof value}: ${fix}`);
-  }
-  if (typeof value !== 'string' || value.trim() === '') {
-    throw new ZumRailsConfigError(field, `is missing or empty: ${fix}`);
-  }
-  return value;
-}
-
-function duration(
-  field: string,
-  value: unknown,
-  fallback: number,
-  min: number,
-  max: number,
-): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new ZumRailsConfigError(
-      field,
-      `must be a finite number of milliseconds, got ${typeof value === 'string' ? 'a string (convert it with Number())' : describeValue(value, undefined)}`,
-    );
-  }
-  if (value < min || value > max) {
-    throw new ZumRailsConfigError(field, `must be between ${min} and ${max} ms, got ${value}`);
-  }
-  return value;
-}
-
-function count(
-  field: string,
-  value: unknown,
-  fallback: number,
-  max: number,
-  password: unknown,
-): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) {
-    const got = describeValue(value, password);
-    throw new ZumRailsConfigError(field, `must be an integer between 1 and ${max}, got ${got}`);
-  }
-  return value;
-}
-
-function flag(field: string, value: unknown, fallback: boolean, password: unknown): boolean {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') {
-    const got = describeValue(value, password);
-    throw new ZumRailsConfigError(field, `must be true or false, got ${got}`);
-  }
-  return value;
-}
-
-function startupMode(value: unknown, password: unknown): ZumRailsStartupMode {
-  if (value === undefined) return DEFAULT_OPTIONS.startup;
-  if (!STARTUP_MODES.includes(value as ZumRailsStartupMode)) {
-    throw new ZumRailsConfigError(
-      'startup',
-      `must be one of ${STARTUP_MODES.join(', ')}, got ${describeValue(value, password)}`,
-    );
-  }
-  return value as ZumRailsStartupMode;
+/**
+ * `store`, `storeTimeoutMs` and `storeEncryptionKey` resolved (with every other option);
+ * undefined without a store (nothing is shared).
+ */
+export function resolveSharingOptions(
+  options: ZumRailsAuthOptions,
+): ResolvedZumRailsAuthOptions['sharing'] {
+  return resolveOptions(options).sharing;
 }

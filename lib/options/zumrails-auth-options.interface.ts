@@ -1,4 +1,3 @@
-import type { ZumRailsWebhookDeduplicateOptions } from '../webhooks/deduplicate-options.js';
 import type { LoggerService } from '@nestjs/common';
 import type { Agent as HttpAgent } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
@@ -19,13 +18,16 @@ export type ZumRailsEnvironment = 'sandbox' | 'production';
  */
 export type ZumRailsStartupMode = 'background' | 'blocking' | 'lazy';
 
-/** Exponential backoff with full jitter for failed renewals. */
-export interface ZumRailsRetryOptions {
+/** `loginRetry`: exponential backoff with full jitter between failed logins (renewals). */
+export interface ZumRailsLoginRetryOptions {
   /** Backoff cap for the first retry, in ms. Default 1000. */
   initialDelayMs?: number;
   /** Largest backoff between two attempts, in ms. Default 60000. */
   maxDelayMs?: number;
 }
+
+/** @deprecated use {@link ZumRailsLoginRetryOptions}; removed in 2.0. */
+export type ZumRailsRetryOptions = ZumRailsLoginRetryOptions;
 
 /**
  * How every call to Zum Rails (login, cancel, `ZumRailsHttpService`, `ZumRailsClient`) reaches the network, with
@@ -144,8 +146,13 @@ export interface ZumRailsAuthOptions {
    * `requestTimeoutMs`. Default 15000.
    */
   tokenWaitTimeoutMs?: number;
-  /** Backoff of failed renewals. Defaults: 1 s initial, 60 s max, full jitter. */
-  retry?: ZumRailsRetryOptions;
+  /** Backoff of failed logins (renewals). Defaults: 1 s initial, 60 s max, full jitter. */
+  loginRetry?: ZumRailsLoginRetryOptions;
+  /**
+   * @deprecated the old name of `loginRetry` (it read like `apiRetry`'s twin); removed in 2.0.
+   * Still honoured, with one warning per module; giving both fails the start.
+   */
+  retry?: ZumRailsLoginRetryOptions;
   /**
    * After Zum Rails rejects the credentials, wait this long before the next login attempt;
    * callers get the rejection immediately meanwhile. At least 1000. Default 60000.
@@ -177,7 +184,7 @@ export interface ZumRailsAuthOptions {
   startup?: ZumRailsStartupMode;
   /**
    * Shares one token between the replicas of the app: one replica logs in (under a lease) when
-   * renewal is due, the others read the token from here. E.g. `new RedisTokenStore(redis)` with
+   * renewal is due, the others read the token from here. E.g. `new ZumRailsRedisTokenStore(redis)` with
    * an ioredis client you own. Default: none; each module logs in on its own and nothing is
    * shared (no lease, no store calls).
    */
@@ -249,7 +256,8 @@ export interface ResolvedZumRailsAuthOptions {
   readonly fallbackTokenTtlMs: number;
   readonly requestTimeoutMs: number;
   readonly tokenWaitTimeoutMs: number;
-  readonly retry: Required<ZumRailsRetryOptions>;
+  /** The `loginRetry` option (or its deprecated alias `retry`), defaults applied. */
+  readonly retry: Required<ZumRailsLoginRetryOptions>;
   readonly credentialsRejectedCooldownMs: number;
   readonly maxLoginsPerMinute: number;
   readonly maxRetryAfterMs: number;
@@ -280,4 +288,59 @@ export interface ResolvedSharingOptions {
   readonly timeoutMs: number;
   /** The decoded 32-byte AES key of `storeEncryptionKey`, when one was given. */
   readonly encryptionKey: Buffer | undefined;
+}
+
+/**
+ * `deduplicate` of `ZumRailsWebhookModule.forRoot()` and of `ZumRailsAuthModule`'s options: each
+ * delivery (the SHA-256 of its verified raw body) runs the handler once across every replica
+ * sharing `store`. See the README's "Delivery guarantee".
+ */
+export interface ZumRailsWebhookDeduplicateOptions {
+  /**
+   * Where replicas claim deliveries: `new ZumRailsRedisTokenStore(redis)` for a fleet (the same client
+   * as the token `store` is fine; keys never collide), `new ZumRailsInMemoryTokenStore()` for one
+   * process, or your own `TokenStore`. Required.
+   */
+  store: TokenStore;
+  /**
+   * How long a handled delivery is remembered: a redelivery (or a replay of a captured webhook)
+   * within it answers 2xx without running the handler. Default 72 h: Zum Rails documents no
+   * redelivery window, and payment vendors retry for up to 3 days; each delivery costs one small
+   * key for this long.
+   */
+  ttlMs?: number;
+  /**
+   * How long a claim outlives its replica: a replica that dies mid-handler blocks redeliveries of
+   * that delivery (answered 409) for at most this long. Renewed every third of it while the
+   * handler runs (for up to 15 min). Default 30 s.
+   */
+  claimTtlMs?: number;
+  /**
+   * Upper bound of one store call, in ms; a slower or failing store answers 503 (the vendor
+   * retries) and never runs the handler. Default 1000.
+   */
+  storeTimeoutMs?: number;
+  /**
+   * Keeps the deliveries of apps of different Zum Rails accounts apart in one store. Default:
+   * the account (`ZumRailsAuthModule`: its baseUrl and username) or `'default'`
+   * (`ZumRailsWebhookModule`).
+   */
+  namespace?: string;
+}
+
+/**
+ * Options of `ZumRailsWebhookModule.forRoot()` / the factory of `forRootAsync()`: for apps that
+ * receive webhooks without `ZumRailsAuthModule`'s `webhookSecret` option.
+ */
+export interface ZumRailsWebhookModuleOptions {
+  /**
+   * The Webhook Secret from the Zum Rails portal (Settings > Webhook & API settings), or several
+   * while rotating (newest first; any of them is accepted). Required; never logged.
+   */
+  secret: string | readonly string[];
+  /**
+   * Runs each delivery's handler once across the replicas sharing `deduplicate.store` (see
+   * {@link ZumRailsWebhookDeduplicateOptions}). Default: none (every delivery runs the handler).
+   */
+  deduplicate?: ZumRailsWebhookDeduplicateOptions;
 }

@@ -6,7 +6,7 @@ import {
   ZumRailsUnavailableError,
   type ZumRailsError,
 } from '../errors/zumrails.errors.js';
-import { RESOLVED_OPTIONS } from '../options/option-tokens.js';
+import { RESOLVED_OPTIONS } from '../options/account-name.js';
 import type { ResolvedZumRailsAuthOptions } from '../options/zumrails-auth-options.interface.js';
 import { describeTlsFailure } from '../transport/zumrails-transport.js';
 import { ZumRailsTransport } from '../transport/zumrails-transport.js';

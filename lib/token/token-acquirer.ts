@@ -3,7 +3,7 @@ import { ZumRailsRateLimitedError, ZumRailsShutDownError } from '../errors/zumra
 import { logRecord } from '../logging/module-logger.js';
 import { ModuleLogger } from '../logging/module-logger.js';
 import { ZumRailsMetrics } from '../metrics/zumrails-metrics.js';
-import { RESOLVED_OPTIONS } from '../options/option-tokens.js';
+import { RESOLVED_OPTIONS } from '../options/account-name.js';
 import type { ResolvedZumRailsAuthOptions } from '../options/zumrails-auth-options.interface.js';
 import { AuthorizeClient } from './authorize.client.js';
 import type { CancelOutcome } from '../protocol/zumrails-protocol.js';

@@ -8,7 +8,7 @@ import {
 } from '../errors/zumrails.errors.js';
 import { ModuleLogger, SafeToLog } from '../logging/module-logger.js';
 import { ZumRailsMetrics } from '../metrics/zumrails-metrics.js';
-import { RESOLVED_OPTIONS } from '../options/option-tokens.js';
+import { RESOLVED_OPTIONS } from '../options/account-name.js';
 import type { ResolvedZumRailsAuthOptions } from '../options/zumrails-auth-options.interface.js';
 import { SecretRedactor } from '../util/redact.js';
 import { whileWaiting, withDeadline } from '../util/waiting.js';

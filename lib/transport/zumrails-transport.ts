@@ -2,9 +2,9 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { AxiosProxyConfig } from 'axios';
-import { DEFAULT_OPTIONS } from '../options/defaults.js';
+import { DEFAULT_OPTIONS } from '../options/option-spec.js';
 import type { ResolvedZumRailsAuthOptions } from '../options/zumrails-auth-options.interface.js';
-import { RESOLVED_OPTIONS } from '../options/option-tokens.js';
+import { RESOLVED_OPTIONS } from '../options/account-name.js';
 import { SafeToLog, showOnly } from '../logging/module-logger.js';
 
 /** What every axios instance of the module is created with. */

@@ -6,7 +6,7 @@ import type { WebhookMetrics } from '../metrics/zumrails-metrics.js';
 import type { TokenStore } from '../store/token-store.interface.js';
 import { withDeadline } from '../util/waiting.js';
 import { SafeToLog } from '../logging/module-logger.js';
-import type { ResolvedDeduplicateOptions } from './deduplicate-options.js';
+import type { ResolvedDeduplicateOptions } from '../options/option-spec.js';
 
 /** What deduplication made of one verified delivery. */
 export type DeliveryVerdict<T> =

@@ -1,10 +1,51 @@
+import type { InjectionToken, Provider } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { ZumRailsConfigError } from '../errors/zumrails.errors.js';
 import { logRecord } from '../logging/module-logger.js';
-import type { RecordLogger } from '../logging/module-logger.js';
+import { ModuleLogger, type RecordLogger } from '../logging/module-logger.js';
+import { loadMeter } from '../metrics/zumrails-metrics.js';
+import { WebhookMetrics } from '../metrics/zumrails-metrics.js';
+import {
+  DEFAULT_ACCOUNT,
+  RESOLVED_OPTIONS,
+  ZUMRAILS_AUTH_OPTIONS,
+} from '../options/account-name.js';
+import { webhookSecrets } from '../options/option-checks.js';
+import { resolveDeduplicateOptions } from '../options/resolve-options.js';
+import type {
+  ResolvedZumRailsAuthOptions,
+  ZumRailsAuthOptions,
+} from '../options/zumrails-auth-options.interface.js';
+import { accountStoreId } from '../sharing/shared-token.js';
+import { WebhookDeduplicator } from './webhook-deduplicator.js';
+import { WebhookDeduplicationInterceptor } from './webhook-request.js';
 
-/** More would mean a rotation that never ended; each costs one HMAC per webhook. */
-const MAX_SECRETS = 5;
-const MAX_SECRET_LENGTH = 1_024;
+/** DI token of the `WebhookSecrets` from `ZumRailsAuthModule`'s `webhookSecret` option. */
+export const AUTH_MODULE_WEBHOOK_SECRETS = Symbol('ZUMRAILS_AUTH_WEBHOOK_SECRETS');
+
+/** DI token of the `WebhookDeduplicator` (or null) of `ZumRailsAuthModule`'s `deduplicate`. */
+export const AUTH_MODULE_WEBHOOK_DEDUPLICATOR = Symbol('ZUMRAILS_AUTH_WEBHOOK_DEDUPLICATOR');
+
+/**
+ * DI token of what `ZumRailsAuthModule` (default account) gives `ZumRailsWebhookGuard` in the
+ * app's controllers: its only export for webhooks, so its logger and the rest stay private.
+ */
+export const AUTH_MODULE_WEBHOOK = Symbol('ZUMRAILS_AUTH_WEBHOOK');
+
+/** What {@link AUTH_MODULE_WEBHOOK} holds. */
+export interface AuthModuleWebhook {
+  readonly secrets: WebhookSecrets;
+  readonly deduplicator: WebhookDeduplicator | null;
+  /** The module's logger (its `logger` option). */
+  readonly logger: ModuleLogger;
+}
+
+/** DI token of the `WebhookDeduplicator` (or null) of `ZumRailsWebhookModule`'s `deduplicate`. */
+export const WEBHOOK_MODULE_DEDUPLICATOR = Symbol('ZUMRAILS_WEBHOOK_MODULE_DEDUPLICATOR');
+
+/** DI token of the `WebhookSecrets` of `ZumRailsWebhookModule.forRoot({ secret })`. */
+export const WEBHOOK_MODULE_SECRETS = Symbol('ZUMRAILS_WEBHOOK_MODULE_SECRETS');
+
 /** Shorter than this is guessable offline from one captured webhook (the HMAC is its oracle). */
 const MIN_STRONG_LENGTH = 16;
 /** Values from tutorials and .env templates, compared lower-cased without separators. */
@@ -57,23 +98,15 @@ export class WebhookSecrets {
 }
 
 /**
- * Validates a webhook secret option (`string` or array of strings) once, at module init.
- * `undefined` means "not configured" (empty {@link WebhookSecrets}).
+ * Validates a webhook secret option (`string` or array of strings) once, at module init, with
+ * the option table's check. `undefined` means "not configured" (empty {@link WebhookSecrets}).
  * @throws ZumRailsConfigError naming `field`; the message never contains a secret.
  */
 export function resolveWebhookSecrets(value: unknown, field: string): WebhookSecrets {
   if (value === undefined) return new WebhookSecrets([]);
-  const list: unknown[] = Array.isArray(value) ? value : [value];
-  if (list.length === 0 || list.length > MAX_SECRETS) {
-    throw new ZumRailsConfigError(
-      field,
-      `must be a string or an array of 1 to ${MAX_SECRETS} strings (newest first)`,
-    );
-  }
-  list.forEach((secret, index) =>
-    checkSecret(secret, list.length > 1 ? `${field}[${index}]` : field),
+  return new WebhookSecrets(
+    webhookSecrets(value, { path: field, password: undefined }) as string[],
   );
-  return new WebhookSecrets(list as string[]);
 }
 
 /**
@@ -110,19 +143,81 @@ function weaknessOf(secret: string): string | undefined {
   return undefined;
 }
 
-function checkSecret(secret: unknown, field: string): void {
-  const fix =
-    'set it to the Webhook Secret from the Zum Rails portal (Settings > Webhook & API settings)';
-  if (typeof secret !== 'string' || secret.trim() === '') {
-    throw new ZumRailsConfigError(field, `is missing or empty: ${fix}`);
-  }
-  if (secret !== secret.trim()) {
-    throw new ZumRailsConfigError(
-      field,
-      'has leading or trailing whitespace (a newline from an env file?): remove it, the signature covers every byte',
-    );
-  }
-  if (secret.length > MAX_SECRET_LENGTH) {
-    throw new ZumRailsConfigError(field, `is longer than ${MAX_SECRET_LENGTH} characters: ${fix}`);
-  }
+/**
+ * Validates `webhookSecret` once, at module init (empty when the option is absent: the app may
+ * not receive webhooks, or configure them in `ZumRailsWebhookModule`). Only the default
+ * account's secret reaches `ZumRailsWebhookGuard`, so a named account refuses the option rather
+ * than ignore it. A weak secret (short, or a placeholder) is accepted with a warning. The module's redactor reads them too (`secretRedactorProvider`): should a
+ * vendor text ever echo one, it is redacted from errors, status and logs.
+ */
+export function authWebhookSecretsProvider(account: string): Provider {
+  return {
+    provide: AUTH_MODULE_WEBHOOK_SECRETS,
+    useFactory: (options: ZumRailsAuthOptions | undefined, logger: ModuleLogger) => {
+      if (account !== DEFAULT_ACCOUNT && options?.webhookSecret !== undefined) {
+        throw new ZumRailsConfigError(
+          'webhookSecret',
+          `is read from the default account only, not from "${account}": set it on the account ` +
+            'without a name, or in ZumRailsWebhookModule.forRoot({ secret })',
+        );
+      }
+      const secrets = resolveWebhookSecrets(options?.webhookSecret, 'webhookSecret');
+      warnAboutWeakSecrets(secrets, 'webhookSecret', logger);
+      return secrets;
+    },
+    inject: [ZUMRAILS_AUTH_OPTIONS, ModuleLogger],
+  };
+}
+
+/**
+ * The `deduplicate` option's `WebhookDeduplicator` (null without it), namespaced by the account
+ * (baseUrl and username, as its token keys), and the global interceptor that runs the guarded
+ * handlers through it (default account only; it passes every other request through).
+ */
+export function authWebhookDeduplicationProviders(account: string): Provider[] {
+  const deduplicator: Provider = {
+    provide: AUTH_MODULE_WEBHOOK_DEDUPLICATOR,
+    useFactory: async (
+      options: ZumRailsAuthOptions | undefined,
+      resolved: ResolvedZumRailsAuthOptions,
+      logger: ModuleLogger,
+    ) => {
+      if (options?.deduplicate === undefined) return null;
+      if (account !== DEFAULT_ACCOUNT) {
+        throw new ZumRailsConfigError(
+          'deduplicate',
+          `is read from the default account only, not from "${account}": set it next to webhookSecret`,
+        );
+      }
+      const dedup = resolveDeduplicateOptions(
+        options.deduplicate,
+        'deduplicate',
+        accountStoreId(resolved.baseUrl, resolved.username),
+      )!;
+      const metrics = new WebhookMetrics(await loadMeter(options.meterProvider));
+      return new WebhookDeduplicator(dedup, logger, metrics);
+    },
+    inject: [ZUMRAILS_AUTH_OPTIONS, RESOLVED_OPTIONS, ModuleLogger],
+  };
+  const forGuard: Provider = {
+    provide: AUTH_MODULE_WEBHOOK,
+    useFactory: (
+      secrets: WebhookSecrets,
+      dedup: WebhookDeduplicator | null,
+      logger: ModuleLogger,
+    ): AuthModuleWebhook => ({ secrets, deduplicator: dedup, logger }),
+    inject: [AUTH_MODULE_WEBHOOK_SECRETS, AUTH_MODULE_WEBHOOK_DEDUPLICATOR, ModuleLogger],
+  };
+  return account === DEFAULT_ACCOUNT
+    ? [
+        deduplicator,
+        forGuard,
+        { provide: APP_INTERCEPTOR, useClass: WebhookDeduplicationInterceptor },
+      ]
+    : [deduplicator];
+}
+
+/** What the default account exports for the guard: one private token (see `AUTH_MODULE_WEBHOOK`). */
+export function authWebhookExports(account: string): InjectionToken[] {
+  return account === DEFAULT_ACCOUNT ? [AUTH_MODULE_WEBHOOK] : [];
 }

@@ -7,11 +7,11 @@ import {
 } from '@nestjs/common';
 import { ZumRailsConfigError, ZumRailsWebhookError } from '../errors/zumrails.errors.js';
 import { logRecord } from '../logging/module-logger.js';
-import { LOG_CONTEXT, ModuleLogger, WEBHOOK_GUARD_LOGGER } from '../logging/module-logger.js';
+import { LOG_CONTEXT, ModuleLogger } from '../logging/module-logger.js';
 import { verifyZumRailsSignature } from './verify-signature.js';
 import { SafeToLog } from '../logging/module-logger.js';
 import type { WebhookDeduplicator } from './webhook-deduplicator.js';
-import type { WebhookSecrets } from './webhook-secrets.js';
+
 import {
   declaredLengthOf,
   hasJsonBody,
@@ -26,11 +26,12 @@ import {
   type WebhookRequest,
 } from './webhook-request.js';
 import {
-  AUTH_MODULE_WEBHOOK_DEDUPLICATOR,
-  AUTH_MODULE_WEBHOOK_SECRETS,
+  AUTH_MODULE_WEBHOOK,
   WEBHOOK_MODULE_DEDUPLICATOR,
   WEBHOOK_MODULE_SECRETS,
-} from './zumrails-webhook.constants.js';
+  type AuthModuleWebhook,
+  type WebhookSecrets,
+} from './webhook-secrets.js';
 
 /** Says exactly what to add; logged once per guard, however many requests fail for it. */
 const RAW_BODY_MISSING_MESSAGE =
@@ -64,26 +65,22 @@ export class ZumRailsWebhookGuard implements CanActivate {
   private readonly secrets: WebhookSecrets;
   /** From the same module as the secrets; undefined without `deduplicate`. */
   private readonly deduplicator: WebhookDeduplicator | undefined;
+  private readonly logger: ModuleLogger;
   private rawBodyProblemLogged = false;
 
   constructor(
-    @Optional() @Inject(AUTH_MODULE_WEBHOOK_SECRETS) fromAuthModule?: WebhookSecrets,
+    /** ZumRailsAuthModule's secrets, deduplicator and logger, when the controller's module sees it. */
+    @Optional() @Inject(AUTH_MODULE_WEBHOOK) authModule?: AuthModuleWebhook,
     @Optional() @Inject(WEBHOOK_MODULE_SECRETS) fromWebhookModule?: WebhookSecrets,
-    @Optional()
-    @Inject(AUTH_MODULE_WEBHOOK_DEDUPLICATOR)
-    authDeduplicator?: WebhookDeduplicator | null,
     @Optional()
     @Inject(WEBHOOK_MODULE_DEDUPLICATOR)
     ownDeduplicator?: WebhookDeduplicator | null,
-    /** ZumRailsAuthModule's (its `logger` option), when the controller's module sees it. */
-    @Optional()
-    @Inject(WEBHOOK_GUARD_LOGGER)
-    private readonly logger: ModuleLogger = ModuleLogger.from(undefined, LOG_CONTEXT),
   ) {
-    this.secrets = pickSecrets(fromAuthModule, fromWebhookModule);
+    this.logger = authModule?.logger ?? ModuleLogger.from(undefined, LOG_CONTEXT);
+    this.secrets = pickSecrets(authModule?.secrets, fromWebhookModule);
     this.deduplicator = pickDeduplicator(
       this.secrets === fromWebhookModule,
-      authDeduplicator ?? undefined,
+      authModule?.deduplicator ?? undefined,
       ownDeduplicator ?? undefined,
     );
   }

@@ -11,7 +11,7 @@ describe('bounds: an overall deadline on every call', () => {
   const fixture = useFakeZumRails({}, { requestTimeoutMs: 3_000, tokenWaitTimeoutMs: 15_000 });
 
   it('ends a login that trickles one byte at a time, and the next attempt gets a token', async () => {
-    const subject = await fixture.start({ retry: { initialDelayMs: 100, maxDelayMs: 100 } });
+    const subject = await fixture.start({ loginRetry: { initialDelayMs: 100, maxDelayMs: 100 } });
     fixture.fake.failLogin({ kind: 'trickle', intervalMs: 50 });
     // Without a login deadline the trickle never ends: the bound says so, not Jest's timeout.
     const token = await within(subject.tokens.getToken(), 10_000, 'a token after the trickle');

@@ -46,7 +46,7 @@ describe('bounds: waiting callers, shutdown and health', () => {
   });
 
   it('serves callers waiting out a backoff when cancelToken() is called meanwhile', async () => {
-    const subject = await fixture.start({ retry: { initialDelayMs: 600, maxDelayMs: 600 } });
+    const subject = await fixture.start({ loginRetry: { initialDelayMs: 600, maxDelayMs: 600 } });
     fixture.fake.failLogin({ kind: 'status', status: 503 });
     const failed = firstValueFrom(subject.tokens.events$.pipe(filter(failure)));
     const pending = subject.tokens.getToken();
@@ -65,7 +65,7 @@ describe('bounds: waiting callers, shutdown and health', () => {
     async (_name, fault) => {
       const subject = await fixture.start({
         requestTimeoutMs: 300,
-        retry: { initialDelayMs: 200, maxDelayMs: 200 },
+        loginRetry: { initialDelayMs: 200, maxDelayMs: 200 },
       });
       fixture.fake.failLogin(fault);
       const first = subject.tokens.getToken();

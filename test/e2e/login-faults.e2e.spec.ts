@@ -124,7 +124,7 @@ describe('ZumRailsTokenService: login failures map to typed errors', () => {
   });
 
   it('joins a retry scheduled within the wait budget after a transient failure', async () => {
-    const subject = await fixture.start({ retry: { initialDelayMs: 200, maxDelayMs: 200 } });
+    const subject = await fixture.start({ loginRetry: { initialDelayMs: 200, maxDelayMs: 200 } });
     fixture.fake.failLogin({ kind: 'status', status: 503 });
     // The caller waits for the scheduled retry instead of failing or logging in itself.
     const token = await subject.tokens.getToken();

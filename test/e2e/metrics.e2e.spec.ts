@@ -101,7 +101,7 @@ describe('OpenTelemetry metrics', () => {
     const { tokens } = await fixture.start({
       meterProvider: probe.provider,
       credentialsRejectedCooldownMs: 1_000,
-      retry: { initialDelayMs: 1, maxDelayMs: 1 },
+      loginRetry: { initialDelayMs: 1, maxDelayMs: 1 },
     });
     fixture.fake.failLogin({ kind: 'status', status: 401 });
     await tokens.refresh().catch(() => undefined);

@@ -14,7 +14,7 @@ const fixture = useFakeZumRails(
   {},
   {
     revokeOnShutdown: false,
-    retry: { initialDelayMs: 50, maxDelayMs: 100 },
+    loginRetry: { initialDelayMs: 50, maxDelayMs: 100 },
     apiRetry: { initialDelayMs: 20, maxDelayMs: 40 },
   },
 );

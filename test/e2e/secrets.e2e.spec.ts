@@ -38,7 +38,7 @@ describe('secrets never leak', () => {
   it('in logs, events, status and session over a whole lifecycle', async () => {
     const subject = await fixture.start({
       startup: 'background',
-      retry: { initialDelayMs: 100, maxDelayMs: 100 },
+      loginRetry: { initialDelayMs: 100, maxDelayMs: 100 },
     });
     await subject.tokens.getToken();
     fixture.fake.failLogin({ kind: 'status', status: 503 }, 2);
@@ -70,7 +70,7 @@ describe('secrets never leak', () => {
   it('in every log line', async () => {
     const subject = await fixture.start({
       startup: 'background',
-      retry: { initialDelayMs: 100, maxDelayMs: 100 },
+      loginRetry: { initialDelayMs: 100, maxDelayMs: 100 },
     });
     await subject.tokens.getToken();
     fixture.fake.failLogin({ kind: 'status', status: 500 });

@@ -51,7 +51,7 @@ describe('structured log lines', () => {
   });
 
   it('acquisition, failed renewal and renewal lines carry event, fingerprint and attempt', async () => {
-    const subject = await fixture.start({ retry: { initialDelayMs: 50, maxDelayMs: 50 } });
+    const subject = await fixture.start({ loginRetry: { initialDelayMs: 50, maxDelayMs: 50 } });
     await subject.tokens.getToken();
     fixture.fake.failLogin({ kind: 'status', status: 503 });
     await subject.tokens.refresh().catch(() => undefined);

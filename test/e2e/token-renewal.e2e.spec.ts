@@ -45,7 +45,7 @@ describe('ZumRailsTokenService: renewal with short real tokens', () => {
 
   it('keeps serving the old token through a renewal outage, then recovers', async () => {
     fake = await FakeZumRails.start({ tokenTtlSeconds: 3 });
-    subject = await startAuthApp(fake, { retry: { initialDelayMs: 200, maxDelayMs: 400 } });
+    subject = await startAuthApp(fake, { loginRetry: { initialDelayMs: 200, maxDelayMs: 400 } });
     const original = await subject.tokens.getToken();
     const failed = nextEvent(subject.tokens, 'renewal-failed', 8_000);
     fake.failLogin({ kind: 'status', status: 503 }, Number.POSITIVE_INFINITY);
@@ -67,7 +67,7 @@ describe('ZumRailsTokenService: renewal with short real tokens', () => {
   it('stops handing out a token at its expiry when renewal keeps failing', async () => {
     fake = await FakeZumRails.start({ tokenTtlSeconds: 2 });
     subject = await startAuthApp(fake, {
-      retry: { initialDelayMs: 5_000, maxDelayMs: 5_000 },
+      loginRetry: { initialDelayMs: 5_000, maxDelayMs: 5_000 },
       requestTimeoutMs: 200,
       tokenWaitTimeoutMs: 200,
     });

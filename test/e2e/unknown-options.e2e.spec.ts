@@ -27,11 +27,11 @@ async function boot(imports: ModuleMetadata['imports']): Promise<LogCapture> {
 
 /** Options as an untyped config source would produce them: a typo'd key among real ones. */
 function withTypos(): ZumRailsAuthOptions {
-  return { ...fakeOptions(fake), refreshLeadTime: 1_000, retry: { maxDelay: 5 } } as never;
+  return { ...fakeOptions(fake), refreshLeadTime: 1_000, loginRetry: { maxDelay: 5 } } as never;
 }
 
 const WARNING =
-  'unknown options refreshLeadTime: did you mean refreshLeadTimeMs?; retry.maxDelay: did you mean retry.maxDelayMs? (ignored)';
+  'unknown options refreshLeadTime: did you mean refreshLeadTimeMs?; loginRetry.maxDelay: did you mean loginRetry.maxDelayMs? (ignored)';
 
 describe('unknown option keys', () => {
   it('forRoot warns once at startup, naming every unknown key and its closest option', async () => {

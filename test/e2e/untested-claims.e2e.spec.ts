@@ -59,7 +59,7 @@ describe('Claims of the README, each with a test', () => {
       // delay is 100 ms): the caller's 500 ms run out while it is in flight.
       requestTimeoutMs: 300,
       tokenWaitTimeoutMs: 500,
-      retry: { initialDelayMs: 50, maxDelayMs: 50 },
+      loginRetry: { initialDelayMs: 50, maxDelayMs: 50 },
     });
     const token = await subject.tokens.getToken(); // a token and the password are secrets now
     fixture.fake.revokeToken(token);

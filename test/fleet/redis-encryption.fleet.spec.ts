@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { ZumRailsRedisTokenStore } from '../../lib/index.js';
 import { TokenRecordCodec } from '../../lib/sharing/token-record.js';
-import { decodeEncryptionKey } from '../../lib/options/resolve-sharing-options.js';
+import { decodeEncryptionKey } from '../../lib/options/option-checks.js';
 import { storeKeys } from '../../lib/sharing/shared-token.js';
 import { FakeZumRails } from '../../lib/testing/index.js';
 import { LogCapture } from '../support/log-capture.js';

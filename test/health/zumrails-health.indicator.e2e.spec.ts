@@ -58,7 +58,9 @@ describe('ZumRailsHealthIndicator', () => {
 
   it('is down without a token, and does not log in on every probe', async () => {
     // A long backoff keeps the library's own retries out of the count.
-    const subject = await fixture.start({ retry: { initialDelayMs: 60_000, maxDelayMs: 60_000 } });
+    const subject = await fixture.start({
+      loginRetry: { initialDelayMs: 60_000, maxDelayMs: 60_000 },
+    });
     fixture.fake.failLogin({ kind: 'status', status: 503 }, Number.POSITIVE_INFINITY);
     const indicator = subject.app.get(ZumRailsHealthIndicator);
     for (let probe = 0; probe < 10; probe++) {

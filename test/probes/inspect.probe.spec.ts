@@ -102,7 +102,7 @@ describe('probe: nothing inspectable holds a secret', () => {
       values: {
         ...providers,
         health,
-        guard: new ZumRailsWebhookGuard(webhookSecrets),
+        guard: new ZumRailsWebhookGuard(undefined, webhookSecrets),
         http,
         client,
         tokens,

@@ -64,7 +64,7 @@ describe('callers waiting in-process hold the process, and let go', () => {
   it('every caller in a login backoff holds; the token releases them all', async () => {
     fake.failLogin({ kind: 'status', status: 503 });
     const { app, tokens } = await startAuthApp(fake, {
-      retry: { initialDelayMs: 200, maxDelayMs: 200 },
+      loginRetry: { initialDelayMs: 200, maxDelayMs: 200 },
     });
     const held = processHolders();
     const calls = Array.from({ length: 5 }, () => tokens.getToken());
@@ -79,7 +79,7 @@ describe('callers waiting in-process hold the process, and let go', () => {
   it('shutdown releases callers waiting through a backoff, and their hold with them', async () => {
     fake.failLogin({ kind: 'status', status: 503 });
     const { app, tokens } = await startAuthApp(fake, {
-      retry: { initialDelayMs: 60_000, maxDelayMs: 60_000 },
+      loginRetry: { initialDelayMs: 60_000, maxDelayMs: 60_000 },
       tokenWaitTimeoutMs: 60_000,
     });
     const held = processHolders();

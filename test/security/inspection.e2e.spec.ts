@@ -19,7 +19,7 @@ import {
   type ZumRailsAuthOptions,
   type ZumRailsTokenEvent,
 } from '../../lib/index.js';
-import { ZUMRAILS_AUTH_OPTIONS } from '../../lib/options/option-tokens.js';
+import { ZUMRAILS_AUTH_OPTIONS } from '../../lib/options/account-name.js';
 import { resolveOptions } from '../../lib/options/resolve-options.js';
 import { ZumRailsAuthAccountModule } from '../../lib/zumrails-auth.definition.js';
 import { FakeZumRails } from '../../lib/testing/index.js';

@@ -96,7 +96,7 @@ describe('a login error that echoes the password', () => {
   it.each(ECHOES)('never surfaces it when it is written %s', async (_name, fault, kept) => {
     const subject = await fixture.start({
       startup: 'lazy',
-      retry: { initialDelayMs: 50, maxDelayMs: 50 },
+      loginRetry: { initialDelayMs: 50, maxDelayMs: 50 },
     });
     fixture.fake.failLogin(fault);
     // refresh() reports its one attempt; getToken() would wait across a transient 503.

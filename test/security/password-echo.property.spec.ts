@@ -86,7 +86,7 @@ describe(`${CASES} random passwords echoed back by a failing login (seed ${SEED}
     for (const [index, password] of passwords.slice(0, FULL_APPS).entries()) {
       const target = { url: baseUrl, username: `case-${index}`, password };
       const subject = await startAuthApp(target, {
-        retry: { initialDelayMs: 50, maxDelayMs: 50 },
+        loginRetry: { initialDelayMs: 50, maxDelayMs: 50 },
       });
       const error = await rejectionOf(subject.tokens.getToken());
       await subject.app.close();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { ZumRailsConfigError } from '../../lib/index.js';
-import { resolveApiRetry } from '../../lib/options/resolve-api-retry.js';
+import { resolveApiRetry } from '../../lib/options/resolve-options.js';
 
 describe('resolveApiRetry', () => {
   it('defaults to 2 retries, 200 ms initial backoff, 2 s max, Retry-After up to 5 s', () => {
@@ -22,11 +22,11 @@ describe('resolveApiRetry', () => {
   });
 
   it.each<[string, unknown, RegExp]>([
-    ['apiRetry', 'yes', /object or false/],
+    ['apiRetry', 'yes', /must be an object \{ maxRetries\?.* \} or false/],
     ['apiRetry.maxRetries', { maxRetries: 6 }, /0 to 5/],
     ['apiRetry.maxRetries', { maxRetries: 1.5 }, /integer/],
     ['apiRetry.initialDelayMs', { initialDelayMs: -1 }, /milliseconds/],
-    ['apiRetry.maxRetryAfterMs', { maxRetryAfterMs: '1000' }, /got string/],
+    ['apiRetry.maxRetryAfterMs', { maxRetryAfterMs: '1000' }, /got a string/],
     ['apiRetry.maxDelayMs', { initialDelayMs: 500, maxDelayMs: 100 }, /at least/],
   ])('rejects an invalid %s (%j)', (field, value, pattern) => {
     let error: unknown;

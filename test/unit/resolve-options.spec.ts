@@ -102,11 +102,11 @@ describe('resolveOptions', () => {
     ['requestTimeoutMs', { ...valid, requestTimeoutMs: Number.NaN }, /finite number/],
     ['requestTimeoutMs', { ...valid, requestTimeoutMs: '1000' }, /string/],
     [
-      'retry.maxDelayMs',
-      { ...valid, retry: { initialDelayMs: 5_000, maxDelayMs: 1_000 } },
+      'loginRetry.maxDelayMs',
+      { ...valid, loginRetry: { initialDelayMs: 5_000, maxDelayMs: 1_000 } },
       /at least/,
     ],
-    ['startup', { ...valid, startup: 'eager' }, /background, blocking, lazy/],
+    ['startup', { ...valid, startup: 'eager' }, /'background', 'blocking' or 'lazy'/],
     ['revokeOnShutdown', { ...valid, revokeOnShutdown: 'yes' }, /true or false/],
     ['username', { ...valid, username: 12345 }, /must be a string, got a number/],
     ['password', { ...valid, password: 12345 }, /must be a string/],
@@ -120,7 +120,7 @@ describe('resolveOptions', () => {
       { ...valid, requestTimeoutMs: 5_000, tokenWaitTimeoutMs: 1_000 },
       /at least requestTimeoutMs \(5000 ms\)/,
     ],
-    ['maxLoginsPerMinute', { ...valid, maxLoginsPerMinute: 0 }, /integer between 1 and 600/],
+    ['maxLoginsPerMinute', { ...valid, maxLoginsPerMinute: 0 }, /integer from 1 to 600/],
     ['maxLoginsPerMinute', { ...valid, maxLoginsPerMinute: 2.5 }, /integer/],
     ['maxRetryAfterMs', { ...valid, maxRetryAfterMs: 10 }, /between 1000/],
   ])('rejects a bad %s with a message naming it', (field, options, pattern) => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { ZumRailsConfigError } from '../../lib/errors/zumrails.errors.js';
 import { resolveOptions } from '../../lib/options/resolve-options.js';
-import { resolveSharingOptions } from '../../lib/options/resolve-sharing-options.js';
+import { resolveSharingOptions } from '../../lib/options/resolve-options.js';
 import type { ZumRailsAuthOptions } from '../../lib/options/zumrails-auth-options.interface.js';
 import { ZumRailsInMemoryTokenStore } from '../../lib/store/in-memory-token.store.js';
 

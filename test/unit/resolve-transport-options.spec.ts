@@ -4,8 +4,8 @@ import { inspect } from 'node:util';
 import { describe, expect, it } from '@jest/globals';
 import type { AxiosProxyConfig } from 'axios';
 import { ZumRailsConfigError } from '../../lib/errors/zumrails.errors.js';
-import { resolveTransportOptions } from '../../lib/options/resolve-transport-options.js';
-import { findUnknownOptions } from '../../lib/options/unknown-options.js';
+import { findUnknownOptions } from '../../lib/options/option-docs.js';
+import { resolveTransportOptions } from '../../lib/options/resolve-options.js';
 
 const HTTPS_BASE = 'https://api-sandbox.zumrails.com';
 const SECRET = 'proxy-pa55-do-not-echo';

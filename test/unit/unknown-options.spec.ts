@@ -1,7 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import { KNOWN_OPTIONS } from '../../lib/options/known-options.js';
-import { describeUnknownOptions, findUnknownOptions } from '../../lib/options/unknown-options.js';
-import { closestMatch, editDistance } from '../../lib/util/closest-match.js';
+import { AUTH_OPTIONS } from '../../lib/options/option-table.js';
+import {
+  closestMatch,
+  describeUnknownOptions,
+  editDistance,
+  findUnknownOptions,
+} from '../../lib/options/option-docs.js';
 
 const base = { environment: 'sandbox', username: 'u', password: 'p' };
 
@@ -20,10 +24,10 @@ describe('findUnknownOptions', () => {
     ]);
   });
 
-  it('checks the keys of retry, with a dotted path', () => {
-    expect(findUnknownOptions({ ...base, retry: { maxDelay: 1, initialDelayMs: 1 } })).toEqual([
-      { key: 'retry.maxDelay', suggestion: 'retry.maxDelayMs' },
-    ]);
+  it('checks the keys of loginRetry, with a dotted path', () => {
+    expect(findUnknownOptions({ ...base, loginRetry: { maxDelay: 1, initialDelayMs: 1 } })).toEqual(
+      [{ key: 'loginRetry.maxDelay', suggestion: 'loginRetry.maxDelayMs' }],
+    );
   });
 
   it('suggests the nearest key of the same level, not a longer one that starts the same', () => {
@@ -57,11 +61,11 @@ describe('findUnknownOptions', () => {
   });
 
   it('knows every option the interface declares (the table compiles only when complete)', () => {
-    const { storeTimeoutMs: _, ...incomplete } = KNOWN_OPTIONS;
+    const { storeTimeoutMs: _, ...incomplete } = AUTH_OPTIONS;
     // @ts-expect-error a table missing an option does not compile
-    const table: typeof KNOWN_OPTIONS = incomplete;
+    const table: typeof AUTH_OPTIONS = incomplete;
     expect(Object.keys(table)).not.toContain('storeTimeoutMs');
-    expect(Object.keys(KNOWN_OPTIONS)).toContain('storeTimeoutMs');
+    expect(Object.keys(AUTH_OPTIONS)).toContain('storeTimeoutMs');
   });
 });
 

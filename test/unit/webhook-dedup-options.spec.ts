@@ -1,10 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
 import { PassThrough } from 'node:stream';
-import { ZumRailsInMemoryTokenStore, ZumRailsConfigError } from '../../lib/index.js';
-import {
-  DEFAULT_DEDUPLICATE_TTL_MS,
-  resolveDeduplicateOptions,
-} from '../../lib/webhooks/deduplicate-options.js';
+import { ZumRailsConfigError, ZumRailsInMemoryTokenStore } from '../../lib/index.js';
+import { DEDUPLICATE } from '../../lib/options/option-table.js';
+import { resolveDeduplicateOptions } from '../../lib/options/resolve-options.js';
+
+const DEFAULT_DEDUPLICATE_TTL_MS = DEDUPLICATE.ttlMs.default;
 import { readBody } from '../../lib/webhooks/webhook-request.js';
 
 function fieldOf(value: unknown): string {

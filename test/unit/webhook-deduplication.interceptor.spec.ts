@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import type { CallHandler, ExecutionContext } from '@nestjs/common';
 import { ZumRailsError, ZumRailsWebhookError } from '../../lib/index.js';
 import { lastValueFrom, of } from 'rxjs';
-import { WebhookDeduplicationInterceptor } from '../../lib/webhooks/webhook-deduplication.interceptor.js';
+import { WebhookDeduplicationInterceptor } from '../../lib/webhooks/webhook-request.js';
 import type { WebhookDeduplicator } from '../../lib/webhooks/webhook-deduplicator.js';
 import { markVerified } from '../../lib/webhooks/webhook-request.js';
 

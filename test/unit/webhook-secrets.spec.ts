@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { inspect } from 'node:util';
 import { ZumRailsConfigError } from '../../lib/index.js';
-import { parseWebhookEvent } from '../../lib/webhooks/parse-webhook-event.js';
+import { parseWebhookEvent } from '../../lib/webhooks/zumrails-webhook-event.decorator.js';
 import { resolveWebhookSecrets } from '../../lib/webhooks/webhook-secrets.js';
 
 const SECRET = 'whsec-unit-9d0a7f3e21';

@@ -215,3 +215,36 @@ describe('ZumRailsWebhookGuard configuration', () => {
     expect(JSON.stringify(guard)).not.toContain(SECRET);
   });
 });
+
+describe("what ZumRailsAuthModule exports into the app's DI for the guard", () => {
+  it('is one private token: its logger and webhook internals stay inside', async () => {
+    const { Test } = await import('@nestjs/testing');
+    const { ModuleLogger } = await import('../../lib/logging/module-logger.js');
+    const { AUTH_MODULE_WEBHOOK_SECRETS, AUTH_MODULE_WEBHOOK } =
+      await import('../../lib/webhooks/webhook-secrets.js');
+    const probes = [ModuleLogger, AUTH_MODULE_WEBHOOK_SECRETS, AUTH_MODULE_WEBHOOK];
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        ZumRailsAuthModule.forRoot({
+          baseUrl: 'http://127.0.0.1:9',
+          username: 'u',
+          password: 'p',
+          startup: 'lazy',
+          webhookSecret: SECRET,
+        }),
+      ],
+      providers: [
+        {
+          provide: 'seen',
+          useFactory: (...seen: unknown[]) => seen.map((value) => value !== undefined),
+          inject: probes.map((token) => ({ token, optional: true })),
+        },
+      ],
+    }).compile();
+    try {
+      expect(moduleRef.get('seen')).toEqual([false, false, true]);
+    } finally {
+      await moduleRef.close();
+    }
+  });
+});

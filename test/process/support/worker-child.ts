@@ -22,7 +22,7 @@ const style = process.env.WORKER_STYLE;
       password: process.env.WORKER_PASSWORD!,
       startup: style === 'idle' ? 'blocking' : 'lazy',
       // Short backoffs keep the test fast; what matters is that only unref'd timers wait.
-      retry: { initialDelayMs: 300, maxDelayMs: 600 },
+      loginRetry: { initialDelayMs: 300, maxDelayMs: 600 },
       apiRetry: { initialDelayMs: 300, maxDelayMs: 600 },
       revokeOnShutdown: false,
     }),

@@ -57,8 +57,8 @@ describe('rateLimits option (resolution, no network)', () => {
   });
 
   it.each([
-    ['rateLimits', 'yes', /must be \{ rules/],
-    ['rateLimits', [], /must be \{ rules/],
+    ['rateLimits', 'yes', /must be an object \{ rules\?, maxWaitMs\? \} or false/],
+    ['rateLimits', [], /must be an object \{ rules\?, maxWaitMs\? \} or false/],
     ['rateLimits.rules', { rules: 'x' }, /array of at most 50 rules/],
     ['rateLimits.rules[0]', { rules: [null] }, /path, methods\?, limit, windowMs/],
     [

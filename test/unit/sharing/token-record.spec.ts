@@ -1,7 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
-import { decodeEncryptionKey } from '../../../lib/options/resolve-sharing-options.js';
+import { decodeEncryptionKey } from '../../../lib/options/option-checks.js';
 import { open, seal } from '../../../lib/sharing/token-record.js';
 import { storeKeys } from '../../../lib/sharing/shared-token.js';
 import { TokenRecordCodec, type TokenRecord } from '../../../lib/sharing/token-record.js';
