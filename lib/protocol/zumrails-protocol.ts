@@ -9,11 +9,9 @@ import {
 } from '../errors/zumrails.errors.js';
 import type { Redaction } from '../util/redact.js';
 
-/*
- * The one reading of a Zum Rails answer (login, cancel, API call, retry decision) into one
- * verdict, once per answer. Auth answers become a token or a typed error here; an API call's,
- * a ZumRailsHttpError (http/zumrails-http.error.ts).
- */
+// The one reading of a Zum Rails answer (login, cancel, API call, retry) into one verdict, once
+// per answer; an auth answer becomes a token or a typed error here, an API call's a
+// ZumRailsHttpError (http/zumrails-http.error.ts).
 
 /** A Zum Rails envelope as it may arrive: every field optional (a hostile answer need have none). */
 export interface EnvelopeWire {
@@ -79,7 +77,7 @@ export function readAnswer(
   return { kind, status: effective, envelope, retryAfterMs };
 }
 
-/** Where a response keeps its verdict: read once per answer, however many steps ask. */
+// Where a response keeps its verdict: read once per answer, however many steps ask.
 const VERDICT = Symbol('zumRailsVerdict');
 
 /**
@@ -100,6 +98,9 @@ export function verdictOf(response: AxiosResponse): AnswerVerdict {
 /** The body as an envelope: a plain JSON object (parsed from a string if needed) with `isError`. */
 export function readEnvelope(data: unknown): EnvelopeWire | undefined {
   let value = data;
+  // responseType 'arraybuffer' must not change what an answer means (capped by maxContentLength);
+  // bytes that cannot be a JSON object (no `{` after whitespace) read as ''.
+  if (ArrayBuffer.isView(data) || data instanceof ArrayBuffer) data = jsonTextOfBytes(data);
   if (typeof data === 'string') {
     if (!data.trimStart().startsWith('{')) return undefined;
     try {
@@ -113,6 +114,13 @@ export function readEnvelope(data: unknown): EnvelopeWire | undefined {
     : undefined;
 }
 
+function jsonTextOfBytes(bytes: ArrayBufferView | ArrayBuffer): string {
+  const buffer = ArrayBuffer.isView(bytes)
+    ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+    : Buffer.from(bytes);
+  return /^\s*\{/.test(buffer.toString('latin1', 0, 64)) ? buffer.toString('utf8') : '';
+}
+
 /** Whether `value` is an object made by JSON.parse or a literal (not an array, Buffer or stream). */
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== 'object') return false;
@@ -122,8 +130,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 /** `isError` other than `false` (`true`, `"true"`, `1`...) is a failure; absent is not. */
 function isErrorFlag(envelope: EnvelopeWire): boolean {
-  const flag: unknown = envelope.isError;
-  return flag !== undefined && flag !== false;
+  return envelope.isError !== undefined && (envelope.isError as unknown) !== false;
 }
 
 /** The HTTP status when an error, else an envelope's failing `statusCode` (>= 400) whatever `isError` says. */
@@ -133,12 +140,9 @@ function effectiveStatus(httpStatus: number, envelope: EnvelopeWire | undefined)
   return Number.isInteger(code) && code >= 400 ? code : httpStatus;
 }
 
-/** RFC 6750 `b64token`, the syntax of a bearer token (a JWT fits). */
-const BEARER_TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
-
-/** Whether `value` can be sent as `Authorization: Bearer <value>` (no CR LF, no whitespace). */
+/** Whether `value` is an RFC 6750 `b64token` (a JWT fits), sendable as `Bearer <value>`. */
 export function isBearerToken(value: string): boolean {
-  return BEARER_TOKEN.test(value);
+  return /^[A-Za-z0-9\-._~+/]+=*$/.test(value);
 }
 
 /** A `Retry-After` date further than this from now is absurd (a broken clock or a hostile value). */
@@ -170,9 +174,8 @@ export interface EnvelopeFailure {
 
 /**
  * The failure an envelope reports. Vendor text, first found: `responseException.exceptionMessage`
- * as a string; `title: detail` of an RFC 7807-like object that has a `detail`; the envelope
- * `message`; the object's `title` (usually generic, e.g. `Bad Request`). Redacted before it is
- * cut, so no partial secret survives the cut.
+ * (a string, or an RFC 7807-like object's `title: detail`), `message`, the object's `title`.
+ * Redacted before it is cut, so no partial secret survives the cut.
  */
 export function describeFailure(envelope: EnvelopeWire, redaction: Redaction): EnvelopeFailure {
   const exception = envelope.responseException?.exceptionMessage;
@@ -222,14 +225,14 @@ function describeBody(response: RawResponse, redaction: Redaction): string {
 
 /** Longest token accepted: a longer one would make every API call fail with HTTP 431. */
 const MAX_TOKEN_CHARS = 8 * 1024;
-/** Zum Rails blocks an IP for 5 minutes after a quota breach; wait that long without Retry-After. */
+// Zum Rails blocks an IP for 5 minutes after a quota breach: the wait without Retry-After.
 const DEFAULT_RATE_LIMIT_WAIT_MS = 5 * 60_000;
 
 /** What the login said about the API user (a `ZumRailsSession` without its times). */
 export type LoginSession = Partial<Record<(typeof SESSION_FIELDS)[number], string>>;
 const SESSION_FIELDS = ['role', 'customerId', 'companyName', 'customerType', 'username'] as const;
 
-/** A successful login: the token and what the login said about the API user. */
+/** A successful login: the token and the API user. */
 export type LoginResult = { token: string; session: LoginSession };
 
 /**
@@ -275,9 +278,8 @@ export type CancelOutcome = 'cancelled' | 'already-invalid';
  * An answer of `PATCH /api/authorize/canceltoken`. A 401 envelope here is about the token, never
  * about the credentials, and no error (the token is dead either way). `redaction` knows the
  * token being cancelled: the vendor may echo the bearer it received.
- * @throws ZumRailsRateLimitedError on 429, ZumRailsUnavailableError on 5xx/408,
- *   ZumRailsBlockedByIntermediaryError on a 401/403 page that is no envelope,
- *   ZumRailsBadResponseError on any other failure (a 403 envelope, 400, `isError`, a 2xx page).
+ * @throws ZumRailsRateLimitedError (429), ZumRailsUnavailableError (5xx/408),
+ *   ZumRailsBlockedByIntermediaryError (a 401/403 page), ZumRailsBadResponseError (the rest).
  */
 export function readCancelResponse(
   response: RawResponse,
@@ -292,7 +294,6 @@ export function readCancelResponse(
   throw authError(failed, response, redaction, 'canceltoken', (ms) => ms);
 }
 
-/** The verdict on an auth endpoint's answer. */
 function verdictOfRaw(response: RawResponse, now: number): AnswerVerdict {
   return readAnswer(response.status, response.body, response.headers.get('retry-after'), now);
 }

@@ -113,6 +113,19 @@ describe('one error family: every failure is a ZumRailsError with a documented c
     expect(page).toMatchObject({ status: 500 });
   });
 
+  it('an HTTP 500 envelope is api-error whatever the responseType (arraybuffer reads the same)', async () => {
+    const zumRails = await client();
+    await zumRails.get('/api/wallet');
+    fixture.fake.failApi({
+      kind: 'status',
+      status: 500,
+      body: { isError: true, statusCode: 500, message: 'Boom' },
+    });
+    const error = await rejectionOf(zumRails.get('/api/wallet', { responseType: 'arraybuffer' }));
+    await expectFamily(error, 'api-error', secretsOf(fixture.fake));
+    expect(error).toMatchObject({ status: 500, statusCode: 500, vendorMessage: 'Boom' });
+  });
+
   it("a timeout: unavailable, axios' code only in the hidden cause", async () => {
     const zumRails = await client();
     await zumRails.get('/api/wallet');
