@@ -1,5 +1,6 @@
 import axios, {
   AxiosError,
+  isAxiosError,
   isCancel,
   type AxiosResponse,
   type Canceler,
@@ -7,7 +8,8 @@ import axios, {
   type GenericAbortSignal,
   type InternalAxiosRequestConfig,
 } from 'axios';
-import { finished, type Readable } from 'node:stream';
+import { finished, PassThrough, type Readable } from 'node:stream';
+import { isStream } from './api-retry.js';
 
 // `zumRailsTimeoutMs` is declared with the public request options in request-pipeline.ts.
 declare module 'axios' {
@@ -259,4 +261,37 @@ export function asDeadlineTimeout(error: unknown): unknown {
     config,
     (error as { request?: unknown }).request,
   );
+}
+
+/** Whether this answer's body is a stream the caller reads (not buffered by axios). */
+export function isStreamResponse(response: AxiosResponse): boolean {
+  return response.config.responseType === 'stream' && isStream(response.data);
+}
+
+/**
+ * The body a caller gets for `responseType: 'stream'`: the same bytes, but an error the body
+ * emits (axios' "maxContentLength exceeded", the overall deadline, a reset) reaches the caller
+ * as `scrub` made it. axios' own error carries the request config, with the bearer in
+ * `config.headers`, the request body and the raw request (`request._header`).
+ * Destroying the returned stream destroys the source (the socket goes too).
+ */
+export function guardStreamBody(
+  response: AxiosResponse,
+  scrub: (error: AxiosError) => Error,
+): AxiosResponse {
+  const source = response.data as Readable;
+  const body = new PassThrough();
+  source.on('error', (error: unknown) => {
+    // A reset is a plain Error: as an AxiosError of this request.
+    const axiosError = isAxiosError(error)
+      ? error
+      : AxiosError.from(error, undefined, response.config);
+    body.destroy(scrub(axiosError));
+  });
+  body.on('close', () => {
+    if (!source.destroyed) source.destroy();
+  });
+  source.pipe(body);
+  response.data = body;
+  return response;
 }

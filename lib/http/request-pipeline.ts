@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { PassThrough, type Readable } from 'node:stream';
 import type { LoggerService } from '@nestjs/common';
-import { AxiosError, isAxiosError, type AxiosInstance, type AxiosResponse } from 'axios';
+import { isAxiosError, type AxiosError, type AxiosInstance, type AxiosResponse } from 'axios';
 import type { ZumRailsApiRetryOptions } from '../options/zumrails-auth-options.interface.js';
 import { rateLimiterOf, type ApiRateLimiter } from '../ratelimit/api-rate-limiter.js';
 import { authContextOf } from '../token/token.service.js';
@@ -9,7 +8,13 @@ import type { TokenService } from '../token/token.service.js';
 import { SecretRedactor } from '../util/redact.js';
 import { createApiRetrier, isStream, type RetryConfig, type RetryCounter } from './api-retry.js';
 import { crossOriginCause, OriginGuard, originOf } from './origin-guard.js';
-import { asDeadlineTimeout, endRequestDeadline, RequestDeadlines } from './request-deadline.js';
+import {
+  asDeadlineTimeout,
+  endRequestDeadline,
+  guardStreamBody,
+  isStreamResponse,
+  RequestDeadlines,
+} from './request-deadline.js';
 import {
   carriedToken,
   checkEnvelope,
@@ -327,37 +332,4 @@ function checkIdempotencyKey(config: Config, redactor: SecretRedactor): void {
     `idempotency-key is ${key.length} characters long; Zum Rails keeps at most ` +
     `${MAX_IDEMPOTENCY_KEY_CHARS} (a UUID): nothing was sent`;
   throw invalidRequestError(message, config, redactor);
-}
-
-/** Whether this answer's body is a stream the caller reads (not buffered by axios). */
-function isStreamResponse(response: AxiosResponse): boolean {
-  return response.config.responseType === 'stream' && isStream(response.data);
-}
-
-/**
- * The body a caller gets for `responseType: 'stream'`: the same bytes, but an error the body
- * emits (axios' "maxContentLength exceeded", the overall deadline, a reset) reaches the caller
- * as `scrub` made it. axios' own error carries the request config, with the bearer in
- * `config.headers`, the request body and the raw request (`request._header`).
- * Destroying the returned stream destroys the source (the socket goes too).
- */
-function guardStreamBody(
-  response: AxiosResponse,
-  scrub: (error: AxiosError) => Error,
-): AxiosResponse {
-  const source = response.data as Readable;
-  const body = new PassThrough();
-  source.on('error', (error: unknown) => {
-    // A reset is a plain Error: as an AxiosError of this request.
-    const axiosError = isAxiosError(error)
-      ? error
-      : AxiosError.from(error, undefined, response.config);
-    body.destroy(scrub(axiosError));
-  });
-  body.on('close', () => {
-    if (!source.destroyed) source.destroy();
-  });
-  source.pipe(body);
-  response.data = body;
-  return response;
 }
