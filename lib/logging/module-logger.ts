@@ -42,6 +42,12 @@ export class ZumRailsLogRecord {
   }
 }
 
+/** A failed store call's reason for a log line: the error's first line, at most 160 characters. */
+export function failureReason(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n')[0]!.slice(0, 160);
+}
+
 /** Shorthand for `new ZumRailsLogRecord(event, msg, fields)`. */
 export function logRecord(
   event: string,

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { logRecord } from '../logging/module-logger.js';
+import { failureReason, logRecord } from '../logging/module-logger.js';
 import type { RecordLogger } from '../logging/module-logger.js';
 import type { TokenStore } from '../store/token-store.interface.js';
 import { withDeadline } from '../util/waiting.js';
@@ -185,9 +185,7 @@ export class StoreCount implements SharedCount {
     this.skipUntil = performance.now() + STORE_RETRY_MS;
     if (!this.healthy) return;
     this.healthy = false;
-    const reason = (error instanceof Error ? error.message : String(error))
-      .split('\n')[0]!
-      .slice(0, 160);
+    const reason = failureReason(error);
     this.logger.warn(
       logRecord(
         'rate-store-unavailable',

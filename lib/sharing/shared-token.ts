@@ -1,4 +1,4 @@
-import { type RecordLogger, logRecord } from '../logging/module-logger.js';
+import { type RecordLogger, failureReason, logRecord } from '../logging/module-logger.js';
 import type { ResolvedSharingOptions } from '../options/zumrails-auth-options.interface.js';
 import { tokenLifetimeMs, tokenWithLifetime, type IssuedToken } from '../token/issued-token.js';
 import type { ZumRailsStoreState } from '../token/token-status.js';
@@ -176,7 +176,7 @@ export class StoreGuard {
   private failed(operation: string, error: unknown): void {
     if (!this.healthy) return;
     this.healthy = false;
-    const reason = describe(error);
+    const reason = failureReason(error);
     this.logger.warn(
       logRecord(
         'store-unavailable',
@@ -188,11 +188,6 @@ export class StoreGuard {
 }
 
 /** A short, secret-free description: store errors never carry our arguments, but keep it short. */
-function describe(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.split('\n')[0]!.slice(0, 160);
-}
-
 /** The two keys one set of credentials uses in a shared store. */
 export interface StoreKeys {
   /** The shared token record. */

@@ -1,6 +1,6 @@
 import type { OnApplicationShutdown } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
-import { logRecord } from '../logging/module-logger.js';
+import { failureReason, logRecord } from '../logging/module-logger.js';
 import type { RecordLogger } from '../logging/module-logger.js';
 import type { WebhookMetrics } from '../metrics/zumrails-metrics.js';
 import type { TokenStore } from '../store/token-store.interface.js';
@@ -257,9 +257,7 @@ export class WebhookDeduplicator implements OnApplicationShutdown {
   private storeFailed(operation: string, error: unknown): void {
     if (!this.storeHealthy) return;
     this.storeHealthy = false;
-    const reason = (error instanceof Error ? error.message : String(error))
-      .split('\n')[0]!
-      .slice(0, 160);
+    const reason = failureReason(error);
     this.logger.warn(
       logRecord(
         'webhook-store-unavailable',
